@@ -1,0 +1,142 @@
+package io.smwm.core.env;
+
+import io.smwm.core.util.Seeds;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Template every task extends: seeding, action clipping, distractor plumbing and the render order.
+ *
+ * <p>Subclasses implement the task: {@link #resetTask}, {@link #stepTask}, {@link #drawScene}, the task state
+ * get/set and {@link #isSuccess}. The render order is: fill with {@link #backgroundColor()}, distractor
+ * backgrounds, the scene, distractor overlays, distractor post-processing.
+ */
+public abstract class AbstractEnvironment implements Environment {
+    protected final EnvConfig config;
+    protected final List<Distractor> distractors;
+    /** The task's own random stream (re-seeded by every reset). */
+    protected SplittableRandom rng = new SplittableRandom(0);
+    private EnvSpec spec;
+
+    protected AbstractEnvironment(EnvConfig config) {
+        this.config = config;
+        this.distractors = Distractors.create(config.distractors());
+    }
+
+    /** Builds the spec once (called lazily, after subclass construction). */
+    protected abstract EnvSpec buildSpec();
+
+    /** Draws a start state from {@link #rng}. */
+    protected abstract void resetTask();
+
+    /** Applies a clipped primitive action; returns true if the episode terminates. */
+    protected abstract boolean stepTask(float[] clippedAction);
+
+    /** Draws the task's scene over the background. */
+    protected abstract void drawScene(RgbImage img);
+
+    /** Background colour (0xRRGGBB) the frame is cleared with. */
+    protected int backgroundColor() {
+        return 0xffffff;
+    }
+
+    protected int distractorStateDim() {
+        int n = 0;
+        for (Distractor d : distractors) {
+            n += d.stateDim();
+        }
+        return n;
+    }
+
+    @Override
+    public final EnvSpec spec() {
+        if (spec == null) {
+            spec = buildSpec();
+        }
+        return spec;
+    }
+
+    @Override
+    public final void reset(long seed) {
+        rng = new SplittableRandom(Seeds.derive(seed, "task"));
+        resetTask();
+        for (int i = 0; i < distractors.size(); i++) {
+            Distractor d = distractors.get(i);
+            d.reset(new SplittableRandom(Seeds.derive(seed, "distractor:" + d.name(), i)),
+                    config.imageSize(), config.imageSize());
+        }
+    }
+
+    @Override
+    public final StepResult step(float[] action) {
+        EnvSpec s = spec();
+        if (action.length != s.actionDim()) {
+            throw new IllegalArgumentException(s.id() + ": action must have length " + s.actionDim()
+                    + ", got " + action.length);
+        }
+        float[] lo = s.actionLow(), hi = s.actionHigh();
+        float[] a = new float[action.length];
+        for (int i = 0; i < a.length; i++) {
+            float v = action[i];
+            if (Float.isNaN(v)) {
+                throw new IllegalArgumentException(s.id() + ": action[" + i + "] is NaN");
+            }
+            a[i] = Math.max(lo[i], Math.min(hi[i], v));
+        }
+        boolean terminal = stepTask(a);
+        for (Distractor d : distractors) {
+            d.step();
+        }
+        return new StepResult(render(), terminal);
+    }
+
+    @Override
+    public final RgbImage render() {
+        RgbImage img = new RgbImage(config.imageSize(), config.imageSize());
+        img.fill(backgroundColor());
+        for (Distractor d : distractors) {
+            d.drawBackground(img);
+        }
+        drawScene(img);
+        for (Distractor d : distractors) {
+            d.drawOverlay(img);
+        }
+        for (Distractor d : distractors) {
+            d.postProcess(img);
+        }
+        return img;
+    }
+
+    @Override
+    public final float[] distractorState() {
+        float[] out = new float[distractorStateDim()];
+        int off = 0;
+        for (Distractor d : distractors) {
+            d.getState(out, off);
+            off += d.stateDim();
+        }
+        return out;
+    }
+
+    @Override
+    public final void setDistractorState(float[] state) {
+        if (state.length != distractorStateDim()) {
+            throw new IllegalArgumentException(spec().id() + ": distractor state must have length "
+                    + distractorStateDim() + " (distractors " + config.distractors() + "), got " + state.length);
+        }
+        int off = 0;
+        for (Distractor d : distractors) {
+            d.setState(state, off);
+            off += d.stateDim();
+        }
+    }
+
+    /** Checks a state vector's length against the spec; subclasses call this in setState. */
+    protected final void checkStateLength(float[] state) {
+        if (state.length != spec().stateDim()) {
+            throw new IllegalArgumentException(spec().id() + ": state must have length " + spec().stateDim()
+                    + " " + spec().stateNames() + ", got " + state.length + ": " + Arrays.toString(state));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.smwm.core.env;
+
+/**
+ * A simulated task that renders RGB observations. One instance is single-threaded and stateful.
+ *
+ * <p>Contract, shared by every task:
+ * <ul>
+ *   <li>{@link #reset(long)} draws a start state from the seed alone: the same seed gives the same episode under
+ *       the same action sequence (bit-identical frames).</li>
+ *   <li>{@link #step(float[])} applies one primitive (un-frameskipped) action of length {@code spec().actionDim()};
+ *       components are clipped to {@code [actionLow, actionHigh]}.</li>
+ *   <li>{@link #state()} is the full simulator state of the task (everything needed to reproduce the task's part
+ *       of the frame and its future dynamics, velocities included); {@link #distractorState()} is the state of the
+ *       visual distractors, which never influences the task state. Setting both with {@link #setState(float[])}
+ *       and {@link #setDistractorState(float[])} reproduces the rendered frame bit for bit.</li>
+ *   <li>{@link #isSuccess(float[])} tests the task's success criterion of the current state against a goal
+ *       task state (as stored in a trajectory table).</li>
+ * </ul>
+ */
+public interface Environment {
+
+    /** What this instance is: ids, dimensions, bounds and image size. */
+    EnvSpec spec();
+
+    /** Starts a new episode from a start state drawn with {@code seed}. */
+    void reset(long seed);
+
+    /** Applies one primitive action a [actionDim] and returns the new observation. */
+    StepResult step(float[] action);
+
+    /** Renders the current state: HWC uint8 RGB, {@code spec().imageWidth() x spec().imageHeight()}. */
+    RgbImage render();
+
+    /** A copy of the full task state, length {@code spec().stateDim()}. */
+    float[] state();
+
+    /** Restores a task state previously returned by {@link #state()}. */
+    void setState(float[] state);
+
+    /** A copy of the distractors' state, length {@code spec().distractorStateDim()} (0 without distractors). */
+    float[] distractorState();
+
+    /** Restores a distractor state previously returned by {@link #distractorState()}. */
+    void setDistractorState(float[] state);
+
+    /** True if the current task state meets the success criterion for the goal task state. */
+    boolean isSuccess(float[] goalState);
+
+    /**
+     * Indices into {@link #state()} of the agent's position (x, y), in [0,1] arena units, or an empty array where
+     * the task has no such thing. Used by diagnostics for position probes and colouring plots.
+     */
+    default int[] positionStateIndices() {
+        return new int[0];
+    }
+}
