@@ -1,0 +1,50 @@
+package io.smwm.spark.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The smwm command line. Run through ./smwm locally or with
+ * {@code spark-submit --class io.smwm.spark.cli.Main smwm.jar <command> ...} on a cluster.
+ */
+@Command(name = "smwm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Sensorimotor world models on Spark: generate and check trajectory tables, train, plan, evaluate.",
+        subcommands = {GenerateCommand.class, ValidateCommand.class, InspectCommand.class, RenderCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    static volatile boolean verbose;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces and more detail on errors.")
+    void setVerbose(boolean v) {
+        verbose = v;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 user error or usage). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new CliErrors());
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"smwm " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.smwm.spark.generate;
+
+import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.Environments;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.PartResult;
+import io.smwm.data.generate.PartWriter;
+import io.smwm.data.generate.TableCommitter;
+import io.smwm.data.table.TableMetadata;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Generates a trajectory table on Spark: one task per part file (a fixed block of whole episodes), each task
+ * simulating its episodes with seeds derived from the spec's root seed and writing its Parquet file into a
+ * staging directory; the driver then writes the metadata and moves the staging directory into place.
+ *
+ * <p>Because parts are fixed by the spec (not by the cluster) and every episode's seed depends only on the root
+ * seed and its index, the content, the file layout and the fingerprint are identical for any number of
+ * executors or cores. Tasks return their {@link PartResult} as JSON text (no Java object serialisation).
+ */
+public final class DistributedGenerator {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedGenerator.class);
+
+    private DistributedGenerator() {}
+
+    /**
+     * Runs the generation and returns the committed table's metadata.
+     *
+     * @throws io.smwm.core.util.UserError (via TableCommitter) if the output exists and overwrite is false
+     */
+    public static TableMetadata run(SparkSession spark, GenerationSpec spec, String outDir, boolean overwrite) {
+        Configuration hconf = spark.sparkContext().hadoopConfiguration();
+        TableCommitter.checkOutput(hconf, outDir, overwrite);
+        EnvSpec envSpec = Environments.create(spec.envId(), spec.envConfig()).spec(); // fail fast on bad names
+        String staging = TableCommitter.stagingDirFor(outDir);
+        String specJson = spec.toJson();
+        Map<String, String> confEntries = new HashMap<>();
+        hconf.forEach(e -> confEntries.put(e.getKey(), e.getValue()));
+        int parts = spec.parts();
+        List<Integer> partIds = IntStream.range(0, parts).boxed().collect(Collectors.toList());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setJobDescription("smwm generate " + spec.envId() + ": " + spec.episodes() + " episodes in "
+                + parts + " parts -> " + outDir);
+        try {
+            List<String> json = jsc.parallelize(partIds, parts)
+                    .map(p -> PartWriter.writePart(toConf(confEntries), staging, GenerationSpec.fromJson(specJson), p)
+                            .toJson())
+                    .collect();
+            List<PartResult> results = new ArrayList<>(json.size());
+            for (String j : json) {
+                results.add(PartResult.fromJson(j));
+            }
+            TableMetadata meta = TableCommitter.commit(hconf, staging, outDir, spec, envSpec, results, overwrite);
+            LOG.info("committed {} episodes in {} parts to {}", spec.episodes(), parts, outDir);
+            return meta;
+        } catch (RuntimeException e) {
+            deleteQuietly(hconf, staging);
+            throw e;
+        } finally {
+            jsc.setJobDescription(null);
+        }
+    }
+
+    private static Configuration toConf(Map<String, String> entries) {
+        Configuration c = new Configuration(false);
+        entries.forEach(c::set);
+        return c;
+    }
+
+    private static void deleteQuietly(Configuration conf, String dir) {
+        try {
+            Path p = new Path(dir);
+            p.getFileSystem(conf).delete(p, true);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove the staging directory {}: {}", dir, e.toString());
+        }
+    }
+}
