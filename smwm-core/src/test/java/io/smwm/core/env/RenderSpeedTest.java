@@ -39,6 +39,7 @@ class RenderSpeedTest {
 
     @Test
     void stepAndRender64px_isFast() {
+        framesPerSecond("dotworld", "single", List.of()); // warms up the shared render path
         double tworoom = framesPerSecond("tworoom", "default", List.of());
         framesPerSecond("dotworld", "combined", List.of());
         for (String d : Distractors.NAMES) {

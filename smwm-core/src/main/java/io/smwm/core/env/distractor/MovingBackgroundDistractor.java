@@ -84,6 +84,19 @@ public final class MovingBackgroundDistractor implements Distractor {
         System.arraycopy(src, off, s, 0, DIM);
     }
 
+    /** sin/cos of a0 + i·da for i in [0, n), into sin[off + i], cos[off + i]. */
+    private static void rotationTable(double a0, double da, double[] sin, double[] cos, int off, int n) {
+        double sd = StrictMath.sin(da), cd = StrictMath.cos(da);
+        double sv = StrictMath.sin(a0), cv = StrictMath.cos(a0);
+        for (int i = 0; i < n; i++) {
+            sin[off + i] = sv;
+            cos[off + i] = cv;
+            double ns = sv * cd + cv * sd;
+            cv = cv * cd - sv * sd;
+            sv = ns;
+        }
+    }
+
     @Override
     public void drawBackground(RgbImage img) {
         int w = img.width(), h = img.height();
@@ -94,20 +107,13 @@ public final class MovingBackgroundDistractor implements Distractor {
             rowCos = new double[GRATINGS * h];
         }
         double ox = s[OFFSET], oy = s[OFFSET + 1];
-        // StrictMath: bit-identical on every JVM. sin(α(x) + β(y)) = sin α cos β + cos α sin β:
-        // per-column and per-row tables, 2 products per grating and pixel.
+        // sin(α(x) + β(y)) = sin α cos β + cos α sin β: per-column and per-row tables, 2 products per grating
+        // and pixel. The tables step the angle by rotation (StrictMath for the seeds; Java 17 double arithmetic
+        // is strict), so frames are bit-identical on every JVM.
         for (int k = 0; k < GRATINGS; k++) {
             double kx = s[3 * k], ky = s[3 * k + 1], phase = s[3 * k + 2];
-            for (int px = 0; px < w; px++) {
-                double a = 2 * Math.PI * kx * ((px + 0.5) / w + ox) + phase;
-                colSin[k * w + px] = StrictMath.sin(a);
-                colCos[k * w + px] = StrictMath.cos(a);
-            }
-            for (int py = 0; py < h; py++) {
-                double b = 2 * Math.PI * ky * ((py + 0.5) / h + oy);
-                rowSin[k * h + py] = StrictMath.sin(b);
-                rowCos[k * h + py] = StrictMath.cos(b);
-            }
+            rotationTable(2 * Math.PI * kx * (0.5 / w + ox) + phase, 2 * Math.PI * kx / w, colSin, colCos, k * w, w);
+            rotationTable(2 * Math.PI * ky * (0.5 / h + oy), 2 * Math.PI * ky / h, rowSin, rowCos, k * h, h);
         }
         float ar = s[COLOURS], ag = s[COLOURS + 1], ab = s[COLOURS + 2];
         float dr = s[COLOURS + 3] - ar, dg = s[COLOURS + 4] - ag, db = s[COLOURS + 5] - ab;
