@@ -173,4 +173,26 @@ class TwoRoomTest {
         assertEquals(TwoRoom.AGENT_COLOUR, img.get(16, 48), "agent disc");
         assertEquals(TwoRoom.BACKGROUND, img.get(5, 5));
     }
+
+    @Test
+    void imageSize_changesOnlyThePixels_notTheDynamics() {
+        TwoRoom small = new TwoRoom(EnvConfig.defaults());
+        TwoRoom big = new TwoRoom(EnvConfig.defaults().withImageSize(224));
+        small.reset(8);
+        big.reset(8);
+        SplittableRandom r = new SplittableRandom(1);
+        for (int t = 0; t < 100; t++) {
+            float[] a = {(float) (2 * r.nextDouble() - 1), (float) (2 * r.nextDouble() - 1)};
+            small.step(a);
+            big.step(a);
+            assertArrayEquals(small.state(), big.state());
+        }
+        big.setState(new float[] {0.25f, 0.75f});
+        RgbImage img = big.render();
+        assertEquals(224, img.width());
+        assertEquals(TwoRoom.WALL_COLOUR, img.get(112, 20));
+        assertEquals(TwoRoom.BACKGROUND, img.get(112, 112));
+        assertEquals(TwoRoom.AGENT_COLOUR, img.get(56 + 6, 168));
+        assertEquals(TwoRoom.BACKGROUND, img.get(56 + 9, 168)); // radius 0.035 * 224 = 7.84 px
+    }
 }
