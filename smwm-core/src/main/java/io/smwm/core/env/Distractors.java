@@ -1,20 +1,28 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.distractor.FlickerDistractor;
+import io.smwm.core.env.distractor.MovingBackgroundDistractor;
+import io.smwm.core.env.distractor.RandomDotsDistractor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Registry of visual distractors by name. */
+/**
+ * Registry of visual distractors by name: {@code flicker} ({@link FlickerDistractor}), {@code moving-background}
+ * ({@link MovingBackgroundDistractor}), {@code random-dots} ({@link RandomDotsDistractor}).
+ */
 public final class Distractors {
     private static final Map<String, Supplier<Distractor>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        // filled in by the distractor implementations (flicker, moving-background, random-dots)
+        REGISTRY.put(FlickerDistractor.NAME, FlickerDistractor::new);
+        REGISTRY.put(MovingBackgroundDistractor.NAME, MovingBackgroundDistractor::new);
+        REGISTRY.put(RandomDotsDistractor.NAME, RandomDotsDistractor::new);
     }
 
-    /** The valid distractor names, in registry order. */
+    /** The valid distractor names, in registry order (initialised after, and from, the filled registry). */
     public static final List<String> NAMES = List.copyOf(REGISTRY.keySet());
 
     private Distractors() {}

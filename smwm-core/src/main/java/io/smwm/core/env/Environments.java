@@ -1,5 +1,8 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.dotworld.DotWorld;
+import io.smwm.core.env.tworoom.TwoRoom;
+import io.smwm.core.env.tworoom.TwoRoomScriptedPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,8 @@ public final class Environments {
      *
      * @param id            registry id
      * @param factory       builds an instance from a config
-     * @param variants      the named variants ("default" first where the task has no others)
+     * @param variants      the named variants ("default" where the task has no others); the first is the default:
+     *                      {@link Environments#create} maps the variant "default" to it when "default" is not listed
      * @param policies      data-collection policies by name ("random" is always there)
      * @param defaultPolicy the policy used when none is asked for
      */
@@ -27,9 +31,25 @@ public final class Environments {
     private static final Map<String, Task> REGISTRY = new LinkedHashMap<>();
 
     static {
-        // tasks register here, e.g.
-        // register(new Task("tworoom", TwoRoom::new, List.of("default"), Map.of("random", RandomPolicy::new,
-        //         "scripted", TwoRoomScriptedPolicy::new), "scripted"));
+        register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
+                policies("scripted", TwoRoomScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+        register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
+                policies("random", RandomPolicy::new), "random"));
+    }
+
+    /** An insertion-ordered policy map (so error messages and listings are stable). */
+    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1) {
+        Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
+        m.put(n1, s1);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1,
+                                                                   String n2, Supplier<BehaviourPolicy> s2) {
+        Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
+        m.put(n1, s1);
+        m.put(n2, s2);
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private Environments() {}
@@ -53,8 +73,15 @@ public final class Environments {
         return t;
     }
 
+    /**
+     * Builds task {@code id} from a config; the variant "default" means the task's first variant (e.g. dotworld's
+     * "single") when the task does not list "default" itself. Unknown variants are an error listing the valid ones.
+     */
     public static Environment create(String id, EnvConfig config) {
         Task t = task(id);
+        if ("default".equals(config.variant()) && !t.variants().contains("default")) {
+            config = config.withVariant(t.variants().get(0));
+        }
         if (!t.variants().contains(config.variant())) {
             throw new IllegalArgumentException("unknown variant '" + config.variant() + "' for " + id
                     + "; valid: " + t.variants());

@@ -1,0 +1,99 @@
+package io.smwm.core.env;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.env.dotworld.DotWorld;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentsRegistryTest {
+
+    @Test
+    void registry_listsBothTasksWithTheirPoliciesAndDefaults() {
+        assertEquals(List.of("tworoom", "dotworld"), Environments.ids());
+        assertEquals("scripted", Environments.task("tworoom").defaultPolicy());
+        assertEquals("random", Environments.task("dotworld").defaultPolicy());
+        assertEquals("scripted", Environments.policy("tworoom", null).name());
+        assertEquals("random", Environments.policy("tworoom", "random").name());
+        assertEquals("random", Environments.policy("dotworld", "").name());
+        assertEquals(List.of("single", "independent", "coupled", "distractor", "combined"),
+                Environments.task("dotworld").variants());
+        assertEquals(List.of("default"), Environments.task("tworoom").variants());
+    }
+
+    @Test
+    void distractorNames_reflectTheFilledRegistry() {
+        assertEquals(List.of("flicker", "moving-background", "random-dots"), Distractors.NAMES);
+        assertEquals(3, Distractors.create(Distractors.NAMES).size());
+    }
+
+    @Test
+    void dotworldDefaultVariant_isSingle() {
+        Environment env = Environments.create("dotworld", EnvConfig.defaults());
+        assertEquals("single", env.spec().variant());
+        assertEquals(2, env.spec().actionDim());
+        assertEquals(2, new DotWorld(EnvConfig.defaults()).spec().actionDim());
+    }
+
+    @Test
+    void dotworldActionDims_perVariant_are_2_4_2_2_6() {
+        Map<String, Integer> expected = Map.of("single", 2, "independent", 4, "coupled", 2, "distractor", 2,
+                "combined", 6);
+        for (var e : expected.entrySet()) {
+            Environment env = Environments.create("dotworld", EnvConfig.defaults().withVariant(e.getKey()));
+            assertEquals(e.getValue(), env.spec().actionDim(), e.getKey());
+        }
+    }
+
+    @Test
+    void unknownEnvironment_errorListsValidIds() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> Environments.task("pusht2"));
+        assertTrue(ex.getMessage().contains("[tworoom, dotworld]"), ex.getMessage());
+    }
+
+    @Test
+    void unknownVariant_errorListsValidVariants() {
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> Environments.create("dotworld", EnvConfig.defaults().withVariant("triple")));
+        assertTrue(ex.getMessage().contains("single, independent, coupled, distractor, combined"), ex.getMessage());
+        var ex2 = assertThrows(IllegalArgumentException.class,
+                () -> Environments.create("tworoom", EnvConfig.defaults().withVariant("three-room")));
+        assertTrue(ex2.getMessage().contains("[default]"), ex2.getMessage());
+    }
+
+    @Test
+    void unknownDistractor_errorListsValidNames() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> Environments.create("tworoom",
+                EnvConfig.defaults().withDistractors(List.of("flicker", "snow"))));
+        assertTrue(ex.getMessage().contains("'snow'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("[flicker, moving-background, random-dots]"), ex.getMessage());
+    }
+
+    @Test
+    void unknownPolicy_errorListsValidPolicies() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> Environments.policy("tworoom", "expert"));
+        assertTrue(ex.getMessage().contains("[scripted, random]"), ex.getMessage());
+        var ex2 = assertThrows(IllegalArgumentException.class, () -> Environments.policy("dotworld", "scripted"));
+        assertTrue(ex2.getMessage().contains("[random]"), ex2.getMessage());
+    }
+
+    @Test
+    void unknownParameter_isAnError() {
+        var cfg = new EnvConfig("default", 64, List.of(), Map.of("speed", "2"));
+        var ex = assertThrows(IllegalArgumentException.class, () -> Environments.create("tworoom", cfg));
+        assertTrue(ex.getMessage().contains("speed"), ex.getMessage());
+        var ex2 = assertThrows(IllegalArgumentException.class, () -> Environments.create("dotworld", cfg));
+        assertTrue(ex2.getMessage().contains("[layout]"), ex2.getMessage());
+    }
+
+    @Test
+    void wrongActionLengthOrNaN_isAnError() {
+        Environment env = Environments.create("tworoom", EnvConfig.defaults());
+        env.reset(0);
+        assertThrows(IllegalArgumentException.class, () -> env.step(new float[3]));
+        assertThrows(IllegalArgumentException.class, () -> env.step(new float[] {Float.NaN, 0}));
+    }
+}
