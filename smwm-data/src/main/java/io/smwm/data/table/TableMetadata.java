@@ -54,7 +54,22 @@ public record TableMetadata(
     }
 
     public record Action(@JsonProperty("dim") int dim, @JsonProperty("low") float[] low,
-                         @JsonProperty("high") float[] high) {}
+                         @JsonProperty("high") float[] high) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Action a && a.dim == dim && java.util.Arrays.equals(a.low, low)
+                    && java.util.Arrays.equals(a.high, high);
+        }
+
+        @Override
+        public int hashCode() { return 31 * dim + java.util.Arrays.hashCode(low) * 7 + java.util.Arrays.hashCode(high); }
+
+        @Override
+        public String toString() {
+            return "Action[dim=" + dim + ", low=" + java.util.Arrays.toString(low) + ", high="
+                    + java.util.Arrays.toString(high) + "]";
+        }
+    }
 
     public record State(@JsonProperty("dim") int dim, @JsonProperty("names") List<String> names) {}
 
