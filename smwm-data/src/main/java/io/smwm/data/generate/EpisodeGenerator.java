@@ -25,6 +25,12 @@ public final class EpisodeGenerator {
         this(spec, EnvSource.registry(spec));
     }
 
+    /** With explicit factories (tests, tasks outside the registry). */
+    public EpisodeGenerator(GenerationSpec spec, java.util.function.Supplier<Environment> env,
+                            java.util.function.Supplier<BehaviourPolicy> policy) {
+        this(spec, EnvSource.of(env, policy));
+    }
+
     public EpisodeGenerator(GenerationSpec spec, EnvSource source) {
         this.spec = spec;
         this.env = source.env().get();

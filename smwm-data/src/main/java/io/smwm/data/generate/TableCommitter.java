@@ -166,10 +166,19 @@ public final class TableCommitter {
                 new TableMetadata.State(envSpec.stateDim(), envSpec.stateNames()),
                 new TableMetadata.DistractorState(envSpec.distractorStateDim()),
                 spec.frameskip(), episodes, frames, spec.steps(),
-                new TableMetadata.Generator(spec.seed(), spec.policy() == null ? "default" : spec.policy(),
+                new TableMetadata.Generator(spec.seed(), policyName(spec),
                         spec.episodesPerFile(), TableMetadata.toolVersion(),
                         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()),
                 Fingerprint.ofHex(hashes), files);
+    }
+
+    /** The spec's policy, or the registry's default for its env ("default" for envs outside the registry). */
+    private static String policyName(GenerationSpec spec) {
+        if (spec.policy() != null) {
+            return spec.policy();
+        }
+        return io.smwm.core.env.Environments.ids().contains(spec.envId())
+                ? io.smwm.core.env.Environments.task(spec.envId()).defaultPolicy() : "default";
     }
 
     private static void moveIntoPlace(Configuration conf, FileSystem fs, Path staging, Path out, boolean overwrite)

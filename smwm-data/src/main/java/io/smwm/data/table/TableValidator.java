@@ -95,7 +95,7 @@ public final class TableValidator {
             out.add(Kind.EMPTY_TABLE, path + ": the data files hold no rows");
         }
         long maxEp = rc.episodes().stream().mapToLong(Long::longValue).max().orElse(-1);
-        if (maxEp + 1 != episodes) {
+        if (maxEp + 1 != episodes && !anyUnreadable) {
             out.add(Kind.EPISODE_INDEX_GAP, episodes + " distinct episodes but the largest index is " + maxEp
                     + " (expected 0.." + (episodes - 1) + ")");
         }

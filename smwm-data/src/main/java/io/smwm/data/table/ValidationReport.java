@@ -84,7 +84,7 @@ public record ValidationReport(String path, int files, long rows, long episodes,
         if (ok()) {
             return sb.append("OK").toString();
         }
-        sb.append(problems.size()).append(" kinds of problem\n");
+        sb.append(problems.size()).append(problems.size() == 1 ? " kind of problem\n" : " kinds of problem\n");
         for (Problem p : problems) {
             sb.append("  ").append(p.kind()).append(" x").append(p.count()).append(" (").append(p.kind().meaning)
                     .append(")\n");
