@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -43,9 +42,10 @@ public final class TableCommitter {
     }
 
     /**
-     * Fails before any work if outDir exists and overwrite is false (message names --overwrite), or if overwrite is
-     * true but outDir is something other than a trajectory table or an empty directory (never delete what we did
-     * not write).
+     * Fails before any work if outDir exists and overwrite is false ({@link IllegalStateException} naming
+     * --overwrite), or if overwrite is true but outDir is something other than a trajectory table or an empty
+     * directory ({@link IllegalArgumentException}: never delete what we did not write). I/O errors are
+     * {@link UncheckedIOException}.
      */
     public static void checkOutput(Configuration conf, String outDir, boolean overwrite) {
         try {
@@ -55,7 +55,7 @@ public final class TableCommitter {
                 return;
             }
             if (!overwrite) {
-                throw new FileAlreadyExistsException("output " + outDir + " already exists; pass --overwrite to "
+                throw new IllegalStateException("output " + outDir + " already exists; pass --overwrite to "
                         + "replace it, or choose another output path");
             }
             FileStatus st = fs.getFileStatus(out);

@@ -101,6 +101,29 @@ class RoundTripTest {
     }
 
     @Test
+    void fileUris_workForWriteReadAndValidate() throws Exception {
+        GenerationSpec spec = TestTables.smallSpec();
+        String uri = dir.resolve("u").toUri().toString();
+        assertTrue(uri.startsWith("file:"), uri);
+        TableMetadata md = LocalGenerator.generate(spec, DiscEnv.source(spec.envConfig()), uri, false);
+        try (TrajectoryReader r = TrajectoryReader.open(TestTables.CONF, uri)) {
+            assertEquals(md.fingerprint(), Fingerprint.of(r.readAll().stream().map(Episode::contentHash).toList()));
+        }
+        assertTrue(new TableValidator(TestTables.CONF).validate(uri).ok());
+    }
+
+    @Test
+    void open_tableFromANewerFormatVersion_asksToUpgrade() throws Exception {
+        String out = TestTables.makeValid(dir);
+        Path info = Path.of(out, "meta/info.json");
+        Files.writeString(info, Files.readString(info).replace("\"format_version\" : 1", "\"format_version\" : 2"));
+        Files.deleteIfExists(Path.of(out, "meta/.info.json.crc"));
+        var e = assertThrows(IllegalArgumentException.class, () -> TrajectoryReader.open(out));
+        assertTrue(e.getMessage().contains("format_version must be in [1, 1]") && e.getMessage().contains("upgrade"),
+                e.getMessage());
+    }
+
+    @Test
     void metadataJson_usesSnakeCaseKeysAndRoundTrips() throws Exception {
         String out = TestTables.makeValid(dir);
         String json = Files.readString(Path.of(out, "meta/info.json"));
