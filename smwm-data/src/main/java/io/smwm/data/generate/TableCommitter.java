@@ -42,7 +42,7 @@ public final class TableCommitter {
     }
 
     /**
-     * Fails before any work if outDir exists and overwrite is false ({@link IllegalStateException} naming
+     * Fails before any work if outDir exists and overwrite is false ({@link io.smwm.core.util.UserError} naming
      * --overwrite), or if overwrite is true but outDir is something other than a trajectory table or an empty
      * directory ({@link IllegalArgumentException}: never delete what we did not write). I/O errors are
      * {@link UncheckedIOException}.
@@ -55,7 +55,7 @@ public final class TableCommitter {
                 return;
             }
             if (!overwrite) {
-                throw new IllegalStateException("output " + outDir + " already exists; pass --overwrite to "
+                throw new io.smwm.core.util.UserError("output " + outDir + " already exists; pass --overwrite to "
                         + "replace it, or choose another output path");
             }
             FileStatus st = fs.getFileStatus(out);

@@ -26,7 +26,7 @@ class AtomicOutputTest {
     void existingOutput_withoutOverwrite_isRefusedBeforeAnyWork() throws Exception {
         String out = TestTables.makeValid(dir);
         GenerationSpec spec = TestTables.smallSpec();
-        var e = assertThrows(IllegalStateException.class,
+        var e = assertThrows(io.smwm.core.util.UserError.class,
                 () -> LocalGenerator.generate(spec, DiscEnv.failingAfter(spec.envConfig(), 1), out, false));
         assertEquals("output " + out + " already exists; pass --overwrite to replace it, or choose another output "
                 + "path", e.getMessage());
