@@ -1,5 +1,7 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.reacher.Reacher;
+import io.smwm.core.env.reacher.ReacherScriptedPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,8 @@ public final class Environments {
         // tasks register here, e.g.
         // register(new Task("tworoom", TwoRoom::new, List.of("default"), Map.of("random", RandomPolicy::new,
         //         "scripted", TwoRoomScriptedPolicy::new), "scripted"));
+        register(new Task(Reacher.ID, Reacher::new, List.of("default"), Map.of("random", RandomPolicy::new,
+                "scripted", ReacherScriptedPolicy::new), "scripted"));
     }
 
     private Environments() {}
