@@ -1,5 +1,7 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.pusht.PushT;
+import io.smwm.core.env.pusht.PushTScriptedPolicy;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.env.reacher.ReacherScriptedPolicy;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ public final class Environments {
         //         "scripted", TwoRoomScriptedPolicy::new), "scripted"));
         register(new Task(Reacher.ID, Reacher::new, List.of("default"), Map.of("random", RandomPolicy::new,
                 "scripted", ReacherScriptedPolicy::new), "scripted"));
+        register(new Task(PushT.ID, PushT::new, List.of("default"), Map.of("random", RandomPolicy::new,
+                "scripted", PushTScriptedPolicy::new), "scripted"));
     }
 
     private Environments() {}
