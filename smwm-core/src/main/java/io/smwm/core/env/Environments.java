@@ -1,5 +1,7 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.cube.Cube;
+import io.smwm.core.env.cube.CubeScriptedPolicy;
 import io.smwm.core.env.pusht.PushT;
 import io.smwm.core.env.pusht.PushTScriptedPolicy;
 import io.smwm.core.env.reacher.Reacher;
@@ -38,6 +40,8 @@ public final class Environments {
                 "scripted", ReacherScriptedPolicy::new), "scripted"));
         register(new Task(PushT.ID, PushT::new, List.of("default"), Map.of("random", RandomPolicy::new,
                 "scripted", PushTScriptedPolicy::new), "scripted"));
+        register(new Task(Cube.ID, Cube::new, List.of("default"), Map.of("random", RandomPolicy::new,
+                "scripted", CubeScriptedPolicy::new), "scripted"));
     }
 
     private Environments() {}
