@@ -44,9 +44,9 @@ final class CubePhysics {
     static final double FINGER_H = 0.06;
     static final double GAP_MAX = 0.08;
     static final double GRIPPER_MASS = 1.0;
-    static final double KP = 400;
-    static final double KD = 40;
-    static final double MAX_FORCE = 25;
+    static final double KP = 1600;
+    static final double KD = 80;
+    static final double MAX_FORCE = 60;
     static final double SUB_DT = 0.0025;
     static final int SUB_STEPS = 20;
     static final double MU = 1.0;
