@@ -52,6 +52,37 @@ class PhysicsTasksContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"reacher", "pusht", "cube"})
+    void instancesSteppedInParallelThreads_matchASequentialRun(String id) throws Exception {
+        List<float[]> actions = scriptedActions(id, 21, 150);
+        Environment ref = make(id);
+        ref.reset(21);
+        for (float[] a : actions) {
+            ref.step(a);
+        }
+        float[] expected = ref.state();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<float[]>> runs = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                runs.add(pool.submit(() -> {
+                    Environment env = make(id);
+                    env.reset(21);
+                    for (float[] a : actions) {
+                        env.step(a);
+                    }
+                    return env.state();
+                }));
+            }
+            for (java.util.concurrent.Future<float[]> f : runs) {
+                assertArrayEquals(expected, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reacher", "pusht", "cube"})
     void differentSeeds_giveDifferentStarts(String id) {
         Environment a = make(id), b = make(id);
         a.reset(1);
