@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Prints (does not assert on) frames per second and data-coverage shares of the physics tasks' data policies.
- * Episodes per task: system property {@code smwm.report.episodes} (default 30; the numbers in the issue note
+ * Episodes per task: system property {@code smwm.report.episodes} (default 10; the numbers in the issue note
  * used 100). Only sanity bounds are asserted.
  */
 class PhysicsTasksReportTest {
-    private static final int EPISODES = Integer.getInteger("smwm.report.episodes", 30);
+    private static final int EPISODES = Integer.getInteger("smwm.report.episodes", 10);
     private static final int STEPS = 100;
 
     private interface Probe {

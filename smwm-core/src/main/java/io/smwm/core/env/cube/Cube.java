@@ -28,7 +28,7 @@ import org.ode4j.math.DVector3C;
  * the cube is attached to the gripper, else 0; while grasped the cube velocity is the gripper's and the
  * relative pose is recomputed from the two poses). The state is float-quantised and written back into the
  * simulator at the start of every step, so a restored state reproduces the frame and the future exactly.
- * {@link #positionStateIndices()} = gripper (x, y) is not in [0,1] units, so it is empty.
+ * {@link #positionStateIndices()} is empty: the gripper position is in metres, not [0,1] arena units.
  *
  * <p>Success: cube centre within {@value #SUCCESS_DIST} m of the goal state's cube centre.
  */
