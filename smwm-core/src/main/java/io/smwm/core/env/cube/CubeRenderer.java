@@ -49,7 +49,7 @@ final class CubeRenderer {
         for (int i = 0; i < 4; i++) {
             r.project(corners[i][0] * TABLE_HALF, corners[i][1] * TABLE_HALF, 0, quad[i]);
         }
-        r.polygon(quad, Rasterizer.shade(TABLE, new double[] {0, 0, 1}, LIGHT, AMBIENT), 0f);
+        r.polygon(quad, Rasterizer.shade(TABLE, new double[] {0, 0, 1}, LIGHT, AMBIENT));
         double cy = Math.cos(yaw), sy = Math.sin(yaw);
         double[][] gr = {{cy, -sy, 0}, {sy, cy, 0}, {0, 0, 1}};
         double fo = gap / 2 + CubePhysics.FINGER_T / 2;
@@ -104,7 +104,7 @@ final class CubeRenderer {
             for (int k = 0; k < 4; k++) {
                 q[k] = proj[f[k]];
             }
-            r.polygon(q, SHADOW, 0f);
+            r.polygon(q, SHADOW);
         }
     }
 
@@ -128,7 +128,7 @@ final class CubeRenderer {
             for (int k = 0; k < 4; k++) {
                 q[k] = proj[FACE_VERTS[f][k]];
             }
-            r.polygon(q, Rasterizer.shade(colors[f], nrm, LIGHT, AMBIENT), 0f);
+            r.polygon(q, Rasterizer.shade(colors[f], nrm, LIGHT, AMBIENT));
         }
     }
 

@@ -65,18 +65,18 @@ final class Rasterizer {
     }
 
     /** Rasterises a convex planar polygon given as projected vertices {x, y, invW} (fan triangulation). */
-    void polygon(double[][] v, int rgb, float depthBias) {
+    void polygon(double[][] v, int rgb) {
         for (double[] p : v) {
             if (p[2] <= 0) {
                 return; // behind the camera: never happens in this scene, skip rather than clip
             }
         }
         for (int i = 1; i + 1 < v.length; i++) {
-            triangle(v[0], v[i], v[i + 1], rgb, depthBias);
+            triangle(v[0], v[i], v[i + 1], rgb);
         }
     }
 
-    private void triangle(double[] a, double[] b, double[] c, int rgb, float bias) {
+    private void triangle(double[] a, double[] b, double[] c, int rgb) {
         double area = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
         if (Math.abs(area) < 1e-12) {
             return;
@@ -96,7 +96,7 @@ final class Rasterizer {
                 if (w0 < 0 || w1 < 0 || w2 < 0) {
                     continue;
                 }
-                float d = (float) (w0 * a[2] + w1 * b[2] + w2 * c[2]) + bias;
+                float d = (float) (w0 * a[2] + w1 * b[2] + w2 * c[2]);
                 int i = y * n + x;
                 if (d > depth[i]) {
                     depth[i] = d;
