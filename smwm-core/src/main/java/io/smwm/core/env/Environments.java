@@ -1,5 +1,11 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.cube.Cube;
+import io.smwm.core.env.cube.CubeScriptedPolicy;
+import io.smwm.core.env.pusht.PushT;
+import io.smwm.core.env.pusht.PushTScriptedPolicy;
+import io.smwm.core.env.reacher.Reacher;
+import io.smwm.core.env.reacher.ReacherScriptedPolicy;
 import io.smwm.core.env.dotworld.DotWorld;
 import io.smwm.core.env.tworoom.TwoRoom;
 import io.smwm.core.env.tworoom.TwoRoomScriptedPolicy;
@@ -35,6 +41,12 @@ public final class Environments {
                 policies("scripted", TwoRoomScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
                 policies("random", RandomPolicy::new), "random"));
+        register(new Task(Reacher.ID, Reacher::new, List.of("default"),
+                policies("scripted", ReacherScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+        register(new Task(PushT.ID, PushT::new, List.of("default"),
+                policies("scripted", PushTScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+        register(new Task(Cube.ID, Cube::new, List.of("default"),
+                policies("scripted", CubeScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
     }
 
     /** An insertion-ordered policy map (so error messages and listings are stable). */

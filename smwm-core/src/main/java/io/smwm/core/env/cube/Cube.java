@@ -1,0 +1,192 @@
+package io.smwm.core.env.cube;
+
+import io.smwm.core.env.AbstractEnvironment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.RgbImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ode4j.math.DQuaternion;
+import org.ode4j.math.DVector3C;
+
+/**
+ * Cube: 3-D tabletop pick-and-place of one 5 cm cube with a two-finger gripper (physics on ode4j, see
+ * {@link CubePhysics}; own software renderer, see {@link CubeRenderer}).
+ *
+ * <p>Units: metres, seconds, radians; world z up, table top at z = 0, the gripper's workspace is
+ * x, y in [-{@value #WORK_XY}, {@value #WORK_XY}] and z in [0.03, {@value #WORK_ZMAX}] (its reference point is
+ * midway between the fingers at mid height, 3 cm above the fingertips).
+ *
+ * <p>Action a [5] in [-1, 1] = (dx, dy, dz, dyaw, gripper): PD target = gripper + a[0..2] ·
+ * {@value #MOVE_SCALE} m; yaw += a[3] · {@value #YAW_SCALE} rad; finger gap += a[4] · {@value #GAP_SCALE} m
+ * (a[4] < 0 closes and may grasp). One env step is 0.05 s (20 ODE steps of 2.5 ms).
+ *
+ * <p>State [22]: 0-2 gripper position (m); 3 gripper yaw (rad, wrapped to (-π, π]); 4 finger gap (m, 0 to
+ * 0.08); 5-7 gripper linear velocity (m/s); 8-10 cube centre (m); 11-14 cube orientation quaternion (w, x, y, z);
+ * 15-17 cube linear velocity (m/s); 18-20 cube angular velocity (rad/s, world frame); 21 grasped flag (1 while
+ * the cube is attached to the gripper, else 0; while grasped the cube velocity is the gripper's and the
+ * relative pose is recomputed from the two poses). The state is float-quantised and written back into the
+ * simulator at the start of every step, so a restored state reproduces the frame and the future exactly.
+ * {@link #positionStateIndices()} is empty: the gripper position is in metres, not [0,1] arena units.
+ *
+ * <p>Success: cube centre within {@value #SUCCESS_DIST} m of the goal state's cube centre.
+ */
+public final class Cube extends AbstractEnvironment {
+    public static final String ID = "cube";
+    public static final double MOVE_SCALE = 0.03;
+    public static final double YAW_SCALE = 0.2;
+    public static final double GAP_SCALE = 0.016;
+    public static final double WORK_XY = 0.2;
+    public static final double WORK_ZMIN = CubePhysics.FINGER_H / 2;
+    public static final double WORK_ZMAX = 0.22;
+    public static final double SUCCESS_DIST = 0.04;
+    public static final double HALF_SIZE = CubePhysics.HALF;
+    public static final int STATE_DIM = 22;
+
+    private final float[] s = new float[STATE_DIM];
+    private final CubePhysics physics = new CubePhysics();
+    private CubeRenderer renderer;
+
+    public Cube(EnvConfig config) {
+        super(config);
+        if (!config.params().isEmpty()) {
+            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
+                    + "; valid: [] (cube takes no params)");
+        }
+    }
+
+    @Override
+    protected EnvSpec buildSpec() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("cube_size_m", Double.toString(2 * CubePhysics.HALF));
+        p.put("move_scale_m", Double.toString(MOVE_SCALE));
+        p.put("yaw_scale_rad", Double.toString(YAW_SCALE));
+        p.put("gap_scale_m", Double.toString(GAP_SCALE));
+        p.put("dt_s", Double.toString(CubePhysics.SUB_DT * CubePhysics.SUB_STEPS));
+        p.put("success_dist_m", Double.toString(SUCCESS_DIST));
+        p.put("engine", "ode4j 0.5.3 (dWorldStep)");
+        float[] lo = {-1, -1, -1, -1, -1}, hi = {1, 1, 1, 1, 1};
+        return new EnvSpec(ID, config.variant(), 5, lo, hi, STATE_DIM,
+                List.of("grip_x", "grip_y", "grip_z", "grip_yaw", "grip_gap", "grip_vx", "grip_vy", "grip_vz",
+                        "cube_x", "cube_y", "cube_z", "cube_qw", "cube_qx", "cube_qy", "cube_qz", "cube_vx",
+                        "cube_vy", "cube_vz", "cube_wx", "cube_wy", "cube_wz", "grasped"),
+                distractorStateDim(), config.imageSize(), config.imageSize(), config.distractors(), p);
+    }
+
+    @Override
+    protected void resetTask() {
+        java.util.Arrays.fill(s, 0f);
+        s[0] = (float) (-0.18 + 0.36 * rng.nextDouble());
+        s[1] = (float) (-0.18 + 0.36 * rng.nextDouble());
+        s[2] = (float) (0.1 + 0.1 * rng.nextDouble());
+        s[3] = (float) ((rng.nextDouble() - 0.5) * Math.PI);
+        s[4] = (float) CubePhysics.GAP_MAX;
+        s[8] = (float) (-0.15 + 0.3 * rng.nextDouble());
+        s[9] = (float) (-0.15 + 0.3 * rng.nextDouble());
+        s[10] = (float) CubePhysics.HALF;
+        double psi = (rng.nextDouble() * 2 - 1) * Math.PI;
+        s[11] = (float) Math.cos(psi / 2);
+        s[14] = (float) Math.sin(psi / 2);
+    }
+
+    private void load() {
+        physics.load(new double[] {s[0], s[1], s[2]}, s[3], s[4], new double[] {s[5], s[6], s[7]},
+                new double[] {s[8], s[9], s[10]}, new double[] {s[11], s[12], s[13], s[14]},
+                new double[] {s[15], s[16], s[17]}, new double[] {s[18], s[19], s[20]}, s[21] > 0.5f);
+    }
+
+    @Override
+    protected boolean stepTask(float[] a) {
+        load();
+        double tx = clamp(s[0] + a[0] * MOVE_SCALE, -WORK_XY, WORK_XY);
+        double ty = clamp(s[1] + a[1] * MOVE_SCALE, -WORK_XY, WORK_XY);
+        double tz = clamp(s[2] + a[2] * MOVE_SCALE, WORK_ZMIN, WORK_ZMAX);
+        physics.step(tx, ty, tz, a[3] * YAW_SCALE, a[4] * GAP_SCALE, a[4] < 0);
+        DVector3C gp = physics.gripper.getPosition(), gv = physics.gripper.getLinearVel();
+        s[0] = (float) gp.get0();
+        s[1] = (float) gp.get1();
+        s[2] = (float) gp.get2();
+        s[3] = (float) wrap(physics.yaw);
+        s[4] = (float) physics.gap;
+        s[5] = (float) gv.get0();
+        s[6] = (float) gv.get1();
+        s[7] = (float) gv.get2();
+        DVector3C cp = physics.cubePosition();
+        DQuaternion q = physics.cubeQuaternion();
+        s[8] = (float) cp.get0();
+        s[9] = (float) cp.get1();
+        s[10] = (float) cp.get2();
+        s[11] = (float) q.get0();
+        s[12] = (float) q.get1();
+        s[13] = (float) q.get2();
+        s[14] = (float) q.get3();
+        DVector3C cv = physics.grasped ? gv : physics.cube.getLinearVel();
+        s[15] = (float) cv.get0();
+        s[16] = (float) cv.get1();
+        s[17] = (float) cv.get2();
+        DVector3C cw = physics.cube.getAngularVel();
+        for (int i = 0; i < 3; i++) {
+            s[18 + i] = physics.grasped ? 0f : (float) cw.get(i);
+        }
+        s[21] = physics.grasped ? 1f : 0f;
+        return false;
+    }
+
+    private static double clamp(double v, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    static double wrap(double a) {
+        double r = a - 2 * Math.PI * Math.floor((a + Math.PI) / (2 * Math.PI));
+        return r <= -Math.PI ? r + 2 * Math.PI : r;
+    }
+
+    @Override
+    protected int backgroundColor() {
+        return CubeRenderer.BACKGROUND;
+    }
+
+    @Override
+    protected void drawScene(RgbImage img) {
+        if (renderer == null) {
+            renderer = new CubeRenderer(img.width());
+        }
+        renderer.render(img, new double[] {s[0], s[1], s[2]}, s[3], s[4], new double[] {s[8], s[9], s[10]},
+                CubePhysics.rotation(s[11], s[12], s[13], s[14]));
+    }
+
+    @Override
+    public float[] state() {
+        return s.clone();
+    }
+
+    @Override
+    public void setState(float[] state) {
+        checkStateLength(state);
+        for (int i = 0; i < state.length; i++) {
+            if (!Float.isFinite(state[i])) {
+                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
+            }
+        }
+        if (state[11] == 0 && state[12] == 0 && state[13] == 0 && state[14] == 0) {
+            throw new IllegalArgumentException(ID + ": cube quaternion (state[11..14]) must be non-zero");
+        }
+        System.arraycopy(state, 0, s, 0, STATE_DIM);
+    }
+
+    @Override
+    public boolean isSuccess(float[] goalState) {
+        checkStateLength(goalState);
+        double dx = (double) s[8] - goalState[8], dy = (double) s[9] - goalState[9];
+        double dz = (double) s[10] - goalState[10];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz) < SUCCESS_DIST;
+    }
+
+    /** Height (m) of the cube's lowest corner above the table, for the current state. */
+    public double cubeLowestCorner() {
+        double[][] r = CubePhysics.rotation(s[11], s[12], s[13], s[14]);
+        double ext = CubePhysics.HALF * (Math.abs(r[2][0]) + Math.abs(r[2][1]) + Math.abs(r[2][2]));
+        return s[10] - ext;
+    }
+}

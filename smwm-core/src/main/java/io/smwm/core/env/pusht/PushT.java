@@ -1,0 +1,151 @@
+package io.smwm.core.env.pusht;
+
+import io.smwm.core.env.AbstractEnvironment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.RgbImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Push-T: a round agent pushes a T-shaped block on a table (2-D contact dynamics on dyn4j, see
+ * {@link PushTPhysics}).
+ *
+ * <p>Units: arena units, the world is the unit square [0,1]² (1 = 512 px of the reference world = 5.12 m), y up,
+ * origin at the bottom-left corner; velocities in arena units per second; angles in rad, counter-clockwise.
+ *
+ * <p>Action a [2] in [-1, 1]: PD target offset from the current agent position, target = agent + a ·
+ * {@value #ACTION_SCALE} (clamped inside the walls); the PD force acts for one env step of 0.1 s (10 physics
+ * sub-steps of 0.01 s).
+ *
+ * <p>State [10] = (agent_x, agent_y, agent_vx, agent_vy, block_x, block_y, block_angle, block_vx, block_vy,
+ * block_omega). The block position is its centre of mass (the stem's axis, {@code 0.257} m below the bar
+ * centre); block_angle 0 means the bar on top, wrapped to (-π, π]. The state is float-quantised after every
+ * step, so a restored state steps exactly like the original. {@link #positionStateIndices()} = {0, 1}.
+ *
+ * <p>Success: block position error below {@value #SUCCESS_POS} (20 px of 512) and wrapped angle error below
+ * π/9 against the goal state; the agent is ignored.
+ *
+ * <p>Render: light table, grey T block, blue agent disc; the goal is never drawn (goals are images). No params.
+ */
+public final class PushT extends AbstractEnvironment {
+    public static final String ID = "pusht";
+    public static final double ACTION_SCALE = 0.08;
+    public static final double SUCCESS_POS = 20.0 / 512.0;
+    public static final double SUCCESS_ANGLE = Math.PI / 9;
+    /** Agent radius in arena units. */
+    public static final double AGENT_R = PushTPhysics.AGENT_R / PushTPhysics.WORLD_M;
+    /** Width of the block's bar (its widest extent) in arena units. */
+    public static final double BLOCK_WIDTH = PushTPhysics.BAR_W / PushTPhysics.WORLD_M;
+    static final int TABLE_COLOR = 0xece7da;
+    static final int BLOCK_COLOR = 0x7a8288;
+    static final int AGENT_COLOR = 0x2f62d0;
+
+    private final float[] s = new float[10];
+
+    public PushT(EnvConfig config) {
+        super(config);
+        if (!config.params().isEmpty()) {
+            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
+                    + "; valid: [] (pusht takes no params)");
+        }
+    }
+
+    @Override
+    protected EnvSpec buildSpec() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("world_m", Double.toString(PushTPhysics.WORLD_M));
+        p.put("action_scale", Double.toString(ACTION_SCALE));
+        p.put("dt_s", Double.toString(PushTPhysics.SUB_DT * PushTPhysics.SUB_STEPS));
+        p.put("success_pos", Double.toString(SUCCESS_POS));
+        p.put("success_angle_rad", Double.toString(SUCCESS_ANGLE));
+        p.put("engine", "dyn4j 5.0.2");
+        return new EnvSpec(ID, config.variant(), 2, new float[] {-1, -1}, new float[] {1, 1}, 10,
+                List.of("agent_x", "agent_y", "agent_vx", "agent_vy", "block_x", "block_y", "block_angle",
+                        "block_vx", "block_vy", "block_omega"),
+                distractorStateDim(), config.imageSize(), config.imageSize(), config.distractors(), p);
+    }
+
+    @Override
+    protected void resetTask() {
+        java.util.Arrays.fill(s, 0f);
+        s[4] = (float) (0.3 + 0.4 * rng.nextDouble());
+        s[5] = (float) (0.3 + 0.4 * rng.nextDouble());
+        s[6] = (float) PushTPhysics.wrap((rng.nextDouble() * 2 - 1) * Math.PI);
+        double clearance = (PushTPhysics.AGENT_R + 0.05) / PushTPhysics.WORLD_M;
+        do {
+            s[0] = (float) (0.08 + 0.84 * rng.nextDouble());
+            s[1] = (float) (0.08 + 0.84 * rng.nextDouble());
+        } while (agentClearance() < clearance);
+    }
+
+    /** Distance (arena units) from the agent's centre to the block outline (0 inside). */
+    public double agentClearance() {
+        double m = PushTPhysics.WORLD_M;
+        return PushTPhysics.distanceToBlock(s[0] * m, s[1] * m, s[4] * m, s[5] * m, s[6]) / m;
+    }
+
+    @Override
+    protected boolean stepTask(float[] a) {
+        double m = PushTPhysics.WORLD_M, lo = AGENT_R, hi = 1 - AGENT_R;
+        double tx = Math.max(lo, Math.min(hi, s[0] + a[0] * ACTION_SCALE));
+        double ty = Math.max(lo, Math.min(hi, s[1] + a[1] * ACTION_SCALE));
+        double[] d = new double[10];
+        for (int i = 0; i < 10; i++) {
+            d[i] = i == 6 || i == 9 ? s[i] : s[i] * m;
+        }
+        PushTPhysics.step(d, tx * m, ty * m);
+        for (int i = 0; i < 10; i++) {
+            s[i] = (float) (i == 6 || i == 9 ? d[i] : d[i] / m);
+        }
+        return false;
+    }
+
+    @Override
+    protected int backgroundColor() {
+        return TABLE_COLOR;
+    }
+
+    @Override
+    protected void drawScene(RgbImage img) {
+        double w = img.width(), h = img.height();
+        double[][] o = PushTPhysics.outline(s[4], s[5], s[6], 1 / PushTPhysics.WORLD_M);
+        double[] xs = new double[8], ys = new double[8];
+        for (int i = 0; i < 8; i++) {
+            xs[i] = o[0][i] * w;
+            ys[i] = (1 - o[1][i]) * h;
+        }
+        img.fillPolygon(xs, ys, BLOCK_COLOR);
+        img.fillCircle(s[0] * w, (1 - s[1]) * h, AGENT_R * w, AGENT_COLOR);
+    }
+
+    @Override
+    public float[] state() {
+        return s.clone();
+    }
+
+    @Override
+    public void setState(float[] state) {
+        checkStateLength(state);
+        for (int i = 0; i < state.length; i++) {
+            if (!Float.isFinite(state[i])) {
+                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
+            }
+        }
+        System.arraycopy(state, 0, s, 0, s.length);
+    }
+
+    @Override
+    public boolean isSuccess(float[] goalState) {
+        checkStateLength(goalState);
+        double dx = (double) s[4] - goalState[4], dy = (double) s[5] - goalState[5];
+        return Math.hypot(dx, dy) < SUCCESS_POS
+                && Math.abs(PushTPhysics.wrap((double) s[6] - goalState[6])) < SUCCESS_ANGLE;
+    }
+
+    @Override
+    public int[] positionStateIndices() {
+        return new int[] {0, 1};
+    }
+}

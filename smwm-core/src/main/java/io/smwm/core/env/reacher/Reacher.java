@@ -1,0 +1,128 @@
+package io.smwm.core.env.reacher;
+
+import io.smwm.core.env.AbstractEnvironment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.RgbImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reacher: a planar two-link arm seen from above, torque-controlled (DMC-style), dynamics in
+ * {@link ReacherDynamics}.
+ *
+ * <p>Action a [2] in [-1, 1]: shoulder and elbow torque, τ = a · {@value ReacherDynamics#MAX_TORQUE} N·m, held
+ * for one env step of 0.05 s (5 semi-implicit Euler sub-steps of 0.01 s).
+ *
+ * <p>State [4] = (q1, q2, dq1, dq2): shoulder angle (rad, from the +x axis, counter-clockwise), elbow angle
+ * (rad, relative to link 1), both wrapped to (-π, π], and their angular velocities (rad/s). The state is kept
+ * in float precision after every step, so {@link #setState} followed by stepping reproduces the original run
+ * exactly. There is no agent position in the state: {@link #positionStateIndices()} is empty.
+ *
+ * <p>Success: both joints within {@value #SUCCESS_TOL} rad (wrapped difference) of the goal configuration;
+ * velocities are ignored.
+ *
+ * <p>Render: top-down, arm base at the frame centre, the frame spans ±{@value #VIEW_HALF} m; link 1 orange,
+ * link 2 teal, red fingertip. No config params.
+ */
+public final class Reacher extends AbstractEnvironment {
+    public static final String ID = "reacher";
+    public static final double SUCCESS_TOL = 0.05;
+    static final double VIEW_HALF = 0.28;
+    static final int BACKGROUND = 0xeeeee4;
+    static final int BASE_COLOR = 0x404040;
+    static final int LINK1_COLOR = 0xe07b24;
+    static final int LINK2_COLOR = 0x2a9d8f;
+    static final int TIP_COLOR = 0xd62828;
+
+    private final float[] s = new float[4];
+
+    public Reacher(EnvConfig config) {
+        super(config);
+        if (!config.params().isEmpty()) {
+            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
+                    + "; valid: [] (reacher takes no params)");
+        }
+    }
+
+    @Override
+    protected EnvSpec buildSpec() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("link_lengths_m", ReacherDynamics.L1 + "," + ReacherDynamics.L2);
+        p.put("max_torque_nm", Double.toString(ReacherDynamics.MAX_TORQUE));
+        p.put("damping_nms", Double.toString(ReacherDynamics.DAMPING));
+        p.put("dt_s", Double.toString(ReacherDynamics.SUB_DT * ReacherDynamics.SUB_STEPS));
+        p.put("success_tol_rad", Double.toString(SUCCESS_TOL));
+        return new EnvSpec(ID, config.variant(), 2, new float[] {-1, -1}, new float[] {1, 1}, 4,
+                List.of("q1", "q2", "dq1", "dq2"), distractorStateDim(), config.imageSize(), config.imageSize(),
+                config.distractors(), p);
+    }
+
+    @Override
+    protected void resetTask() {
+        s[0] = (float) ReacherDynamics.wrap((rng.nextDouble() * 2 - 1) * Math.PI);
+        s[1] = (float) ReacherDynamics.wrap((rng.nextDouble() * 2 - 1) * Math.PI);
+        s[2] = 0f;
+        s[3] = 0f;
+    }
+
+    @Override
+    protected boolean stepTask(float[] a) {
+        double[] d = {s[0], s[1], s[2], s[3]};
+        ReacherDynamics.step(d, a[0] * ReacherDynamics.MAX_TORQUE, a[1] * ReacherDynamics.MAX_TORQUE);
+        for (int i = 0; i < 4; i++) {
+            s[i] = (float) d[i];
+        }
+        return false;
+    }
+
+    @Override
+    protected int backgroundColor() {
+        return BACKGROUND;
+    }
+
+    @Override
+    protected void drawScene(RgbImage img) {
+        double scale = img.width() / (2 * VIEW_HALF);
+        double cx = img.width() / 2.0, cy = img.height() / 2.0;
+        double[] p = jointPositions(s[0], s[1]);
+        double ex = cx + p[0] * scale, ey = cy - p[1] * scale;
+        double tx = cx + p[2] * scale, ty = cy - p[3] * scale;
+        double thick = 0.022 * scale;
+        img.fillCircle(cx, cy, 0.018 * scale, BASE_COLOR);
+        img.drawLine(cx, cy, ex, ey, thick, LINK1_COLOR);
+        img.drawLine(ex, ey, tx, ty, thick, LINK2_COLOR);
+        img.fillCircle(tx, ty, 0.016 * scale, TIP_COLOR);
+    }
+
+    /** (elbow x, elbow y, tip x, tip y) in metres, base at the origin, y up. */
+    static double[] jointPositions(double q1, double q2) {
+        double ex = ReacherDynamics.L1 * Math.cos(q1), ey = ReacherDynamics.L1 * Math.sin(q1);
+        return new double[] {ex, ey, ex + ReacherDynamics.L2 * Math.cos(q1 + q2),
+                ey + ReacherDynamics.L2 * Math.sin(q1 + q2)};
+    }
+
+    @Override
+    public float[] state() {
+        return s.clone();
+    }
+
+    @Override
+    public void setState(float[] state) {
+        checkStateLength(state);
+        for (int i = 0; i < 4; i++) {
+            if (!Float.isFinite(state[i])) {
+                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
+            }
+        }
+        System.arraycopy(state, 0, s, 0, 4);
+    }
+
+    @Override
+    public boolean isSuccess(float[] goalState) {
+        checkStateLength(goalState);
+        return Math.abs(ReacherDynamics.wrap((double) s[0] - goalState[0])) < SUCCESS_TOL
+                && Math.abs(ReacherDynamics.wrap((double) s[1] - goalState[1])) < SUCCESS_TOL;
+    }
+}

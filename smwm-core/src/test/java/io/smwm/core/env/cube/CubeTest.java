@@ -1,0 +1,177 @@
+package io.smwm.core.env.cube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.env.BehaviourPolicy;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.Environments;
+import io.smwm.core.env.RgbImage;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CubeTest {
+    /** Largest transient overlap of the cube with the table allowed (impact at ~1 m/s within one 2.5 ms step). */
+    private static final double PEN = 0.005;
+
+    private static Cube env() {
+        Cube c = new Cube(EnvConfig.defaults());
+        c.reset(0);
+        return c;
+    }
+
+    /** Gripper at g (open, yaw 0), free cube at p with yaw 0, all at rest. */
+    private static float[] state(double gx, double gy, double gz, double px, double py, double pz) {
+        float[] s = new float[Cube.STATE_DIM];
+        s[0] = (float) gx;
+        s[1] = (float) gy;
+        s[2] = (float) gz;
+        s[4] = 0.08f;
+        s[8] = (float) px;
+        s[9] = (float) py;
+        s[10] = (float) pz;
+        s[11] = 1f;
+        return s;
+    }
+
+    private static float speed(float[] s) {
+        return (float) Math.sqrt(s[15] * s[15] + s[16] * s[16] + s[17] * s[17]);
+    }
+
+    @Test
+    void releasedCube_fallsAndRestsOnTable() {
+        Cube c = env();
+        c.setState(state(0.15, 0.15, 0.2, -0.05, 0.02, 0.18));
+        for (int t = 0; t < 40; t++) {
+            c.step(new float[5]);
+            assertTrue(c.cubeLowestCorner() > -PEN, "cube below the table at step " + t);
+        }
+        float[] s = c.state();
+        assertEquals(Cube.HALF_SIZE, s[10], 0.0015, "resting on the table");
+        assertEquals(-0.05, s[8], 0.002, "fell straight down");
+        assertTrue(speed(s) < 1e-3, "at rest, speed " + speed(s));
+    }
+
+    @Test
+    void tiltedCubeDroppedFromHeight_neverGoesThroughTable() {
+        Cube c = env();
+        float[] s = state(0.15, 0.15, 0.2, 0, 0, 0.2);
+        double a = 0.7; // tilted about (1, 1, 0)
+        s[11] = (float) Math.cos(a / 2);
+        s[12] = (float) (Math.sin(a / 2) / Math.sqrt(2));
+        s[13] = s[12];
+        s[17] = -1.5f; // already falling
+        c.setState(s);
+        for (int t = 0; t < 60; t++) {
+            c.step(new float[5]);
+            assertTrue(c.cubeLowestCorner() > -PEN, "cube below the table at step " + t);
+        }
+        assertEquals(Cube.HALF_SIZE, c.state()[10], 0.0015, "settled flat on a face");
+    }
+
+    @Test
+    void gripperPressedDown_staysAboveTableAndCube() {
+        Cube c = env();
+        c.setState(state(0.0, 0.0, 0.12, 0.0, 0.0, Cube.HALF_SIZE));
+        c.step(new float[] {0, 0, 0, 0, -1}); // close the fingers in the air: fingers now over the cube
+        for (int t = 0; t < 60; t++) {
+            c.step(new float[] {0, 0, -1, 0, -1});
+            assertTrue(c.cubeLowestCorner() > -PEN, "cube pressed into the table at step " + t);
+            assertTrue(c.state()[2] - CubePhysics.FINGER_H / 2 > -PEN, "fingers below the table");
+        }
+        assertTrue(c.state()[2] - CubePhysics.FINGER_H / 2 > 2 * Cube.HALF_SIZE - 0.01,
+                "closed fingers rest on top of the cube, not inside it");
+    }
+
+    @Test
+    void graspLiftCarryRelease_movesTheCube() {
+        Cube c = env();
+        c.setState(state(0.05, 0.0, 0.12, 0.05, 0.0, Cube.HALF_SIZE));
+        float[] s = c.state();
+        for (int t = 0; t < 40 && s[2] > 0.032; t++) { // descend around the cube, open
+            c.step(new float[] {0, 0, -1, 0, 1});
+            s = c.state();
+        }
+        for (int t = 0; t < 8; t++) {
+            c.step(new float[] {0, 0, 0, 0, -1});
+        }
+        assertEquals(1f, c.state()[21], "grasped");
+        for (int t = 0; t < 10; t++) {
+            c.step(new float[] {-1, 0, 1, 0, -1});
+        }
+        s = c.state();
+        assertTrue(s[10] > Cube.HALF_SIZE + 0.08, "lifted, z=" + s[10]);
+        assertTrue(s[8] < -0.1, "carried along -x, x=" + s[8]);
+        for (int t = 0; t < 40; t++) {
+            c.step(new float[] {0, 0, 0, 0, 1});
+            assertTrue(c.cubeLowestCorner() > -PEN);
+        }
+        s = c.state();
+        assertEquals(0f, s[21], "released");
+        assertEquals(Cube.HALF_SIZE, s[10], 0.0015, "fell back onto the table");
+        assertTrue(speed(s) < 1e-3);
+    }
+
+    @Test
+    void closingBesideTheCube_doesNotGrasp() {
+        Cube c = env();
+        c.setState(state(0.0, 0.0, 0.03, 0.1, 0.1, Cube.HALF_SIZE));
+        for (int t = 0; t < 10; t++) {
+            c.step(new float[] {0, 0, 0, 0, -1});
+        }
+        assertEquals(0f, c.state()[21]);
+        assertTrue(c.state()[4] < 0.001, "fingers closed on nothing");
+    }
+
+    @Test
+    void scriptedAndRandomPolicies_keepCubeAboveTable() {
+        for (String name : new String[] {"scripted", "random"}) {
+            Cube c = env();
+            BehaviourPolicy p = Environments.policy(Cube.ID, name);
+            for (int e = 0; e < 3; e++) {
+                c.reset(e);
+                p.reset(c, new SplittableRandom(e));
+                for (int t = 0; t < 100; t++) {
+                    c.step(p.act(c));
+                    assertTrue(c.cubeLowestCorner() > -PEN, name + " ep " + e + " step " + t);
+                    assertTrue(c.state()[2] - CubePhysics.FINGER_H / 2 > -PEN, "fingers below table");
+                }
+            }
+        }
+    }
+
+    @Test
+    void success_whenCubeWithinFourCentimetres() {
+        Cube c = env();
+        float[] goal = state(0.1, 0.1, 0.1, 0.1, -0.1, Cube.HALF_SIZE);
+        c.setState(state(-0.1, 0, 0.2, 0.13, -0.1 + 0.02, Cube.HALF_SIZE + 0.01));
+        assertTrue(c.isSuccess(goal), "3.7 cm off, gripper ignored");
+        c.setState(state(0.1, 0.1, 0.1, 0.1 + 0.041, -0.1, Cube.HALF_SIZE));
+        assertFalse(c.isSuccess(goal), "4.1 cm off");
+        c.setState(state(0.1, 0.1, 0.1, 0.1, -0.1, Cube.HALF_SIZE + 0.05));
+        assertFalse(c.isSuccess(goal), "held 5 cm above the target");
+    }
+
+    @Test
+    void render_showsCubeShadowAndHeight() {
+        Cube c = env();
+        c.setState(state(0.15, 0.15, 0.2, 0, 0, Cube.HALF_SIZE));
+        RgbImage low = c.render();
+        c.setState(state(0.15, 0.15, 0.2, 0, 0, Cube.HALF_SIZE + 0.1));
+        RgbImage high = c.render();
+        assertNotEquals(low, high);
+        int shadowish = 0;
+        for (int y = 0; y < high.height(); y++) {
+            for (int x = 0; x < high.width(); x++) {
+                if (high.get(x, y) == CubeRenderer.SHADOW) {
+                    shadowish++;
+                }
+            }
+        }
+        assertTrue(shadowish > 0, "a lifted cube casts a visible shadow on the table");
+        c.setState(state(0.15, 0.15, 0.2, 0.001, 0, Cube.HALF_SIZE));
+        assertNotEquals(low, c.render(), "1 mm of motion changes pixels");
+    }
+}

@@ -1,0 +1,119 @@
+package io.smwm.core.env.pusht;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.RgbImage;
+import org.junit.jupiter.api.Test;
+
+class PushTTest {
+    /** Allowed overlap of agent and block / walls, arena units (1 = 512 px): 2.5 px of the reference world. */
+    private static final double TOL = 2.5 / 512;
+
+    private static PushT env() {
+        PushT p = new PushT(EnvConfig.defaults());
+        p.reset(0);
+        return p;
+    }
+
+    private static float[] state(double ax, double ay, double bx, double by, double th) {
+        return new float[] {(float) ax, (float) ay, 0, 0, (float) bx, (float) by, (float) th, 0, 0, 0};
+    }
+
+    @Test
+    void agentPushedHardIntoBlock_neverSinksIntoIt() {
+        for (double[] dir : new double[][] {{1, 0}, {0, -1}, {-1, 0.3}}) {
+            PushT p = env();
+            p.setState(state(0.5 - 0.3 * dir[0], 0.5 - 0.3 * dir[1], 0.5, 0.5, 0.4));
+            float[] start = p.state();
+            for (int t = 0; t < 150; t++) {
+                p.step(new float[] {(float) dir[0], (float) dir[1]});
+                assertTrue(p.agentClearance() > PushT.AGENT_R - TOL,
+                        "agent overlaps block by " + (PushT.AGENT_R - p.agentClearance()) + " at step " + t);
+                double[][] o = PushTPhysics.outline(p.state()[4], p.state()[5], p.state()[6], 1 / PushTPhysics.WORLD_M);
+                for (int i = 0; i < 8; i++) {
+                    assertTrue(o[0][i] > -TOL && o[0][i] < 1 + TOL && o[1][i] > -TOL && o[1][i] < 1 + TOL,
+                            "block corner left the walls at step " + t);
+                }
+            }
+            float[] end = p.state();
+            assertTrue(Math.hypot(end[4] - start[4], end[5] - start[5]) > 0.1, "the block was pushed away");
+        }
+    }
+
+    @Test
+    void blockNotPushed_comesToRest() {
+        PushT p = env();
+        p.setState(new float[] {0.1f, 0.1f, 0, 0, 0.5f, 0.5f, 0.2f, 0.4f, -0.3f, 3f});
+        for (int t = 0; t < 40; t++) {
+            p.step(new float[] {0, 0});
+        }
+        float[] s = p.state();
+        assertEquals(0, Math.hypot(s[7], s[8]), 1e-4);
+        assertEquals(0, s[9], 1e-3);
+        assertTrue(s[4] > 0.5f, "it slid before stopping");
+        float[] rest = p.state();
+        p.step(new float[] {0, 0});
+        assertEquals(rest[4], p.state()[4], 1e-5);
+        assertEquals(rest[6], p.state()[6], 1e-5);
+    }
+
+    @Test
+    void zeroAction_agentHoldsItsPosition() {
+        PushT p = env();
+        p.setState(state(0.2, 0.8, 0.6, 0.4, 0));
+        for (int t = 0; t < 10; t++) {
+            p.step(new float[] {0, 0});
+        }
+        assertArrayEquals(new float[] {0.2f, 0.8f}, new float[] {p.state()[0], p.state()[1]}, 1e-4f);
+    }
+
+    @Test
+    void action_movesAgentTowardRelativeTarget() {
+        PushT p = env();
+        p.setState(state(0.2, 0.8, 0.6, 0.4, 0));
+        for (int t = 0; t < 3; t++) {
+            p.step(new float[] {1, 0});
+        }
+        double dx = p.state()[0] - 0.2;
+        assertTrue(dx > 0.12 && dx < 0.25, "3 steps of full action move about 3 x 0.08, got " + dx);
+    }
+
+    @Test
+    void success_positionAndAngleTolerances() {
+        PushT p = env();
+        float[] goal = state(0.9, 0.9, 0.5, 0.5, 0.3);
+        p.setState(state(0.1, 0.1, 0.53, 0.5, 0.6));
+        assertTrue(p.isSuccess(goal), "3 % off and 0.3 rad: success; agent ignored");
+        p.setState(state(0.9, 0.9, 0.545, 0.5, 0.3));
+        assertFalse(p.isSuccess(goal), "position 23 px of 512 off");
+        p.setState(state(0.9, 0.9, 0.5, 0.5, 0.3 + Math.PI / 9 + 0.01));
+        assertFalse(p.isSuccess(goal), "angle just over π/9 off");
+        p.setState(state(0.9, 0.9, 0.5, 0.5, Math.PI - 0.1));
+        assertTrue(p.isSuccess(state(0, 0, 0.5, 0.5, -Math.PI + 0.1)), "angle difference is wrapped");
+    }
+
+    @Test
+    void render_showsBlockAndAgentWhereTheStateSays() {
+        PushT p = new PushT(EnvConfig.defaults().withImageSize(128));
+        p.reset(0);
+        p.setState(state(0.2, 0.8, 0.6, 0.4, 0));
+        RgbImage img = p.render();
+        assertEquals(PushT.AGENT_COLOR, img.get((int) (0.2 * 128), (int) ((1 - 0.8) * 128)));
+        assertEquals(PushT.BLOCK_COLOR, img.get((int) (0.6 * 128), (int) ((1 - 0.4) * 128)));
+        assertEquals(PushT.TABLE_COLOR, img.get(5, 123));
+    }
+
+    @Test
+    void positionIndices_areTheAgentInArenaUnits() {
+        PushT p = env();
+        assertArrayEquals(new int[] {0, 1}, p.positionStateIndices());
+        for (int t = 0; t < 50; t++) {
+            p.step(new float[] {1, 1});
+        }
+        assertTrue(p.state()[0] <= 1 - PushT.AGENT_R + TOL && p.state()[1] <= 1 - PushT.AGENT_R + TOL);
+    }
+}

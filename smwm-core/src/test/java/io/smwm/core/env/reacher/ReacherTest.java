@@ -1,0 +1,88 @@
+package io.smwm.core.env.reacher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.RgbImage;
+import org.junit.jupiter.api.Test;
+
+class ReacherTest {
+
+    private static Reacher env() {
+        Reacher r = new Reacher(EnvConfig.defaults());
+        r.reset(0);
+        return r;
+    }
+
+    @Test
+    void fullTorqueForLong_keepsAnglesWrapped() {
+        Reacher r = env();
+        for (int t = 0; t < 400; t++) {
+            r.step(new float[] {1f, t % 100 < 50 ? 1f : -1f});
+            float[] s = r.state();
+            for (int i = 0; i < 2; i++) {
+                assertTrue(s[i] > -Math.PI && s[i] <= (float) Math.PI, "q" + (i + 1) + "=" + s[i] + " at " + t);
+            }
+        }
+        assertTrue(Math.abs(r.state()[2]) > 1, "full torque spins the shoulder");
+    }
+
+    @Test
+    void zeroTorque_dampingBringsArmToRest() {
+        Reacher r = env();
+        r.setState(new float[] {0.5f, -1f, 6f, -8f});
+        for (int t = 0; t < 300; t++) {
+            r.step(new float[] {0f, 0f});
+        }
+        float[] s = r.state();
+        assertEquals(0, s[2], 1e-3);
+        assertEquals(0, s[3], 1e-3);
+        float[] before = r.state();
+        r.step(new float[] {0f, 0f});
+        assertEquals(before[0], r.state()[0], 1e-4);
+    }
+
+    @Test
+    void torqueOnElbow_reactsOnShoulder() {
+        Reacher r = env();
+        r.setState(new float[] {0f, 0.3f, 0f, 0f});
+        r.step(new float[] {0f, 1f});
+        assertTrue(r.state()[3] > 0);
+        assertTrue(r.state()[2] < 0, "coupled inertia: the shoulder counter-rotates");
+    }
+
+    @Test
+    void success_withinToleranceOnBothJoints() {
+        Reacher r = env();
+        float[] goal = {1f, -2f, 0f, 0f};
+        r.setState(new float[] {1.04f, -2.04f, 3f, -3f});
+        assertTrue(r.isSuccess(goal), "velocities are ignored");
+        r.setState(new float[] {1.06f, -2f, 0f, 0f});
+        assertFalse(r.isSuccess(goal), "shoulder 0.06 rad off");
+        r.setState(new float[] {1f, -1.94f, 0f, 0f});
+        assertFalse(r.isSuccess(goal), "elbow 0.06 rad off");
+    }
+
+    @Test
+    void success_usesWrappedDifference() {
+        Reacher r = env();
+        r.setState(new float[] {(float) (Math.PI - 0.01), (float) (-Math.PI + 0.01), 0f, 0f});
+        assertTrue(r.isSuccess(new float[] {(float) (-Math.PI + 0.02), (float) (Math.PI - 0.02), 0f, 0f}));
+    }
+
+    @Test
+    void render_drawsBothLinksInDistinctColours() {
+        Reacher r = new Reacher(EnvConfig.defaults().withImageSize(128));
+        r.reset(0);
+        r.setState(new float[] {0f, (float) (Math.PI / 2), 0f, 0f});
+        RgbImage img = r.render();
+        assertEquals(Reacher.LINK1_COLOR, img.get(64 + 20, 64), "link 1 along +x");
+        assertEquals(Reacher.LINK2_COLOR, img.get(91, 50), "link 2 up from the elbow");
+        RgbImage before = img.copy();
+        r.setState(new float[] {0.01f, (float) (Math.PI / 2), 0f, 0f});
+        assertNotEquals(before, r.render(), "a 0.01 rad turn changes pixels");
+    }
+}
