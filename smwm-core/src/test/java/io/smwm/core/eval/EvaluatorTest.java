@@ -96,4 +96,15 @@ class EvaluatorTest {
         assertEquals(50, c.budget(25));
         assertEquals(200, c.budget(100));
     }
+
+    @Test
+    void simulatedPairSource_sameSeed_givesTheSamePairs() {
+        List<StartGoalPair> a = scripted(25).sample(3, 4L), b = scripted(25).sample(3, 4L);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.get(i).id(), b.get(i).id());
+            assertArrayEquals(a.get(i).startState(), b.get(i).startState());
+            assertEquals(a.get(i).goalFrame(), b.get(i).goalFrame());
+            assertEquals(25, a.get(i).goalOffset());
+        }
+    }
 }
