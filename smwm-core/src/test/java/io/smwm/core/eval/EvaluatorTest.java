@@ -50,7 +50,7 @@ class EvaluatorTest {
     }
 
     @Test
-    void runner_batchedEpisodes_equalEpisodesRunOneAtATime() {
+    void runner_episodeOutcome_doesNotDependOnTheOtherEpisodesInTheBatch() {
         EvalConfig cfg = EvalConfig.defaults().withEpisodes(4).withExecuteModelSteps(2);
         TwoRoomOracleModel model = new TwoRoomOracleModel();
         List<StartGoalPair> pairs = scripted(25).sample(4, 9L);
@@ -58,8 +58,8 @@ class EvaluatorTest {
         PlannerConfig pc = PlannerConfig.cem().withIterations(5);
         EpisodeRunner.Outcome all = runner.run(new PlanningController("cem",
                 io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 2), pairs, 50, 1L);
-        // one episode alone must replay identically: its streams depend on its index, so keep the index by
-        // running the full list but comparing to a batch where only that pair differs elsewhere
+        // per-episode streams depend on the episode's index, so keep episode e in place and replace all the
+        // others with different pairs: episode e must replay bit for bit
         for (int e = 0; e < pairs.size(); e++) {
             List<StartGoalPair> shuffled = new java.util.ArrayList<>(scripted(40).sample(4, 77L));
             shuffled.set(e, pairs.get(e));
