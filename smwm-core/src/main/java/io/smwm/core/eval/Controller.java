@@ -1,0 +1,36 @@
+package io.smwm.core.eval;
+
+import java.util.List;
+
+/**
+ * What acts in evaluation episodes: a planner in a receding-horizon loop, or a baseline. The
+ * {@link EpisodeRunner} runs E episodes in lock-step and asks the controller for the next chunk of primitive
+ * actions of every episode whose previous chunk is used up, all in one call, so planning is batched across
+ * episodes.
+ */
+public interface Controller {
+
+    /** The method's name in reports ("cem", "mppi", "random"). */
+    String name();
+
+    /** True if {@link #act} needs the latents of the current frames. */
+    boolean needsLatents();
+
+    /**
+     * Starts a batch of episodes.
+     *
+     * @param pairs       the episodes' start/goal pairs (episode e = pairs.get(e))
+     * @param goalLatents z_g of each pair, flat [E, D]; null if {@link #needsLatents()} is false
+     * @param seed        the run's seed for this batch; per-episode streams derive from it and the episode index
+     */
+    void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed);
+
+    /**
+     * The next primitive actions of the listed episodes.
+     *
+     * @param episodes indices of the episodes to act for (into the begin() pairs)
+     * @param latents  z_t of those episodes' current frames, flat [episodes.length, D] (null if not needed)
+     * @return per listed episode, a chunk of primitive actions [steps][m] (steps &gt;= 1) to execute in order
+     */
+    float[][][] act(int[] episodes, float[] latents);
+}

@@ -1,0 +1,214 @@
+package io.smwm.core.eval.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.smwm.core.eval.EpisodeRecord;
+import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.Filmstrip;
+import io.smwm.core.eval.MethodResult;
+import io.smwm.core.util.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an evaluation to a directory, every file atomically:
+ * <ul>
+ *   <li>{@code report.json}: schema {@value #SCHEMA} version {@value #VERSION}. Top-level keys, in order:
+ *   {@code schema}, {@code schema_version}, {@code created_utc}, {@code provenance} (what the caller passed:
+ *   e.g. checkpoint, table_fingerprint, seed), {@code config} (planner.*, eval.*, env.*, pairs.*),
+ *   {@code results} (per method and goal offset: method, goal_offset, budget, episodes, successes,
+ *   success_rate in [0,1], stderr = sqrt(p(1-p)/n), plan_ms_median (null for baselines),
+ *   mean_final_state_distance), {@code curves} (per method and offset: state_distance_mean/_stderr and
+ *   latent_distance_mean/_stderr per env step 0..budget, latent null when not recorded), {@code episodes} (method,
+ *   goal_offset, budget, pair_id, success, success_step (-1 = never), steps, final_state_distance,
+ *   min_state_distance, final_latent_distance, solves, plan_ms_median) and {@code plots} (file names). Non-finite
+ *   numbers are written as null.</li>
+ *   <li>{@code report.md}: the success table; {@code report.html}: table plus the plots (relative links).</li>
+ *   <li>PNG: {@code success_vs_offset.png} (when more than one offset ran), {@code distance_state_o<N>.png} and
+ *   {@code distance_latent_o<N>.png} per offset, {@code filmstrip.png}.</li>
+ * </ul>
+ */
+public final class ReportWriter {
+    public static final String SCHEMA = "smwm.eval.report";
+    public static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {}
+
+    /**
+     * Writes the report files into {@code dir}.
+     *
+     * @param provenance caller facts recorded verbatim (checkpoint path, table fingerprint, seed, versions, ...)
+     * @param overwrite  replace an existing report.json; otherwise an existing one is an error
+     */
+    public static Map<String, Object> write(EvaluationReport rep, Path dir, Map<String, Object> provenance,
+                                            boolean overwrite) throws IOException {
+        Path json = dir.resolve("report.json");
+        if (Files.exists(json) && !overwrite) {
+            throw new UserError("refusing to overwrite " + json + ": choose another output directory or pass "
+                    + "--overwrite");
+        }
+        Files.createDirectories(dir);
+        Map<String, Object> plots = new LinkedHashMap<>();
+        if (rep.goalOffsets().size() > 1) {
+            AtomicFiles.write(dir.resolve("success_vs_offset.png"), ReportPlots.successVsOffset(rep));
+            plots.put("success_vs_offset", "success_vs_offset.png");
+        }
+        List<String> curves = new ArrayList<>();
+        for (int o : rep.goalOffsets()) {
+            String f = "distance_state_o" + o + ".png";
+            AtomicFiles.write(dir.resolve(f), ReportPlots.distanceCurves(rep, o, false));
+            curves.add(f);
+            if (rep.results().stream().anyMatch(r -> r.goalOffset() == o && r.latentCurveMean() != null)) {
+                f = "distance_latent_o" + o + ".png";
+                AtomicFiles.write(dir.resolve(f), ReportPlots.distanceCurves(rep, o, true));
+                curves.add(f);
+            }
+        }
+        plots.put("distance_curves", curves);
+        if (!rep.filmstrips().isEmpty()) {
+            int first = rep.goalOffsets().get(0);
+            List<Filmstrip> strips = rep.filmstrips().stream().filter(f -> f.goalOffset() == first).toList();
+            AtomicFiles.write(dir.resolve("filmstrip.png"), ReportPlots.filmstrip(strips,
+                    "Executed frames and goal (offset " + first + ")"));
+            plots.put("filmstrip", "filmstrip.png");
+        }
+        Map<String, Object> tree = toJson(rep, provenance, plots);
+        AtomicFiles.write(json, JSON.writeValueAsBytes(tree));
+        AtomicFiles.writeString(dir.resolve("report.md"), markdown(rep, provenance));
+        AtomicFiles.writeString(dir.resolve("report.html"), html(rep, provenance, plots));
+        return tree;
+    }
+
+    /** The report.json tree (ordered maps; see the class doc for the keys). */
+    public static Map<String, Object> toJson(EvaluationReport rep, Map<String, Object> provenance,
+                                             Map<String, Object> plots) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("schema", SCHEMA);
+        root.put("schema_version", VERSION);
+        root.put("created_utc", Instant.now().toString());
+        root.put("provenance", new LinkedHashMap<>(provenance));
+        root.put("config", new LinkedHashMap<>(rep.config()));
+        List<Object> results = new ArrayList<>(), curves = new ArrayList<>(), eps = new ArrayList<>();
+        for (MethodResult r : rep.results()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", r.method());
+            m.put("goal_offset", r.goalOffset());
+            m.put("budget", r.budget());
+            m.put("episodes", r.episodes());
+            m.put("successes", r.successes());
+            m.put("success_rate", r.successRate());
+            m.put("stderr", r.stderr());
+            m.put("plan_ms_median", num(r.planMsMedian()));
+            m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
+            results.add(m);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("method", r.method());
+            c.put("goal_offset", r.goalOffset());
+            c.put("state_distance_mean", nums(r.stateCurveMean()));
+            c.put("state_distance_stderr", nums(r.stateCurveStderr()));
+            c.put("latent_distance_mean", nums(r.latentCurveMean()));
+            c.put("latent_distance_stderr", nums(r.latentCurveStderr()));
+            curves.add(c);
+        }
+        for (EpisodeRecord e : rep.episodes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", e.method());
+            m.put("goal_offset", e.goalOffset());
+            m.put("budget", e.budget());
+            m.put("pair_id", e.pairId());
+            m.put("success", e.success());
+            m.put("success_step", e.successStep());
+            m.put("steps", e.stepsExecuted());
+            m.put("final_state_distance", num(e.finalStateDistance()));
+            m.put("min_state_distance", num(e.minStateDistance()));
+            m.put("final_latent_distance", num(e.finalLatentDistance()));
+            m.put("solves", e.solves());
+            double[] ms = e.planMs().clone();
+            Arrays.sort(ms);
+            m.put("plan_ms_median", ms.length == 0 ? null : num(ms[ms.length / 2]));
+            eps.add(m);
+        }
+        root.put("results", results);
+        root.put("curves", curves);
+        root.put("episodes", eps);
+        root.put("plots", plots);
+        return root;
+    }
+
+    private static Object num(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static List<Object> nums(double[] v) {
+        if (v == null) {
+            return null;
+        }
+        List<Object> out = new ArrayList<>(v.length);
+        for (double d : v) {
+            out.add(num(Math.round(d * 1e6) / 1e6));
+        }
+        return out;
+    }
+
+    /** The success table in Markdown. */
+    public static String markdown(EvaluationReport rep, Map<String, Object> provenance) {
+        StringBuilder b = new StringBuilder("# Evaluation report\n\n");
+        provenance.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+        b.append("\n| method | goal offset | budget | success % | ± stderr | successes / episodes | plan ms (median)"
+                + " | final distance |\n|---|---|---|---|---|---|---|---|\n");
+        for (MethodResult r : rep.results()) {
+            b.append(String.format("| %s | %d | %d | %.1f | %.1f | %d / %d | %s | %.4f |%n", r.method(),
+                    r.goalOffset(), r.budget(), 100 * r.successRate(), 100 * r.stderr(), r.successes(),
+                    r.episodes(), Double.isNaN(r.planMsMedian()) ? "-" : String.format("%.1f", r.planMsMedian()),
+                    r.meanFinalStateDistance()));
+        }
+        return b.toString();
+    }
+
+    private static String html(EvaluationReport rep, Map<String, Object> provenance, Map<String, Object> plots) {
+        StringBuilder b = new StringBuilder("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>SMWM "
+                + "evaluation</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                + "td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}th{background:#eee}"
+                + "img{max-width:100%;margin:1em 0;display:block}</style></head><body>\n<h1>Evaluation report</h1>\n<ul>");
+        provenance.forEach((k, v) -> b.append("<li>").append(esc(k)).append(": ").append(esc(String.valueOf(v)))
+                .append("</li>"));
+        b.append("</ul>\n<table><tr><th>method</th><th>goal offset</th><th>budget</th><th>success %</th>"
+                + "<th>± stderr</th><th>successes / episodes</th><th>plan ms (median)</th><th>final distance</th></tr>\n");
+        for (MethodResult r : rep.results()) {
+            b.append(String.format("<tr><td>%s</td><td>%d</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%d / %d</td>"
+                            + "<td>%s</td><td>%.4f</td></tr>%n", esc(r.method()), r.goalOffset(), r.budget(),
+                    100 * r.successRate(), 100 * r.stderr(), r.successes(), r.episodes(),
+                    Double.isNaN(r.planMsMedian()) ? "-" : String.format("%.1f", r.planMsMedian()),
+                    r.meanFinalStateDistance()));
+        }
+        b.append("</table>\n");
+        List<String> images = new ArrayList<>();
+        if (plots.get("success_vs_offset") instanceof String s) {
+            images.add(s);
+        }
+        if (plots.get("distance_curves") instanceof List<?> l) {
+            l.forEach(o -> images.add(o.toString()));
+        }
+        if (plots.get("filmstrip") instanceof String s) {
+            images.add(s);
+        }
+        for (String img : images) {
+            b.append("<img src=\"").append(esc(img)).append("\" alt=\"").append(esc(img)).append("\">\n");
+        }
+        b.append("<h2>Configuration</h2>\n<pre>");
+        rep.config().forEach((k, v) -> b.append(esc(k)).append(" = ").append(esc(String.valueOf(v))).append('\n'));
+        return b.append("</pre>\n</body></html>\n").toString();
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,135 @@
+package io.smwm.core.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to plan: the sampling-based optimiser and its budget. Immutable; validated in the constructor, which
+ * reports every problem at once with the key, the rule and the value.
+ *
+ * <p>Defaults ({@link #cem()}) are the paper's CEM (REFERENCE §4): 300 samples, 30 iterations, 30 elites,
+ * horizon 5 model steps, initial mean 0 / std 1 in normalised action space, candidate 0 = the current mean, warm
+ * start from the previous plan shifted by the executed steps.
+ *
+ * @param method      "cem" or "mppi" (see {@link Planners#METHODS})
+ * @param samples     N candidates per episode per iteration (candidate 0 is the current mean)
+ * @param iterations  optimiser iterations per solve
+ * @param elites      CEM: elites refitting the mean and std, in [1, samples]
+ * @param horizon     H, model steps per plan (each model step = k env steps)
+ * @param initStd     CEM: std of the sampling distribution at the start of a solve (normalised units)
+ * @param temperature MPPI: λ relative to the iteration's cost range: weight = exp(−(c − c_min) / (λ·(c_max −
+ *                    c_min))), so it is independent of the latent's scale
+ * @param noiseStd    MPPI: initial std of the Gaussian perturbations around the mean (normalised units; refitted
+ *                    to the weighted samples every iteration)
+ * @param clipSamples project every candidate into the env's action box (mapped into normalised space) before the
+ *                    model sees it, so the model predicts what will actually be executed. The paper's code
+ *                    samples unclipped; set false to match it. Executed actions are always clipped.
+ * @param warmStart   start each re-plan from the previous plan shifted by the executed model steps (tail = 0)
+ */
+public record PlannerConfig(String method, int samples, int iterations, int elites, int horizon, double initStd,
+                            double temperature, double noiseStd, boolean clipSamples, boolean warmStart) {
+
+    public PlannerConfig {
+        List<String> errors = new ArrayList<>();
+        if (method == null || !Planners.METHODS.contains(method)) {
+            errors.add("planner.method must be one of " + Planners.METHODS + ", got " + method);
+        }
+        if (samples < 2) {
+            errors.add("planner.samples must be >= 2, got " + samples);
+        }
+        if (iterations < 1) {
+            errors.add("planner.iterations must be >= 1, got " + iterations);
+        }
+        if (elites < 1 || elites > Math.max(samples, 1)) {
+            errors.add("planner.elites must be in [1, planner.samples=" + samples + "], got " + elites);
+        }
+        if (horizon < 1) {
+            errors.add("planner.horizon must be >= 1, got " + horizon);
+        }
+        if (!(initStd > 0) || Double.isInfinite(initStd)) {
+            errors.add("planner.initStd must be finite and > 0, got " + initStd);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            errors.add("planner.temperature must be finite and > 0, got " + temperature);
+        }
+        if (!(noiseStd > 0) || Double.isInfinite(noiseStd)) {
+            errors.add("planner.noiseStd must be finite and > 0, got " + noiseStd);
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+    }
+
+    /** The paper's CEM: 300 samples, 30 iterations, 30 elites, horizon 5, std 1, samples clipped, warm start. */
+    public static PlannerConfig cem() {
+        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true);
+    }
+
+    /** MPPI with the same sampling budget as {@link #cem()}: temperature 0.1 (relative), noise std 1. */
+    public static PlannerConfig mppi() {
+        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true);
+    }
+
+    public PlannerConfig withMethod(String v) {
+        return new PlannerConfig(v, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withSamples(int v) {
+        return new PlannerConfig(method, v, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withIterations(int v) {
+        return new PlannerConfig(method, samples, v, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withElites(int v) {
+        return new PlannerConfig(method, samples, iterations, v, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withHorizon(int v) {
+        return new PlannerConfig(method, samples, iterations, elites, v, initStd, temperature, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withTemperature(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, v, noiseStd,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withNoiseStd(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, v,
+                clipSamples, warmStart);
+    }
+
+    public PlannerConfig withClipSamples(boolean v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                v, warmStart);
+    }
+
+    public PlannerConfig withWarmStart(boolean v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, v);
+    }
+
+    /** Stable keys ("planner.samples", ...) to their values, for reports and provenance. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("planner.method", method);
+        m.put("planner.samples", samples);
+        m.put("planner.iterations", iterations);
+        m.put("planner.elites", elites);
+        m.put("planner.horizon", horizon);
+        m.put("planner.initStd", initStd);
+        m.put("planner.temperature", temperature);
+        m.put("planner.noiseStd", noiseStd);
+        m.put("planner.clipSamples", clipSamples);
+        m.put("planner.warmStart", warmStart);
+        return m;
+    }
+}

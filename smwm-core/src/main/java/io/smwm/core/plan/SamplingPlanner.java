@@ -1,0 +1,145 @@
+package io.smwm.core.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Shared machinery of population-based planners: per-episode random streams, the batched rollout over all
+ * episodes' candidates, the terminal cost and buffers reused across calls (allocation per solve is O(E), not
+ * O(E·N·H·A)).
+ *
+ * <p>Layout: E episodes (groups), N candidates each, L = H·A normalised action values per candidate;
+ * {@code candidates} is [E·N, L], {@code terminal} [E·N, D], {@code costs} [E·N], {@code mean} [E, L].
+ */
+abstract class SamplingPlanner implements Planner {
+    protected final PlannerConfig cfg;
+    protected final LatentModel model;
+    protected final ActionBox box;
+    protected final int latentDim;
+    protected final int actionDim;
+    protected final int horizon;
+    protected final int samples;
+    protected final int planLength;
+
+    protected float[] candidates = new float[0];
+    protected float[] terminal = new float[0];
+    protected float[] costs = new float[0];
+    protected float[] mean = new float[0];
+    protected float[] z0 = new float[0];
+    protected float[] goal = new float[0];
+    protected SplittableRandom[] rngs = new SplittableRandom[0];
+
+    SamplingPlanner(PlannerConfig cfg, LatentModel model, float[] actionLow, float[] actionHigh) {
+        this.cfg = cfg;
+        this.model = model;
+        this.box = new ActionBox(model, actionLow, actionHigh);
+        this.latentDim = model.latentDim();
+        this.actionDim = model.modelActionDim();
+        this.horizon = cfg.horizon();
+        this.samples = cfg.samples();
+        this.planLength = horizon * actionDim;
+    }
+
+    @Override
+    public PlannerConfig config() {
+        return cfg;
+    }
+
+    /** Prepares per-episode state for a batch of {@code episodes} (called before the first iteration). */
+    protected abstract void begin(int episodes);
+
+    /** Fills {@code candidates} for every episode from its current distribution (candidate 0 = the mean). */
+    protected abstract void sample(int episodes, int iteration);
+
+    /** Refits every episode's distribution from {@code candidates} and {@code costs}. */
+    protected abstract void update(int episodes, int iteration);
+
+    @Override
+    public final List<PlanResult> plan(List<PlanProblem> problems) {
+        int e = problems.size();
+        if (e == 0) {
+            return List.of();
+        }
+        ensureCapacity(e);
+        for (int i = 0; i < e; i++) {
+            PlanProblem p = problems.get(i);
+            if (p.z0().length != latentDim) {
+                throw new IllegalArgumentException("problem " + i + ": latents must have length latentDim="
+                        + latentDim + ", got " + p.z0().length);
+            }
+            System.arraycopy(p.z0(), 0, z0, i * latentDim, latentDim);
+            System.arraycopy(p.goal(), 0, goal, i * latentDim, latentDim);
+            if (p.initMean() != null && cfg.warmStart()) {
+                if (p.initMean().length != planLength) {
+                    throw new IllegalArgumentException("problem " + i + ": initMean must have length H*A="
+                            + planLength + ", got " + p.initMean().length);
+                }
+                System.arraycopy(p.initMean(), 0, mean, i * planLength, planLength);
+            } else {
+                Arrays.fill(mean, i * planLength, (i + 1) * planLength, 0f);
+            }
+            if (cfg.clipSamples()) {
+                box.clipNormalised(mean, i * planLength, planLength);
+            }
+            rngs[i] = new SplittableRandom(p.seed());
+        }
+        begin(e);
+        float[][] best = new float[e][cfg.iterations()];
+        for (int it = 0; it < cfg.iterations(); it++) {
+            sample(e, it);
+            evaluate(candidates, e, samples);
+            for (int i = 0; i < e; i++) {
+                float b = Float.POSITIVE_INFINITY;
+                for (int n = 0; n < samples; n++) {
+                    b = Math.min(b, costs[i * samples + n]);
+                }
+                best[i][it] = b;
+            }
+            update(e, it);
+        }
+        evaluate(mean, e, 1); // the cost of the returned plans
+        List<PlanResult> out = new ArrayList<>(e);
+        for (int i = 0; i < e; i++) {
+            float[] plan = Arrays.copyOfRange(mean, i * planLength, (i + 1) * planLength);
+            out.add(new PlanResult(plan, box.toEnvActions(plan), costs[i], best[i]));
+        }
+        return out;
+    }
+
+    /** Rolls out {@code perGroup} rows per episode from {@code actions} and writes their costs to {@code costs}. */
+    protected final void evaluate(float[] actions, int episodes, int perGroup) {
+        model.rolloutTerminal(z0, episodes, perGroup, actions, horizon, terminal);
+        int d = latentDim;
+        for (int i = 0; i < episodes; i++) {
+            int g = i * d;
+            for (int n = 0; n < perGroup; n++) {
+                int row = i * perGroup + n, t = row * d;
+                float c = 0f;
+                for (int j = 0; j < d; j++) {
+                    float diff = terminal[t + j] - goal[g + j];
+                    c += diff * diff;
+                }
+                costs[row] = Float.isNaN(c) ? Float.POSITIVE_INFINITY : c;
+            }
+        }
+    }
+
+    private void ensureCapacity(int e) {
+        if (rngs.length >= e) {
+            return;
+        }
+        candidates = new float[e * samples * planLength];
+        terminal = new float[e * samples * latentDim];
+        costs = new float[e * samples];
+        mean = new float[e * planLength];
+        z0 = new float[e * latentDim];
+        goal = new float[e * latentDim];
+        rngs = new SplittableRandom[e];
+        grow(e);
+    }
+
+    /** Lets subclasses grow their own per-episode buffers to {@code e} episodes. */
+    protected void grow(int e) {}
+}

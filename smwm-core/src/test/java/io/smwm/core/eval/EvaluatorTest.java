@@ -1,0 +1,110 @@
+package io.smwm.core.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.Environments;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.oracle.TwoRoomOracleModel;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+    static final Supplier<Environment> TWOROOM = () -> Environments.create("tworoom", EnvConfig.defaults());
+
+    static PairSource scripted(int offset) {
+        return new SimulatedPairSource(TWOROOM, () -> Environments.policy("tworoom", "scripted"), offset);
+    }
+
+    @Test
+    void evaluate_oracleModelOnEasyPairs_cemSucceedsOnMostAndBeatsRandom() {
+        EvalConfig cfg = EvalConfig.defaults().withEpisodes(24).withSeed(3);
+        EvaluationReport rep = new Evaluator(TWOROOM, new TwoRoomOracleModel(), cfg)
+                .evaluate(PlannerConfig.cem(), List.of(scripted(25)));
+        MethodResult cem = rep.results().get(0), random = rep.results().get(1);
+        System.out.printf("cem %d/%d (%.2f ms/solve), random %d/%d%n", cem.successes(), cem.episodes(),
+                cem.planMsMedian(), random.successes(), random.episodes());
+        assertEquals("cem", cem.method());
+        assertEquals("random", random.method());
+        assertEquals(50, cem.budget());
+        assertEquals(24, cem.episodes());
+        assertTrue(cem.successRate() >= 0.75, "cem success " + cem.successRate());
+        assertTrue(random.successRate() < cem.successRate(), "random " + random.successRate());
+        assertEquals(48, rep.episodes().size());
+        for (EpisodeRecord e : rep.episodes()) {
+            assertEquals(51, e.stateCurve().length);
+            assertEquals(e.success(), e.successStep() >= 0);
+            if (e.success()) {
+                assertTrue(e.minStateDistance() <= 16.0 / 224 + 1e-6, "success means within the radius once");
+            }
+            if (e.method().equals("cem")) {
+                assertTrue(e.solves() >= 1 && e.solves() <= 2, "50 steps / 25 per plan: " + e.solves());
+            }
+        }
+        // the distance to the goal falls on average under the planner
+        assertTrue(cem.stateCurveMean()[50] < 0.5 * cem.stateCurveMean()[0], "curve " + cem.stateCurveMean()[50]);
+    }
+
+    @Test
+    void runner_episodeOutcome_doesNotDependOnTheOtherEpisodesInTheBatch() {
+        EvalConfig cfg = EvalConfig.defaults().withEpisodes(4).withExecuteModelSteps(2);
+        TwoRoomOracleModel model = new TwoRoomOracleModel();
+        List<StartGoalPair> pairs = scripted(25).sample(4, 9L);
+        EpisodeRunner runner = new EpisodeRunner(TWOROOM, model, cfg);
+        PlannerConfig pc = PlannerConfig.cem().withIterations(5);
+        EpisodeRunner.Outcome all = runner.run(new PlanningController("cem",
+                io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 2), pairs, 50, 1L);
+        // per-episode streams depend on the episode's index, so keep episode e in place and replace all the
+        // others with different pairs: episode e must replay bit for bit
+        for (int e = 0; e < pairs.size(); e++) {
+            List<StartGoalPair> shuffled = new java.util.ArrayList<>(scripted(40).sample(4, 77L));
+            shuffled.set(e, pairs.get(e));
+            EpisodeRunner.Outcome mixed = runner.run(new PlanningController("cem",
+                    io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 2), shuffled, 50, 1L);
+            assertArrayEquals(all.episodes().get(e).stateCurve(), mixed.episodes().get(e).stateCurve(),
+                    "episode " + e);
+        }
+    }
+
+    @Test
+    void evalConfig_invalidValues_areAllReported() {
+        IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new EvalConfig(0, -1, 0, 0, true, true, -1, true));
+        String m = ex.getMessage();
+        assertTrue(m.contains("eval.episodes must be >= 1, got 0"), m);
+        assertTrue(m.contains("eval.budgetFactor must be finite and > 0, got -1.0"), m);
+        assertTrue(m.contains("eval.executeModelSteps must be >= 1, got 0"), m);
+        assertTrue(m.contains("eval.filmstripEpisodes must be >= 0, got -1"), m);
+    }
+
+    @Test
+    void planningController_executeStepsBeyondHorizon_isRejectedWithKeys() {
+        TwoRoomOracleModel model = new TwoRoomOracleModel();
+        IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PlanningController("cem", io.smwm.core.plan.Planners.create(PlannerConfig.cem(), model,
+                        TWOROOM.get().spec()), model, 6));
+        assertEquals("eval.executeModelSteps must be in [1, planner.horizon=5], got 6", ex.getMessage());
+    }
+
+    @Test
+    void budget_isTwiceTheGoalOffsetByDefault() {
+        EvalConfig c = EvalConfig.defaults();
+        assertEquals(50, c.budget(25));
+        assertEquals(200, c.budget(100));
+    }
+
+    @Test
+    void simulatedPairSource_sameSeed_givesTheSamePairs() {
+        List<StartGoalPair> a = scripted(25).sample(3, 4L), b = scripted(25).sample(3, 4L);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(a.get(i).id(), b.get(i).id());
+            assertArrayEquals(a.get(i).startState(), b.get(i).startState());
+            assertEquals(a.get(i).goalFrame(), b.get(i).goalFrame());
+            assertEquals(25, a.get(i).goalOffset());
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.smwm.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    private static final float[] LOW = {-1f, -1f};
+    private static final float[] HIGH = {1f, 1f};
+
+    private static PlannerConfig config(String method) {
+        return "cem".equals(method) ? PlannerConfig.cem() : PlannerConfig.mppi();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cem", "mppi"})
+    void plan_oneStepQuadratic_findsTheUniqueOptimum(String method) {
+        // H = 1, k = 1: z_1 = z0 + B·0.5·a, so a* = (goal − z0) / (0.5·B) = (0.4, −0.6) exactly
+        LinearLatentModel model = new LinearLatentModel(1, 2, new float[] {2f, 1f}, 0.5f);
+        Planner p = Planners.create(config(method).withHorizon(1), model, LOW, HIGH);
+        PlanResult r = p.plan(new PlanProblem(new float[] {0.1f, 0.2f}, new float[] {0.5f, -0.1f}, null, 7L));
+        float tol = 1e-3f;
+        assertArrayEquals(new float[] {0.4f, -0.6f}, r.plan(), tol, method + " plan " + java.util.Arrays.toString(r.plan()));
+        assertTrue(r.cost() < 1e-3, "cost " + r.cost());
+        assertEquals(0.2f, r.envActions()[0][0], tol); // un-normalised: 0.4·0.5
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cem", "mppi"})
+    void plan_fiveStepFrameskipQuadratic_drivesTerminalCostToNearZero(String method) {
+        LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 0.1f), 1f);
+        Planner p = Planners.create(config(method), model, LOW, HIGH);
+        float[] z0 = new float[10], goal = new float[10];
+        for (int j = 0; j < 10; j++) {
+            goal[j] = (j % 3 - 1) * 0.3f; // needs Σ a = ±3: reachable within |a| <= 1 over 5 steps
+        }
+        PlanResult r = p.plan(new PlanProblem(z0, goal, null, 11L));
+        float start = 0;
+        for (float g : goal) {
+            start += g * g;
+        }
+        assertTrue(r.cost() < 1e-3 * start, method + ": cost " + r.cost() + " from " + start);
+        float[] it = r.bestCostPerIteration();
+        assertTrue(it[it.length - 1] < it[0], "best cost falls over iterations");
+        assertEquals(25, r.envActions().length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void plan_unreachableGoal_respectsActionBoundsAfterUnnormalising(boolean clipSamples) {
+        // scale 3: normalised values above 1/3 would exceed the env's bound of 1 once un-normalised
+        LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 1f), 3f);
+        Planner p = Planners.create(PlannerConfig.cem().withClipSamples(clipSamples), model, LOW, HIGH);
+        float[] goal = new float[10];
+        java.util.Arrays.fill(goal, 100f);
+        goal[1] = -100f;
+        PlanResult r = p.plan(new PlanProblem(new float[10], goal, null, 3L));
+        for (float[] a : r.envActions()) {
+            assertEquals(2, a.length);
+            for (float v : a) {
+                assertTrue(v >= -1f && v <= 1f, "action " + v + " out of [-1, 1]");
+            }
+        }
+        // the optimum pushes to the bounds: +1 on even components, -1 on odd ones (primitive dim 1 of step 0)
+        assertEquals(1f, r.envActions()[0][0], 0.02);
+        assertEquals(-1f, r.envActions()[0][1], 0.02);
+        if (clipSamples) {
+            for (float v : r.plan()) {
+                assertTrue(Math.abs(v) <= 1f / 3f + 1e-6, "clipped samples keep the plan in the normalised box");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cem", "mppi"})
+    void plan_batchOfEpisodes_equalsPlanningEachEpisodeAlone(String method) {
+        LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 0.2f), 1f);
+        PlannerConfig cfg = config(method).withIterations(5);
+        List<PlanProblem> problems = new ArrayList<>();
+        for (int e = 0; e < 5; e++) {
+            float[] z0 = new float[10], goal = new float[10], init = e % 2 == 0 ? null : new float[50];
+            for (int j = 0; j < 10; j++) {
+                z0[j] = 0.1f * e - 0.05f * j;
+                goal[j] = 0.2f * ((e + j) % 3 - 1);
+            }
+            if (init != null) {
+                java.util.Arrays.fill(init, 0.1f * e);
+            }
+            problems.add(new PlanProblem(z0, goal, init, 1000L + e));
+        }
+        Planner batched = Planners.create(cfg, model, LOW, HIGH);
+        List<PlanResult> together = batched.plan(problems);
+        Planner single = Planners.create(cfg, model, LOW, HIGH);
+        // reversed order and one at a time: reused buffers and batch position must not matter
+        for (int e = problems.size() - 1; e >= 0; e--) {
+            PlanResult alone = single.plan(problems.get(e));
+            assertArrayEquals(alone.plan(), together.get(e).plan(), "episode " + e);
+            assertEquals(alone.cost(), together.get(e).cost());
+            assertArrayEquals(alone.bestCostPerIteration(), together.get(e).bestCostPerIteration());
+            for (int s = 0; s < alone.envActions().length; s++) {
+                assertArrayEquals(alone.envActions()[s], together.get(e).envActions()[s]);
+            }
+        }
+    }
+
+    @Test
+    void plan_sameSeed_isReproducible_differentSeed_isNot() {
+        LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 0.2f), 1f);
+        Planner p = Planners.create(PlannerConfig.cem().withIterations(3), model, LOW, HIGH);
+        float[] z0 = new float[10], goal = new float[10];
+        goal[0] = 0.5f;
+        float[] a = p.plan(new PlanProblem(z0, goal, null, 5L)).plan();
+        float[] b = p.plan(new PlanProblem(z0, goal, null, 5L)).plan();
+        float[] c = p.plan(new PlanProblem(z0, goal, null, 6L)).plan();
+        assertArrayEquals(a, b);
+        assertTrue(!java.util.Arrays.equals(a, c));
+    }
+
+    @Test
+    void plan_batchedOverEpisodes_callsTheModelOncePerIterationPlusOnce() {
+        LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 0.2f), 1f);
+        Planner p = Planners.create(PlannerConfig.cem().withIterations(4), model, LOW, HIGH);
+        List<PlanProblem> problems = new ArrayList<>();
+        for (int e = 0; e < 8; e++) {
+            problems.add(new PlanProblem(new float[10], new float[10], null, e));
+        }
+        p.plan(problems);
+        assertEquals(5, model.rolloutCalls);
+    }
+
+    @Test
+    void shifted_dropsExecutedStepsAndZeroFillsTheTail() {
+        float[] plan = {1, 2, 3, 4, 5, 6};
+        PlanResult r = new PlanResult(plan, new float[0][], 0f, new float[0]);
+        assertArrayEquals(new float[] {5, 6, 0, 0, 0, 0}, r.shifted(2, 2));
+        assertArrayEquals(new float[6], r.shifted(3, 2));
+    }
+
+    @Test
+    void create_modelActionDimMismatch_namesBothDimensions() {
+        LinearLatentModel model = new LinearLatentModel(1, 3, gains(3, 1f), 1f);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Planners.create(PlannerConfig.cem(), model, LOW, HIGH));
+        assertTrue(e.getMessage().contains("m=3") && e.getMessage().contains("length 2"), e.getMessage());
+    }
+
+    static float[] gains(int n, float g) {
+        float[] out = new float[n];
+        java.util.Arrays.fill(out, g);
+        return out;
+    }
+}
