@@ -1,5 +1,8 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.cube.Cube;
+import io.smwm.core.env.pusht.PushT;
+import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.env.tworoom.TwoRoom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +18,10 @@ public final class Coverages {
     private static final Map<String, Function<List<float[][]>, Map<String, Double>>> BY_TASK = new LinkedHashMap<>();
 
     static {
-        BY_TASK.put("tworoom", Coverages::tworoom);
+        BY_TASK.put(TwoRoom.ID, Coverages::tworoom);
+        BY_TASK.put(PushT.ID, Coverages::pusht);
+        BY_TASK.put(Cube.ID, Coverages::cube);
+        BY_TASK.put(Reacher.ID, Coverages::reacher);
     }
 
     private Coverages() {}
@@ -58,5 +64,70 @@ public final class Coverages {
         out.put("share_episodes_crossing_door", crossed / (double) episodes.size());
         out.put("share_episodes_ending_in_other_room", endOther / (double) episodes.size());
         return out;
+    }
+
+    /** pusht (state: agent x,y,vx,vy; block x,y,angle,...): share of episodes whose block ends > its width away. */
+    private static Map<String, Double> pusht(List<float[][]> episodes) {
+        int moved = 0;
+        double turn = 0;
+        for (float[][] e : episodes) {
+            float[] a = e[0], b = e[e.length - 1];
+            moved += Math.hypot(b[4] - a[4], b[5] - a[5]) > PushT.BLOCK_WIDTH ? 1 : 0;
+            double d = Math.abs(b[6] - a[6]) % (2 * Math.PI);
+            turn += Math.min(d, 2 * Math.PI - d);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("share_episodes_block_moved_more_than_its_width", moved / (double) episodes.size());
+        out.put("mean_block_rotation_rad", turn / episodes.size());
+        return out;
+    }
+
+    /**
+     * cube (state: gripper 0-7, cube position 8-10, quaternion 11-14, velocities 15-20, grasped 21): shares of
+     * episodes where the cube is grasped, lifted more than 2 cm, and placed more than 5 cm from its start and left
+     * resting on the table (released, slow, on the surface) at the end.
+     */
+    private static Map<String, Double> cube(List<float[][]> episodes) {
+        int grasped = 0, lifted = 0, placed = 0;
+        for (float[][] e : episodes) {
+            float[] a = e[0], b = e[e.length - 1];
+            boolean g = false, l = false;
+            for (float[] s : e) {
+                g |= s[21] > 0.5f;
+                l |= s[10] > a[10] + 0.02;
+            }
+            grasped += g ? 1 : 0;
+            lifted += l ? 1 : 0;
+            double d = Math.hypot(b[8] - a[8], b[9] - a[9]);
+            double v = Math.sqrt(b[15] * b[15] + b[16] * b[16] + b[17] * b[17]);
+            placed += (d > 0.05 && b[21] < 0.5f && v < 0.02 && b[10] < Cube.HALF_SIZE + 0.003) ? 1 : 0;
+        }
+        double n = episodes.size();
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("share_episodes_cube_grasped", grasped / n);
+        out.put("share_episodes_cube_lifted", lifted / n);
+        out.put("share_episodes_cube_placed_elsewhere", placed / n);
+        return out;
+    }
+
+    /** reacher (state q1, q2, dq1, dq2): share of a 12x12 grid of joint-angle cells visited by the whole table. */
+    private static Map<String, Double> reacher(List<float[][]> episodes) {
+        boolean[] seen = new boolean[144];
+        for (float[][] e : episodes) {
+            for (float[] s : e) {
+                int i = cell(s[0]), j = cell(s[1]);
+                seen[i * 12 + j] = true;
+            }
+        }
+        int n = 0;
+        for (boolean b : seen) {
+            n += b ? 1 : 0;
+        }
+        return Map.of("share_joint_space_cells_visited", n / 144.0);
+    }
+
+    private static int cell(float angle) {
+        int c = (int) Math.floor((angle + Math.PI) / (2 * Math.PI) * 12);
+        return Math.max(0, Math.min(11, c));
     }
 }

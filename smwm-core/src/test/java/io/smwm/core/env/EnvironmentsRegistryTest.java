@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 class EnvironmentsRegistryTest {
 
     @Test
-    void registry_listsBothTasksWithTheirPoliciesAndDefaults() {
-        assertEquals(List.of("tworoom", "dotworld"), Environments.ids());
+    void registry_listsEveryTaskWithTheirPoliciesAndDefaults() {
+        assertEquals(List.of("tworoom", "dotworld", "reacher", "pusht", "cube"), Environments.ids());
+        for (String id : List.of("reacher", "pusht", "cube")) {
+            assertEquals("scripted", Environments.task(id).defaultPolicy(), id);
+            assertEquals("random", Environments.policy(id, "random").name(), id);
+        }
         assertEquals("scripted", Environments.task("tworoom").defaultPolicy());
         assertEquals("random", Environments.task("dotworld").defaultPolicy());
         assertEquals("scripted", Environments.policy("tworoom", null).name());
@@ -51,7 +55,7 @@ class EnvironmentsRegistryTest {
     @Test
     void unknownEnvironment_errorListsValidIds() {
         var ex = assertThrows(IllegalArgumentException.class, () -> Environments.task("pusht2"));
-        assertTrue(ex.getMessage().contains("[tworoom, dotworld]"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("[tworoom, dotworld, reacher, pusht, cube]"), ex.getMessage());
     }
 
     @Test
