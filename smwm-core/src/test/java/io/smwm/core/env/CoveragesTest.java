@@ -62,8 +62,8 @@ class CoveragesTest {
     @Test
     void everyTask_reportsPathLength_andStaticEpisodesHaveZero() {
         float[][] still = {{0.1f, 0.2f}, {0.1f, 0.2f}};
-        assertEquals(0.0, Coverages.of("tworoom", "default", List.of(still, still)).get("mean_state_path_length"));
+        assertEquals(0.0, Coverages.of("tworoom", "default", List.<float[][]>of(still, still)).get("mean_state_path_length"));
         float[][] moving = {{0f, 0f}, {0.3f, 0.4f}};
-        assertEquals(0.5, Coverages.of("nosuch", "default", List.of(moving)).get("mean_state_path_length"), 1e-6);
+        assertEquals(0.5, Coverages.of("nosuch", "default", List.<float[][]>of(moving)).get("mean_state_path_length"), 1e-6);
     }
 }
