@@ -178,11 +178,18 @@ public final class WorldModelGraph {
         return sd.output(placeholders, outputs);
     }
 
-    /** One forward+backward pass: the named outputs and the gradient of the loss for every parameter (by name). */
+    /**
+     * One forward+backward pass: the named outputs and the gradient of the loss for every parameter (by name;
+     * parameters the loss does not depend on get zeros).
+     */
     public OutAndGrad outputsAndGradients(Map<String, INDArray> placeholders, Collection<String> outputs) {
         List<String> names = new ArrayList<>(specs.size());
         for (ParamSpec s : specs) names.add(s.name());
-        return sd.calculateGradientsAndOutputs(placeholders, outputs, names);
+        OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, outputs, names);
+        Map<String, INDArray> grads = new LinkedHashMap<>(og.getGradients());
+        for (ParamSpec s : specs)
+            if (grads.get(s.name()) == null) grads.put(s.name(), Nd4j.zeros(DataType.FLOAT, s.shape()));
+        return new OutAndGrad(og.getOutputs(), grads);
     }
 
     /** The live array of parameter {@code name} (not a copy). */

@@ -16,9 +16,9 @@ public final class MovingSquare {
 
     private MovingSquare() {}
 
-    /** A tiny model config for S×S images: convs [4, 8, 8], latent 8, hidden 32, k=1, m=2. */
+    /** A tiny model config for S×S images: convs [8, 16], latent 8, hidden 64, k=1, m=2. */
     public static ModelConfig tinyConfig(int side) {
-        return new ModelConfig(side, 3, List.of(4, 8, 8), 8, 32, 2, 1);
+        return new ModelConfig(side, 3, List.of(8, 16), 8, 64, 2, 1);
     }
 
     public static byte[] render(int side, int x, int y) {
