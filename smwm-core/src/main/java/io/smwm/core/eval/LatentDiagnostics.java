@@ -51,6 +51,22 @@ public final class LatentDiagnostics {
         return ev;
     }
 
+    /** Projection of the centred z onto its first {@code k} principal components, [N][k]. */
+    public static double[][] principalProjection(double[][] z, int k) {
+        double[][][] e = Linalg.eigen(Linalg.centredGram(z));
+        double[] mu = Linalg.colMeans(z);
+        int d = mu.length;
+        k = Math.min(k, d);
+        double[][] out = new double[z.length][k];
+        for (int i = 0; i < z.length; i++)
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += (z[i][j] - mu[j]) * e[1][j][c];
+                out[i][c] = s;
+            }
+        return out;
+    }
+
     /** Explained-variance ratios, descending (all zeros for a collapsed Z). */
     public static double[] explainedVarianceRatio(double[][] z) {
         double[] ev = covarianceEigenvalues(z);

@@ -35,9 +35,20 @@ final class Linalg {
 
     /** Eigenvalues of a symmetric matrix, descending, clamped at 0 from below (cyclic Jacobi). */
     static double[] symmetricEigenvalues(double[][] sym) {
+        return eigen(sym)[0][0];
+    }
+
+    /**
+     * Symmetric eigendecomposition (cyclic Jacobi): result[0][0] = eigenvalues descending (clamped at 0),
+     * result[1] = matrix whose COLUMN i is the unit eigenvector of eigenvalue i.
+     */
+    static double[][][] eigen(double[][] sym) {
         int n = sym.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) a[i] = sym[i].clone();
+        double[][] a = new double[n][], v = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            a[i] = sym[i].clone();
+            v[i][i] = 1;
+        }
         for (int sweep = 0; sweep < 100; sweep++) {
             double off = 0, diag = 0;
             for (int i = 0; i < n; i++) {
@@ -62,17 +73,23 @@ final class Linalg {
                         a[p][k] = c * apk - s * aqk;
                         a[q][k] = s * apk + c * aqk;
                     }
+                    for (int k = 0; k < n; k++) { // accumulate V = V·J
+                        double vkp = v[k][p], vkq = v[k][q];
+                        v[k][p] = c * vkp - s * vkq;
+                        v[k][q] = s * vkp + c * vkq;
+                    }
                 }
         }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
         double[] ev = new double[n];
-        for (int i = 0; i < n; i++) ev[i] = Math.max(0, a[i][i]);
-        Arrays.sort(ev);
-        for (int i = 0; i < n / 2; i++) {
-            double t = ev[i];
-            ev[i] = ev[n - 1 - i];
-            ev[n - 1 - i] = t;
+        double[][] vec = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            ev[i] = Math.max(0, a[order[i]][order[i]]);
+            for (int k = 0; k < n; k++) vec[k][i] = v[k][order[i]];
         }
-        return ev;
+        return new double[][][]{{ev}, vec};
     }
 
     /** Solves (A) X = B for symmetric positive definite A [d][d], B [d][k] (Cholesky). */
