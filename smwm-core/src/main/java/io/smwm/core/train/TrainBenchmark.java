@@ -1,0 +1,117 @@
+package io.smwm.core.train;
+
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.ModelConfig;
+import io.smwm.core.config.TrainConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.WorldModelGraph;
+import io.smwm.core.loss.LossTerms;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Training-throughput benchmark of the default (toy, 64x64) world model on random data: transitions/s and achieved
+ * GFLOP/s at batch 64 and 256 after warm-up steps, with a breakdown of where a step's time goes (image conversion,
+ * SameDiff forward+backward, Adam and parameter copies). FLOPs are counted analytically
+ * ({@link #trainFlopsPerTransition}). Run: {@code java -cp ... -Dorg.nd4j.autodiff.samediff=false
+ * io.smwm.core.train.TrainBenchmark [warmup=3] [steps=8] [batches=64,256]} with OMP_NUM_THREADS set to the cores.
+ * Prints (this is a command-line tool).
+ */
+public final class TrainBenchmark {
+    private TrainBenchmark() {}
+
+    /**
+     * Forward FLOPs of one transition's training graph (2 per multiply-add; element-wise ops, pooling and biases
+     * ignored): the encoder twice (o_t and o_{t+k}), g once and h once.
+     */
+    public static long forwardFlopsPerTransition(ModelConfig c) {
+        return 2 * encoderFlops(c)[0] + headFlops(c);
+    }
+
+    /**
+     * Forward + backward FLOPs per transition: backward = 2 × forward per layer (input gradient + weight gradient),
+     * except the first conv, whose input gradient is not needed (1 × forward).
+     */
+    public static long trainFlopsPerTransition(ModelConfig c) {
+        long[] enc = encoderFlops(c);
+        long fwd = forwardFlopsPerTransition(c);
+        long bwd = 2 * (2 * enc[0] - enc[1]) + 2 * headFlops(c);
+        return fwd + bwd;
+    }
+
+    /** {encoder forward FLOPs, first conv forward FLOPs} for one image. */
+    static long[] encoderFlops(ModelConfig c) {
+        long side = c.imageSize(), in = c.channels(), total = 0, first = 0;
+        for (int i = 0; i < c.convChannels().size(); i++) {
+            long out = c.convChannels().get(i);
+            side = (side + 1) / 2;
+            long f = 2L * 9 * in * out * side * side;
+            if (i == 0) first = f;
+            total += f;
+            in = out;
+        }
+        total += 2L * c.flatFeatures() * c.latentDim();
+        return new long[]{total, first};
+    }
+
+    static long headFlops(ModelConfig c) {
+        long l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
+        long g = 2 * ((l + a) * h + h * h + h * l);
+        long inv = 2 * (2 * l * h + h * h + h * a);
+        return g + inv;
+    }
+
+    public static void main(String[] args) {
+        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        String batches = args.length > 2 ? args[2] : "64,256";
+        ModelConfig mc = ModelConfig.DEFAULT;
+        long flops = trainFlopsPerTransition(mc);
+        System.out.printf("default model: %d params, %.1f MFLOP forward, %.1f MFLOP forward+backward per transition"
+                        + "; OMP_NUM_THREADS=%s%n", WorldModelGraph.paramSpecs(mc).stream()
+                        .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), forwardFlopsPerTransition(mc) / 1e6,
+                flops / 1e6, System.getenv("OMP_NUM_THREADS"));
+        for (String bs : batches.split(",")) {
+            int b = Integer.parseInt(bs.trim());
+            Learner l = new Learner(mc, LossConfig.DEFAULT, TrainConfig.DEFAULT, Normalizer.identity(2, 5), 1);
+            TransitionBatch batch = randomBatch(mc, b, 7);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < warmup; i++) l.step(batch);
+            double warm = (System.nanoTime() - t0) / 1e9;
+            double conv = 0, fb = 0, total = 0;
+            for (int i = 0; i < steps; i++) {
+                long a = System.nanoTime();
+                Map<String, org.nd4j.linalg.api.ndarray.INDArray> ph = l.placeholders(batch);
+                long c = System.nanoTime();
+                l.graph().outputsAndGradients(ph, List.of(LossTerms.TOTAL));
+                long d = System.nanoTime();
+                l.step(batch);
+                long e = System.nanoTime();
+                conv += (c - a) / 1e9;
+                fb += (d - c) / 1e9;
+                total += (e - d) / 1e9;
+            }
+            double perStep = total / steps;
+            System.out.printf("batch %4d: %.1f ms/step, %.1f transitions/s, %.2f GFLOP/s | per step: images->NCHW %.1f ms,"
+                            + " SameDiff fwd+bwd %.1f ms, Adam+copies+rest %.1f ms | %d warm-up steps took %.1f s%n",
+                    b, perStep * 1e3, b / perStep, flops * b / perStep / 1e9, conv / steps * 1e3, fb / steps * 1e3,
+                    (perStep - conv / steps - fb / steps) * 1e3, warmup, warm);
+        }
+    }
+
+    static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[][] o = new byte[n][c.imageBytes()], o2 = new byte[n][c.imageBytes()];
+        float[][] a = new float[n][c.modelActionDim()];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < o[i].length; p++) {
+                o[i][p] = (byte) r.nextInt(256);
+                o2[i][p] = (byte) r.nextInt(256);
+            }
+            for (int j = 0; j < a[i].length; j++) a[i][j] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return new TransitionBatch(o, a, o2);
+    }
+}
