@@ -32,7 +32,12 @@ public final class CollapseMonitor {
     }
 
     public Check check(int epoch, WorldModel model) {
-        double[][] z = LatentDiagnostics.toDouble(model.encode(frames).toFloatMatrix());
+        return check(epoch, model::encode);
+    }
+
+    /** As {@link #check(int, WorldModel)} with any encoder f: uint8 HWC frames [B][S·S·C] -> z [B, latentDim]. */
+    public Check check(int epoch, java.util.function.Function<byte[][], org.nd4j.linalg.api.ndarray.INDArray> encoder) {
+        double[][] z = LatentDiagnostics.toDouble(encoder.apply(frames).toFloatMatrix());
         double std = LatentDiagnostics.meanStd(z), rank = LatentDiagnostics.effectiveRank(z);
         String warning = null;
         if (std < STD_FLOOR) warning = String.format("latent std %.2e below %.0e: representation collapsed", std, STD_FLOOR);

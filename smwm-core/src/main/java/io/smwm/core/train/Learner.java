@@ -97,6 +97,12 @@ public final class Learner {
         return out;
     }
 
+    /** z = f(o) with the current parameters; images uint8 HWC [B][S·S·C], returns [B, latentDim]. */
+    public INDArray encode(byte[][] images) {
+        return graph.output(Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(images, graph.config())),
+                WorldModelGraph.Z_T).get(WorldModelGraph.Z_T).dup();
+    }
+
     /** Loss terms on a batch without any update (validation uses this, with the same loss definition). */
     public LossTerms evaluate(TransitionBatch batch) {
         return WorldModelLoss.read(graph.output(placeholders(batch), WorldModelLoss.NAMES.toArray(new String[0])));

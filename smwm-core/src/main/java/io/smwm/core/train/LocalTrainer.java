@@ -103,8 +103,7 @@ public final class LocalTrainer {
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
                 LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
                         : learner.evaluate(val, bs);
-                WorldModel snapshot = learner.snapshot();
-                CollapseMonitor.Check c = monitor.check(epoch, snapshot);
+                CollapseMonitor.Check c = monitor.check(epoch, learner::encode);
                 Map<String, Object> vr = row(learner.stepCount(), epoch, v);
                 vr.put("latent_std", c.latentStd());
                 vr.put("effective_rank", c.effectiveRank());
