@@ -59,6 +59,15 @@ public final class LocalTrainer {
 
     public Learner learner() { return learner; }
 
+    /**
+     * Splits {@code data} into train/validation by {@code train.valFraction} (seeded permutation of transitions,
+     * seed derive(seed, "split")) and trains. Table-backed sources should split by episode instead (smwm-data).
+     */
+    public Result fit(InMemoryTransitionSource data) {
+        InMemoryTransitionSource[] tv = data.split(config.train().valFraction(), Seeds.derive(config.train().seed(), "split"));
+        return fit(tv[0], tv[1].size() == 0 ? null : tv[1]);
+    }
+
     /** Trains for {@code train.epochs} epochs; {@code val} may be null. */
     public Result fit(TransitionSource train, TransitionSource val) {
         int bs = config.train().batchSize();
@@ -119,6 +128,8 @@ public final class LocalTrainer {
                     lastGood = ckpt;
                 }
             }
+            if (runDir != null)
+                io.smwm.core.eval.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
         }
         return new Result(learner.snapshot(), List.copyOf(epochs), lastGood);
     }

@@ -80,24 +80,32 @@ public final class TrainBenchmark {
             long t0 = System.nanoTime();
             for (int i = 0; i < warmup; i++) l.step(batch);
             double warm = (System.nanoTime() - t0) / 1e9;
-            double conv = 0, fb = 0, total = 0;
+            // full steps first (the headline numbers: mean and median step), then the parts in separate loops
+            double[] ms = new double[steps];
+            long a = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                long a = System.nanoTime();
-                Map<String, org.nd4j.linalg.api.ndarray.INDArray> ph = l.placeholders(batch);
-                long c = System.nanoTime();
-                l.graph().outputsAndGradients(ph, List.of(LossTerms.TOTAL));
-                long d = System.nanoTime();
+                long s0 = System.nanoTime();
                 l.step(batch);
-                long e = System.nanoTime();
-                conv += (c - a) / 1e9;
-                fb += (d - c) / 1e9;
-                total += (e - d) / 1e9;
+                ms[i] = (System.nanoTime() - s0) / 1e6;
             }
-            double perStep = total / steps;
-            System.out.printf("batch %4d: %.1f ms/step, %.1f transitions/s, %.2f GFLOP/s | per step: images->NCHW %.1f ms,"
-                            + " SameDiff fwd+bwd %.1f ms, Adam+copies+rest %.1f ms | %d warm-up steps took %.1f s%n",
-                    b, perStep * 1e3, b / perStep, flops * b / perStep / 1e9, conv / steps * 1e3, fb / steps * 1e3,
-                    (perStep - conv / steps - fb / steps) * 1e3, warmup, warm);
+            double perStep = (System.nanoTime() - a) / 1e9 / steps;
+            double[] sorted = ms.clone();
+            java.util.Arrays.sort(sorted);
+            double median = sorted[steps / 2] / 1e3;
+            a = System.nanoTime();
+            Map<String, org.nd4j.linalg.api.ndarray.INDArray> ph = null;
+            for (int i = 0; i < steps; i++) ph = l.placeholders(batch);
+            double conv = (System.nanoTime() - a) / 1e9 / steps;
+            l.graph().output(ph, LossTerms.TOTAL);
+            a = System.nanoTime();
+            for (int i = 0; i < steps; i++) l.graph().output(ph, LossTerms.TOTAL);
+            double fwd = (System.nanoTime() - a) / 1e9 / steps;
+            System.out.printf("batch %4d: mean %.1f ms/step = %.1f transitions/s = %.2f GFLOP/s; median %.1f ms/step ="
+                            + " %.1f transitions/s = %.2f GFLOP/s | parts: images->NCHW %.1f ms, SameDiff forward only"
+                            + " %.1f ms, so backward+Adam ~%.1f ms (median step) | %d warm-up steps took %.1f s%n",
+                    b, perStep * 1e3, b / perStep, flops * b / perStep / 1e9, median * 1e3, b / median,
+                    flops * b / median / 1e9, conv * 1e3, fwd * 1e3, (median - conv - fwd) * 1e3, warmup, warm);
+            if (Boolean.getBoolean("smwm.bench.verbose")) System.out.println("  step ms: " + java.util.Arrays.toString(ms));
         }
     }
 

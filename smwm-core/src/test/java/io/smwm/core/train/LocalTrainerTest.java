@@ -45,6 +45,7 @@ class LocalTrainerTest {
         assertTrue(last.inv() < 0.7 * first.inv(), "inverse loss should fall: " + first + " -> " + last);
         assertTrue(std0 < 0.2 * std, "forward-only latent std " + std0 + " should collapse far below " + std);
         assertTrue(Files.exists(run.resolve("metrics/metrics.jsonl")));
+        assertTrue(Files.exists(run.resolve("metrics/curves.png")));
         List<Map<String, Object>> rows = MetricsLog.read(run.resolve("metrics/metrics.jsonl"));
         assertTrue(rows.stream().anyMatch(m -> "val".equals(m.get("kind")) && m.containsKey("effective_rank")));
         assertTrue(rows.stream().anyMatch(m -> "train".equals(m.get("kind")) && m.containsKey("examples_per_s")
