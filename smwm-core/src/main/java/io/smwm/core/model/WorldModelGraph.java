@@ -47,6 +47,21 @@ public final class WorldModelGraph {
     public static final String Z_IN = "z_in", Z_IN_K = "z_in_k", A_IN = "a_in";
     public static final String Z_T = "z_t", Z_TK = "z_tk", Z_PRED = "z_pred", A_HAT = "a_hat";
     public static final String G_OUT = "g_out", H_OUT = "h_out";
+    public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
+
+    /**
+     * STACK pitfall 2: SameDiff M2.1's ArrayCacheMemoryMgr returns wrong values on repeated inference. Its constructor
+     * reads the system property {@code org.nd4j.autodiff.samediff} (default "true" = cache on) each time a session is
+     * created, so setting it here, before this class creates any session, disables the cache even when the JVM was
+     * started without {@code -Dorg.nd4j.autodiff.samediff=false}. An explicit "true" is respected but warned about.
+     */
+    static {
+        String v = System.getProperty(CACHE_PROPERTY);
+        if (v == null) System.setProperty(CACHE_PROPERTY, "false");
+        else if (!"false".equals(v))
+            org.slf4j.LoggerFactory.getLogger(WorldModelGraph.class).warn("-D{}={}: SameDiff's array cache is ON and "
+                    + "repeated inference may return wrong values (STACK pitfall 2); use false", CACHE_PROPERTY, v);
+    }
 
     private final ModelConfig config;
     private final LossConfig loss;
