@@ -68,6 +68,8 @@ public final class WorldModelGraph {
     private final SameDiff sd;
     private final List<ParamSpec> specs;
     private final long numParams;
+    private static final Object STDOUT_LOCK = new Object();
+    private boolean gradFunctionBuilt;
 
     private WorldModelGraph(ModelConfig config, LossConfig loss, long seed, String lossVariable) {
         this.config = config;
@@ -198,6 +200,7 @@ public final class WorldModelGraph {
      * parameters the loss does not depend on get zeros).
      */
     public OutAndGrad outputsAndGradients(Map<String, INDArray> placeholders, Collection<String> outputs) {
+        ensureGradFunction();
         List<String> names = new ArrayList<>(specs.size());
         for (ParamSpec s : specs) names.add(s.name());
         OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, outputs, names);
@@ -205,6 +208,34 @@ public final class WorldModelGraph {
         for (ParamSpec s : specs)
             if (grads.get(s.name()) == null) grads.put(s.name(), Nd4j.zeros(DataType.FLOAT, s.shape()));
         return new OutAndGrad(og.getOutputs(), grads);
+    }
+
+    /**
+     * Builds SameDiff's gradient function once, dropping the "Added differentiated op ..." lines that M2.1 prints to
+     * System.out for every op (STACK pitfall 4; a library must not print). Other output passes through unchanged.
+     */
+    private void ensureGradFunction() {
+        if (gradFunctionBuilt) return;
+        synchronized (STDOUT_LOCK) {
+            java.io.PrintStream original = System.out;
+            System.setOut(new java.io.PrintStream(original, true) {
+                @Override
+                public void println(String x) {
+                    if (x == null || !x.startsWith("Added differentiated op")) super.println(x);
+                }
+            });
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(original);
+            }
+        }
+        gradFunctionBuilt = true;
+    }
+
+    /** Adds SameDiff listeners (e.g. per-op timing in {@link io.smwm.core.train.TrainBenchmark}). */
+    public void addListeners(org.nd4j.autodiff.listeners.Listener... listeners) {
+        sd.addListeners(listeners);
     }
 
     /** The live array of parameter {@code name} (not a copy). */

@@ -106,7 +106,47 @@ public final class TrainBenchmark {
                     b, perStep * 1e3, b / perStep, flops * b / perStep / 1e9, median * 1e3, b / median,
                     flops * b / median / 1e9, conv * 1e3, fwd * 1e3, (median - conv - fwd) * 1e3, warmup, warm);
             if (Boolean.getBoolean("smwm.bench.verbose")) System.out.println("  step ms: " + java.util.Arrays.toString(ms));
+            if (Boolean.getBoolean("smwm.bench.profile")) profile(l, batch, Math.max(2, steps / 2));
         }
+    }
+
+    /** Per-op-type wall time over {@code steps} training steps (SameDiff listener; includes listener overhead). */
+    static void profile(Learner l, TransitionBatch batch, int steps) {
+        Map<String, double[]> byOp = new java.util.TreeMap<>();
+        long[] start = new long[1];
+        l.graph().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
+            @Override
+            public boolean isActive(org.nd4j.autodiff.listeners.Operation op) {
+                return true;
+            }
+
+            @Override
+            public void preOpExecution(org.nd4j.autodiff.samediff.SameDiff sd, org.nd4j.autodiff.listeners.At at,
+                                       org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                       org.nd4j.linalg.api.ops.OpContext ctx) {
+                start[0] = System.nanoTime();
+            }
+
+            @Override
+            public void opExecution(org.nd4j.autodiff.samediff.SameDiff sd, org.nd4j.autodiff.listeners.At at,
+                                    org.nd4j.linalg.dataset.api.MultiDataSet mds,
+                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                    org.nd4j.linalg.api.ops.OpContext ctx, org.nd4j.linalg.api.ndarray.INDArray[] out) {
+                double[] v = byOp.computeIfAbsent(op.getOp().opName(), k -> new double[2]);
+                v[0] += (System.nanoTime() - start[0]) / 1e6;
+                v[1]++;
+            }
+        });
+        long a = System.nanoTime();
+        for (int i = 0; i < steps; i++) l.step(batch);
+        double total = (System.nanoTime() - a) / 1e6 / steps, ops = 0;
+        List<Map.Entry<String, double[]>> e = new java.util.ArrayList<>(byOp.entrySet());
+        e.sort((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0]));
+        for (Map.Entry<String, double[]> x : e) ops += x.getValue()[0] / steps;
+        System.out.printf("  profile, batch %d: %.1f ms/step, of which %.1f ms inside SameDiff ops:%n", batch.size(), total, ops);
+        for (int i = 0; i < Math.min(12, e.size()); i++)
+            System.out.printf("    %-28s %8.1f ms/step  (%d calls/step)%n", e.get(i).getKey(),
+                    e.get(i).getValue()[0] / steps, (int) (e.get(i).getValue()[1] / steps));
     }
 
     static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {
