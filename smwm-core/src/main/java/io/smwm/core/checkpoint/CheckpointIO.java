@@ -1,0 +1,250 @@
+package io.smwm.core.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.ParamSpec;
+import io.smwm.core.model.WorldModelGraph;
+import io.smwm.core.train.AdamState;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.*;
+import java.nio.file.*;
+import java.security.MessageDigest;
+import java.util.*;
+
+/**
+ * Reads and writes {@link Checkpoint}s as a versioned directory (format version {@value #FORMAT_VERSION}):
+ * <pre>
+ *   manifest.json   {"format": "smwm-checkpoint", "format_version": 1, "config": {model, loss, train: every key},
+ *                    "provenance": {...}, "parameters": [{"name", "shape"}...] (canonical order),
+ *                    "normalizer": {"primitive_dim", "frameskip"}, "updater": {"type": "adam", "step"} or null,
+ *                    "files": {"params.bin": {"bytes", "sha256"}, ...}}
+ *   params.bin      one ND4J binary array per parameter, in manifest order, each as written by
+ *                   {@code Nd4j.write(INDArray, DataOutputStream)} (ND4J's own header: shape info, data type and
+ *                   length, then the raw buffer), float32, shapes as in "parameters"
+ *   normalizer.bin  two ND4J arrays: mean [k·m], std [k·m] (tiled primitive statistics)
+ *   updater.bin     (only with an updater) two ND4J arrays: Adam m [N], v [N], flat in parameter order
+ * </pre>
+ * Writes are atomic: everything goes to a temporary sibling directory that is renamed into place; an existing
+ * checkpoint is replaced only with {@code overwrite}. Loading checks the format and version, that every listed file
+ * exists with the recorded size and SHA-256, and every array's shape against the shapes the config implies, and
+ * reports all problems found at once. No Java serialisation.
+ */
+public final class CheckpointIO {
+    public static final int FORMAT_VERSION = 1;
+    public static final String MANIFEST = "manifest.json", PARAMS = "params.bin", NORMALIZER = "normalizer.bin",
+            UPDATER = "updater.bin";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private CheckpointIO() {}
+
+    public static void save(Checkpoint c, Path dir, boolean overwrite) {
+        dir = dir.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !overwrite)
+            throw new CheckpointException("checkpoint " + dir + " already exists; pass overwrite to replace it");
+        List<ParamSpec> specs = WorldModelGraph.paramSpecs(c.config().model());
+        long n = specs.stream().mapToLong(ParamSpec::length).sum();
+        if (c.params().length() != n)
+            throw new CheckpointException("params have " + c.params().length() + " entries, config implies " + n);
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            INDArray flat = c.params().reshape(n).castTo(DataType.FLOAT);
+            List<INDArray> arrays = new ArrayList<>();
+            long off = 0;
+            for (ParamSpec s : specs) {
+                arrays.add(flat.get(NDArrayIndex.interval(off, off + s.length())).dup().reshape('c', s.shape()));
+                off += s.length();
+            }
+            writeArrays(tmp.resolve(PARAMS), arrays);
+            writeArrays(tmp.resolve(NORMALIZER), List.of(Nd4j.create(c.normalizer().mean()), Nd4j.create(c.normalizer().std())));
+            if (c.updater() != null)
+                writeArrays(tmp.resolve(UPDATER), List.of(c.updater().m().reshape(n).castTo(DataType.FLOAT),
+                        c.updater().v().reshape(n).castTo(DataType.FLOAT)));
+            ObjectNode m = JSON.createObjectNode();
+            m.put("format", "smwm-checkpoint");
+            m.put("format_version", FORMAT_VERSION);
+            m.set("config", ConfigLoader.toTree(c.config()));
+            m.set("provenance", JSON.valueToTree(c.provenance()));
+            ArrayNode ps = m.putArray("parameters");
+            for (ParamSpec s : specs) {
+                ObjectNode p = ps.addObject();
+                p.put("name", s.name());
+                ArrayNode sh = p.putArray("shape");
+                for (long d : s.shape()) sh.add(d);
+            }
+            ObjectNode nz = m.putObject("normalizer");
+            nz.put("primitive_dim", c.normalizer().primitiveDim());
+            nz.put("frameskip", c.normalizer().frameskip());
+            if (c.updater() != null) {
+                ObjectNode u = m.putObject("updater");
+                u.put("type", "adam");
+                u.put("step", c.updater().step());
+            } else m.putNull("updater");
+            ObjectNode files = m.putObject("files");
+            for (String f : c.updater() != null ? List.of(PARAMS, NORMALIZER, UPDATER) : List.of(PARAMS, NORMALIZER)) {
+                ObjectNode fo = files.putObject(f);
+                fo.put("bytes", Files.size(tmp.resolve(f)));
+                fo.put("sha256", sha256(tmp.resolve(f)));
+            }
+            JSON.writeValue(tmp.resolve(MANIFEST).toFile(), m);
+            Path old = null;
+            if (Files.exists(dir)) {
+                old = dir.resolveSibling("." + dir.getFileName() + ".old-" + UUID.randomUUID());
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            if (old != null) deleteTree(old);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new CheckpointException("cannot write checkpoint " + dir + ": " + e, e);
+        }
+    }
+
+    public static Checkpoint load(Path dir) {
+        String where = "checkpoint " + dir;
+        Path mf = dir.resolve(MANIFEST);
+        if (!Files.isDirectory(dir)) throw new CheckpointException(where + ": not a directory");
+        if (!Files.exists(mf)) throw new CheckpointException(where + ": missing " + MANIFEST + " (not a checkpoint, or an unfinished write)");
+        JsonNode m;
+        try {
+            m = JSON.readTree(mf.toFile());
+        } catch (IOException e) {
+            throw new CheckpointException(where + ": " + MANIFEST + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!"smwm-checkpoint".equals(m.path("format").asText()))
+            throw new CheckpointException(where + ": " + MANIFEST + " has format '" + m.path("format").asText()
+                    + "', expected 'smwm-checkpoint'");
+        int version = m.path("format_version").asInt(-1);
+        if (version != FORMAT_VERSION)
+            throw new CheckpointException(where + ": format_version " + m.path("format_version")
+                    + " is not supported by this build (supports " + FORMAT_VERSION + ")");
+        ExperimentConfig config;
+        try {
+            config = ConfigLoader.fromTree(m.get("config"), where + "/" + MANIFEST + " config");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        boolean hasUpdater = m.hasNonNull("updater");
+        List<String> problems = new ArrayList<>();
+        for (String f : hasUpdater ? List.of(PARAMS, NORMALIZER, UPDATER) : List.of(PARAMS, NORMALIZER))
+            checkFile(dir, f, m.path("files").path(f), problems);
+        List<ParamSpec> specs = WorldModelGraph.paramSpecs(config.model());
+        List<String> declared = new ArrayList<>();
+        m.path("parameters").forEach(p -> declared.add(p.path("name").asText() + p.path("shape").toString().replace(",", ", ")));
+        List<String> expected = specs.stream().map(ParamSpec::toString).toList();
+        if (!declared.equals(expected))
+            problems.add(MANIFEST + " lists parameters " + declared + " but the config implies " + expected);
+        if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
+
+        List<INDArray> params = readArrays(dir.resolve(PARAMS), specs.size(), problems);
+        for (int i = 0; i < Math.min(params.size(), specs.size()); i++)
+            if (!Arrays.equals(params.get(i).shape(), specs.get(i).shape()))
+                problems.add(PARAMS + ": array " + i + " '" + specs.get(i).name() + "' has shape "
+                        + Arrays.toString(params.get(i).shape()) + ", expected " + Arrays.toString(specs.get(i).shape()));
+        int km = config.model().modelActionDim();
+        List<INDArray> nz = readArrays(dir.resolve(NORMALIZER), 2, problems);
+        for (INDArray a : nz)
+            if (a.length() != km) problems.add(NORMALIZER + ": array has " + a.length() + " entries, expected k*m=" + km);
+        long n = specs.stream().mapToLong(ParamSpec::length).sum();
+        List<INDArray> up = hasUpdater ? readArrays(dir.resolve(UPDATER), 2, problems) : List.of();
+        for (INDArray a : up)
+            if (a.length() != n) problems.add(UPDATER + ": array has " + a.length() + " entries, expected " + n);
+        if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
+
+        List<INDArray> flat = new ArrayList<>();
+        for (INDArray p : params) flat.add(p.castTo(DataType.FLOAT));
+        Normalizer normalizer;
+        try {
+            normalizer = Normalizer.ofTiled(nz.get(0).toFloatVector(), nz.get(1).toFloatVector(),
+                    m.path("normalizer").path("primitive_dim").asInt(config.model().actionDim()),
+                    m.path("normalizer").path("frameskip").asInt(config.model().frameskip()));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + ": " + NORMALIZER + ": " + e.getMessage(), e);
+        }
+        AdamState adam = hasUpdater ? new AdamState(up.get(0).reshape(n), up.get(1).reshape(n),
+                m.path("updater").path("step").asLong()) : null;
+        Provenance prov = JSON.convertValue(m.get("provenance"), Provenance.class);
+        return new Checkpoint(config, normalizer, Nd4j.toFlattened('c', flat), adam, prov);
+    }
+
+    private static void checkFile(Path dir, String f, JsonNode meta, List<String> problems) {
+        Path p = dir.resolve(f);
+        if (!Files.exists(p)) {
+            problems.add("missing file " + f);
+            return;
+        }
+        if (meta.isMissingNode()) {
+            problems.add(MANIFEST + " has no size/checksum entry for " + f);
+            return;
+        }
+        try {
+            long size = Files.size(p), want = meta.path("bytes").asLong();
+            if (size != want) problems.add(f + " has " + size + " bytes, " + MANIFEST + " says " + want + " (truncated or replaced?)");
+            else if (!sha256(p).equals(meta.path("sha256").asText()))
+                problems.add(f + " content does not match its SHA-256 in " + MANIFEST + " (corrupted or edited)");
+        } catch (IOException e) {
+            problems.add("cannot read " + f + ": " + e);
+        }
+    }
+
+    private static void writeArrays(Path file, List<INDArray> arrays) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            for (INDArray a : arrays) Nd4j.write(a, out);
+        }
+    }
+
+    private static List<INDArray> readArrays(Path file, int count, List<String> problems) {
+        List<INDArray> out = new ArrayList<>();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            for (int i = 0; i < count; i++) {
+                try {
+                    out.add(Nd4j.read(in));
+                } catch (RuntimeException e) {
+                    problems.add(file.getFileName() + ": cannot read array " + (i + 1) + " of " + count + " (" + e + ")");
+                    return out;
+                }
+            }
+            if (in.read() != -1) problems.add(file.getFileName() + ": unexpected bytes after " + count + " arrays");
+        } catch (IOException e) {
+            problems.add("cannot read " + file.getFileName() + ": " + e);
+        }
+        return out;
+    }
+
+    /** Hex SHA-256 of a file's bytes. */
+    public static String sha256(Path p) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(p))) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover hidden temp sibling never looks like a checkpoint (no rename happened)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.smwm.core.checkpoint;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where a checkpoint came from.
+ *
+ * @param tableFingerprint fingerprint of the trajectory table trained on ("" when none, e.g. synthetic data)
+ * @param seed             the run's root seed
+ * @param parentRun        run id / path this one continued from ("" when trained from scratch)
+ * @param step             Adam steps applied
+ * @param epoch            completed epochs
+ * @param createdAt        ISO-8601 instant
+ * @param libraryVersions  e.g. {java: 17.0.x, nd4j: 1.0.0-M2.1, smwm-checkpoint-format: 1}
+ */
+public record Provenance(String tableFingerprint, long seed, String parentRun, long step, int epoch, String createdAt,
+                        Map<String, String> libraryVersions) {
+
+    public Provenance {
+        tableFingerprint = tableFingerprint == null ? "" : tableFingerprint;
+        parentRun = parentRun == null ? "" : parentRun;
+        libraryVersions = Map.copyOf(libraryVersions == null ? Map.of() : libraryVersions);
+    }
+
+    /** Provenance stamped now with this JVM's library versions. */
+    public static Provenance of(String tableFingerprint, long seed, String parentRun, long step, int epoch) {
+        return new Provenance(tableFingerprint, seed, parentRun, step, epoch, Instant.now().toString(), currentVersions());
+    }
+
+    public static Map<String, String> currentVersions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("java", System.getProperty("java.version"));
+        v.put("nd4j", pomVersion("/META-INF/maven/org.nd4j/nd4j-api/pom.properties"));
+        v.put("smwm-checkpoint-format", String.valueOf(CheckpointIO.FORMAT_VERSION));
+        return v;
+    }
+
+    private static String pomVersion(String resource) {
+        try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.smwm.core.config;
+
+import java.util.List;
+
+/**
+ * Architecture of the world model (encoder f, forward model g, inverse model h). Defaults: the toy architecture of
+ * the paper (64x64 RGB, convs 32/64/128, latent 64, MLP hidden 256, frameskip 5).
+ *
+ * <p>The model action is the {@code frameskip} primitive env actions concatenated, so
+ * {@link #modelActionDim()} = k·m = {@code frameskip * actionDim}.
+ *
+ * @param imageSize    square input side in pixels (H = W)
+ * @param channels     image channels (3 for RGB)
+ * @param convChannels output channels of each Conv(k3, s2, p1)-ReLU layer of the encoder
+ * @param latentDim    dimension of z
+ * @param hidden       width of both hidden layers of g and h
+ * @param actionDim    m, the primitive env action dimension
+ * @param frameskip    k, primitive env steps per model step
+ */
+public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
+                          int actionDim, int frameskip) {
+
+    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5);
+
+    public ModelConfig {
+        Checks.atLeast("model.imageSize", imageSize, 4);
+        Checks.atLeast("model.channels", channels, 1);
+        if (convChannels == null || convChannels.isEmpty())
+            throw new IllegalArgumentException("model.convChannels must be a non-empty list of positive integers, got "
+                    + convChannels);
+        for (Integer c : convChannels)
+            if (c == null || c < 1)
+                throw new IllegalArgumentException("model.convChannels entries must be >= 1, got " + convChannels);
+        convChannels = List.copyOf(convChannels);
+        Checks.atLeast("model.latentDim", latentDim, 1);
+        Checks.atLeast("model.hidden", hidden, 1);
+        Checks.atLeast("model.actionDim", actionDim, 1);
+        Checks.atLeast("model.frameskip", frameskip, 1);
+        int side = imageSize;
+        for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2; // k3 s2 p1: ceil(side/2)
+        if (side / 2 < 1)
+            throw new IllegalArgumentException("model.imageSize must leave a feature map of at least 2x2 before the "
+                    + "MaxPool(2) after " + convChannels.size() + " stride-2 convs (model.convChannels), got imageSize="
+                    + imageSize);
+    }
+
+    /** k·m: dimension of the model action a_t (the k primitive actions concatenated). */
+    public int modelActionDim() {
+        return frameskip * actionDim;
+    }
+
+    /** Side of the feature map after the stride-2 convs and the MaxPool(2). */
+    public int pooledSide() {
+        int side = imageSize;
+        for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2;
+        return side / 2;
+    }
+
+    /** Input size of the encoder's final Linear: C_last · side · side (2048 for the default). */
+    public int flatFeatures() {
+        return convChannels.get(convChannels.size() - 1) * pooledSide() * pooledSide();
+    }
+
+    /** Bytes of one uint8 HWC image. */
+    public int imageBytes() {
+        return imageSize * imageSize * channels;
+    }
+}

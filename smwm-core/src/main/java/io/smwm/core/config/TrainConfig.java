@@ -1,0 +1,48 @@
+package io.smwm.core.config;
+
+/**
+ * Optimisation settings (Adam). Defaults: the paper's toy setting, lr 5e-4, batch 256.
+ *
+ * @param lr          Adam learning rate
+ * @param batchSize   transitions per step
+ * @param epochs      passes over the training transitions
+ * @param seed        root seed; every random source (init, shuffles, splits) derives from it
+ * @param valFraction fraction of transitions held out for validation, in [0, 1)
+ * @param gradClip    global L2-norm gradient clipping threshold; 0 = off
+ * @param beta1       Adam β1
+ * @param beta2       Adam β2
+ * @param epsilon     Adam ε
+ */
+public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
+                          double beta1, double beta2, double epsilon) {
+
+    public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8);
+
+    public TrainConfig {
+        Checks.positive("train.lr", lr);
+        Checks.atLeast("train.batchSize", batchSize, 1);
+        Checks.atLeast("train.epochs", epochs, 1);
+        if (!(valFraction >= 0 && valFraction < 1))
+            throw new IllegalArgumentException("train.valFraction must be in [0, 1), got " + valFraction);
+        Checks.finiteAtLeast("train.gradClip", gradClip, 0.0);
+        Checks.openUnit("train.beta1", beta1);
+        Checks.openUnit("train.beta2", beta2);
+        Checks.positive("train.epsilon", epsilon);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon);
+    }
+
+    public TrainConfig withLr(double l) {
+        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon);
+    }
+}

@@ -1,0 +1,184 @@
+package io.smwm.core.eval;
+
+import io.smwm.core.util.Seeds;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Representation diagnostics of a latent matrix Z [N, d] (rows z = f(o) for N held-out frames).
+ *
+ * <ul>
+ *   <li><b>latent std</b>: per-dimension population std of Z; {@code latent_std_mean} is their mean. Collapse → 0.</li>
+ *   <li><b>effective rank</b> (RankMe, Garrido et al. 2023): with σ_1..σ_d the singular values of the column-centred
+ *   Z, p_i = σ_i / Σσ_j + ε (ε = 1e-7) and erank = exp(-Σ p_i log p_i); in [1, d]; 1 for a line, ~d for isotropic.
+ *   A collapsed Z (all σ ≈ 0) gives 1 by convention.</li>
+ *   <li><b>PCA spectrum</b>: explained-variance ratios λ_i / Σλ_j of the covariance eigenvalues, descending.</li>
+ *   <li><b>significant components</b>: the number of principal components whose explained-variance ratio is at least
+ *   {@link #SIGNIFICANT_RATIO} (5 %). Rationale: controllable factors in the dot worlds have comparable variance
+ *   (≥ 1/6 each for the 6-D combined world), while curvature of the tanh embedding and distractor leakage put only a
+ *   few percent into further components; a 1 % cut counts that leakage. Expected (REFERENCE §2): 4 / 2 / 2 / 6 for
+ *   independent / coupled / distractor / combined. A collapsed Z (total variance below {@link #COLLAPSE_VARIANCE})
+ *   has 0 significant components.</li>
+ * </ul>
+ */
+public final class LatentDiagnostics {
+    public static final double SIGNIFICANT_RATIO = 0.05;
+    public static final double COLLAPSE_VARIANCE = 1e-10;
+
+    private LatentDiagnostics() {}
+
+    /** Per-dimension population std of z [N][d]. */
+    public static double[] perDimStd(double[][] z) {
+        double[] mu = Linalg.colMeans(z);
+        double[] sd = new double[mu.length];
+        for (double[] r : z) for (int j = 0; j < mu.length; j++) sd[j] += Math.pow(r[j] - mu[j], 2);
+        for (int j = 0; j < mu.length; j++) sd[j] = Math.sqrt(sd[j] / z.length);
+        return sd;
+    }
+
+    public static double meanStd(double[][] z) {
+        return Arrays.stream(perDimStd(z)).average().orElse(Double.NaN);
+    }
+
+    /** Covariance eigenvalues (population), descending. */
+    public static double[] covarianceEigenvalues(double[][] z) {
+        double[][] g = Linalg.centredGram(z);
+        double[] ev = Linalg.symmetricEigenvalues(g);
+        for (int i = 0; i < ev.length; i++) ev[i] /= z.length;
+        return ev;
+    }
+
+    /** Projection of the centred z onto its first {@code k} principal components, [N][k]. */
+    public static double[][] principalProjection(double[][] z, int k) {
+        double[][][] e = Linalg.eigen(Linalg.centredGram(z));
+        double[] mu = Linalg.colMeans(z);
+        int d = mu.length;
+        k = Math.min(k, d);
+        double[][] out = new double[z.length][k];
+        for (int i = 0; i < z.length; i++)
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) s += (z[i][j] - mu[j]) * e[1][j][c];
+                out[i][c] = s;
+            }
+        return out;
+    }
+
+    /** Explained-variance ratios, descending (all zeros for a collapsed Z). */
+    public static double[] explainedVarianceRatio(double[][] z) {
+        double[] ev = covarianceEigenvalues(z);
+        double tot = Arrays.stream(ev).sum();
+        double[] r = new double[ev.length];
+        if (tot < COLLAPSE_VARIANCE) return r;
+        for (int i = 0; i < ev.length; i++) r[i] = ev[i] / tot;
+        return r;
+    }
+
+    /** RankMe effective rank (see class doc). */
+    public static double effectiveRank(double[][] z) {
+        double[] ev = covarianceEigenvalues(z);
+        double[] sv = new double[ev.length];
+        double sum = 0;
+        for (int i = 0; i < ev.length; i++) {
+            sv[i] = Math.sqrt(ev[i] * z.length);
+            sum += sv[i];
+        }
+        if (sum < Math.sqrt(COLLAPSE_VARIANCE)) return 1.0;
+        double h = 0;
+        for (double s : sv) {
+            double p = s / sum + 1e-7;
+            h -= p * Math.log(p);
+        }
+        return Math.exp(h);
+    }
+
+    /** Number of components with explained-variance ratio ≥ {@code ratio}. */
+    public static int significantComponents(double[] explainedRatio, double ratio) {
+        int n = 0;
+        for (double r : explainedRatio) if (r >= ratio) n++;
+        return n;
+    }
+
+    /**
+     * Ridge linear probe: fits target ≈ [z, 1]·W on a seeded random (1 - testFraction) of rows with penalty
+     * {@code alpha}·‖W‖² (bias not penalised: z and target are centred on the train rows), returns the mean per-column
+     * R² on the held-out rows.
+     */
+    public static double ridgeProbeR2(double[][] z, double[][] target, double alpha, double testFraction, long seed) {
+        if (z.length != target.length) throw new IllegalArgumentException("z and target need the same rows");
+        int n = z.length, nTest = Math.max(1, (int) Math.round(n * testFraction));
+        if (n - nTest < 2) throw new IllegalArgumentException("need at least 2 training rows, got " + (n - nTest));
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        SplittableRandom r = new SplittableRandom(Seeds.derive(seed, "probe-split"));
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        double[][] zt = new double[n - nTest][], yt = new double[n - nTest][], zs = new double[nTest][], ys = new double[nTest][];
+        for (int i = 0; i < n; i++) {
+            if (i < nTest) {
+                zs[i] = z[perm[i]];
+                ys[i] = target[perm[i]];
+            } else {
+                zt[i - nTest] = z[perm[i]];
+                yt[i - nTest] = target[perm[i]];
+            }
+        }
+        int d = z[0].length, k = target[0].length;
+        double[] mz = Linalg.colMeans(zt), my = Linalg.colMeans(yt);
+        double[][] a = new double[d][d], b = new double[d][k];
+        for (int i = 0; i < zt.length; i++)
+            for (int p = 0; p < d; p++) {
+                double zp = zt[i][p] - mz[p];
+                for (int q = 0; q < d; q++) a[p][q] += zp * (zt[i][q] - mz[q]);
+                for (int q = 0; q < k; q++) b[p][q] += zp * (yt[i][q] - my[q]);
+            }
+        for (int p = 0; p < d; p++) a[p][p] += alpha;
+        double[][] w = Linalg.solveSpd(a, b);
+        double[][] pred = new double[nTest][k];
+        for (int i = 0; i < nTest; i++)
+            for (int q = 0; q < k; q++) {
+                double s = my[q];
+                for (int p = 0; p < d; p++) s += (zs[i][p] - mz[p]) * w[p][q];
+                pred[i][q] = s;
+            }
+        return Linalg.r2(pred, ys);
+    }
+
+    /** Mean per-dimension R² of predicted actions â [N][k·m] against true actions a [N][k·m] (same space). */
+    public static double inverseR2(double[][] predicted, double[][] actual) {
+        return Linalg.r2(predicted, actual);
+    }
+
+    /** The standard report; {@code actionsHat}/{@code actions}/{@code states} may be null (those keys are then absent). */
+    public static Map<String, Object> report(double[][] z, double[][] actionsHat, double[][] actions, double[][] states,
+                                             long seed) {
+        double[] ratio = explainedVarianceRatio(z);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", z.length);
+        m.put("latent_dim", z[0].length);
+        m.put("latent_std_mean", meanStd(z));
+        m.put("latent_std_per_dim", perDimStd(z));
+        m.put("effective_rank", effectiveRank(z));
+        m.put("significant_components", significantComponents(ratio, SIGNIFICANT_RATIO));
+        m.put("significant_ratio_threshold", SIGNIFICANT_RATIO);
+        m.put("explained_variance_ratio", ratio);
+        if (actionsHat != null && actions != null) m.put("inverse_r2", inverseR2(actionsHat, actions));
+        if (states != null) m.put("probe_r2", ridgeProbeR2(z, states, 1e-3, 0.2, seed));
+        return m;
+    }
+
+    public static double[][] toDouble(float[][] x) {
+        double[][] d = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = new double[x[i].length];
+            for (int j = 0; j < x[i].length; j++) d[i][j] = x[i][j];
+        }
+        return d;
+    }
+}

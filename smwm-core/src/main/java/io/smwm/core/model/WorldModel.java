@@ -1,0 +1,131 @@
+package io.smwm.core.model;
+
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.ModelConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Immutable facade of a trained world model for everything downstream (planners, evaluation, diagnostics).
+ * It owns a private copy of the graph and parameters; nothing here trains or changes them. All methods are batched,
+ * return new arrays and are safe to call repeatedly (SameDiff's inference cache is disabled by the
+ * {@code org.nd4j.autodiff.samediff=false} system property, STACK pitfall 2; see the regression test). Calls are
+ * serialised (synchronized); for parallel planning give each thread its own instance ({@link #copy()}).
+ *
+ * <p>Shapes, paper's notation: B batch, S image side, C channels, latentDim = dim z, k·m = model action dim
+ * (k frameskip primitive m-D actions concatenated). Actions passed to predict/rollout and returned by inferAction are
+ * NORMALISED (z-scored with {@link #normalizer()}); use {@link #normaliseActions}/{@link #unnormaliseActions}.
+ */
+public final class WorldModel {
+    private final WorldModelGraph graph;
+    private final Normalizer normalizer;
+
+    private WorldModel(WorldModelGraph graph, Normalizer normalizer) {
+        this.graph = graph;
+        this.normalizer = normalizer;
+    }
+
+    /** A model with the given parameters (laid out as {@link WorldModelGraph#flatParams()}), copied. */
+    public static WorldModel of(ModelConfig config, LossConfig loss, Normalizer normalizer, INDArray flatParams) {
+        if (normalizer.dim() != config.modelActionDim())
+            throw new IllegalArgumentException("normalizer has " + normalizer.dim() + " dims, model action has k*m="
+                    + config.modelActionDim());
+        WorldModelGraph g = WorldModelGraph.build(config, loss, 0L);
+        g.setFlatParams(flatParams);
+        return new WorldModel(g, normalizer);
+    }
+
+    /** An independent instance with the same parameters (own graph), e.g. one per planning thread. */
+    public WorldModel copy() {
+        return of(graph.config(), graph.lossConfig(), normalizer, flatParams());
+    }
+
+    public ModelConfig config() { return graph.config(); }
+
+    public LossConfig lossConfig() { return graph.lossConfig(); }
+
+    public Normalizer normalizer() { return normalizer; }
+
+    /** A copy of all parameters as one flat vector [numParams]. */
+    public synchronized INDArray flatParams() { return graph.flatParams(); }
+
+    /** z_t = f(o_t). images: B uint8 HWC frames, each byte[S·S·C]. Returns z [B, latentDim]. */
+    public INDArray encode(byte[][] images) {
+        return encodeInput(WorldModelGraph.imagesToInput(images, config()));
+    }
+
+    /** z_t = f(o_t). images: [B, S, S, C] uint8 (HWC). Returns z [B, latentDim]. */
+    public INDArray encode(INDArray images) {
+        return encodeInput(WorldModelGraph.imagesToInput(images, config()));
+    }
+
+    private synchronized INDArray encodeInput(INDArray nchw) {
+        return graph.output(Map.of(WorldModelGraph.OBS_T, nchw), WorldModelGraph.Z_T).get(WorldModelGraph.Z_T).dup();
+    }
+
+    /** ẑ_{t+k} = g(z_t, a_t). z [B, latentDim], aNorm [B, k·m] normalised. Returns ẑ [B, latentDim]. */
+    public synchronized INDArray predict(INDArray z, INDArray aNorm) {
+        checkShape("z", z, config().latentDim());
+        checkShape("aNorm", aNorm, config().modelActionDim());
+        if (z.size(0) != aNorm.size(0))
+            throw new IllegalArgumentException("z and aNorm batch sizes differ: " + z.size(0) + " vs " + aNorm.size(0));
+        return graph.output(Map.of(WorldModelGraph.Z_IN, f32(z), WorldModelGraph.A_IN, f32(aNorm)),
+                WorldModelGraph.G_OUT).get(WorldModelGraph.G_OUT).dup();
+    }
+
+    /**
+     * Open-loop rollout: ẑ_{h+1} = g(ẑ_h, a_h), ẑ_0 = z0. z0 [B, latentDim], actions [B, H, k·m] normalised.
+     * Returns [B, H, latentDim] with entry h = ẑ_{h+1} (the prediction after applying action h).
+     */
+    public synchronized INDArray rollout(INDArray z0, INDArray actionsNorm) {
+        checkShape("z0", z0, config().latentDim());
+        if (actionsNorm.rank() != 3 || actionsNorm.size(2) != config().modelActionDim() || actionsNorm.size(0) != z0.size(0))
+            throw new IllegalArgumentException("actions must be [B=" + z0.size(0) + ", H, k*m=" + config().modelActionDim()
+                    + "], got " + Arrays.toString(actionsNorm.shape()));
+        long b = z0.size(0), h = actionsNorm.size(1);
+        INDArray out = Nd4j.create(DataType.FLOAT, b, h, config().latentDim());
+        INDArray z = f32(z0);
+        for (long i = 0; i < h; i++) {
+            INDArray a = actionsNorm.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all())
+                    .castTo(DataType.FLOAT).dup('c');
+            z = graph.output(Map.of(WorldModelGraph.Z_IN, z, WorldModelGraph.A_IN, a), WorldModelGraph.G_OUT)
+                    .get(WorldModelGraph.G_OUT).dup();
+            out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
+        }
+        return out;
+    }
+
+    /** â_t = h(z_t, z_{t+k}). z, zNext [B, latentDim]. Returns â [B, k·m], normalised. */
+    public synchronized INDArray inferAction(INDArray z, INDArray zNext) {
+        checkShape("z", z, config().latentDim());
+        checkShape("zNext", zNext, config().latentDim());
+        return graph.output(Map.of(WorldModelGraph.Z_IN, f32(z), WorldModelGraph.Z_IN_K, f32(zNext)),
+                WorldModelGraph.H_OUT).get(WorldModelGraph.H_OUT).dup();
+    }
+
+    /** Raw model actions [B, k·m] -> normalised [B, k·m]. */
+    public INDArray normaliseActions(INDArray raw) {
+        checkShape("raw actions", raw, config().modelActionDim());
+        return Nd4j.create(normalizer.normalise(raw.toFloatMatrix()));
+    }
+
+    /** Normalised model actions [B, k·m] -> raw [B, k·m] (what the env is stepped with, k primitive actions). */
+    public INDArray unnormaliseActions(INDArray norm) {
+        checkShape("normalised actions", norm, config().modelActionDim());
+        return Nd4j.create(normalizer.unnormalise(norm.toFloatMatrix()));
+    }
+
+    private static INDArray f32(INDArray a) {
+        return a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+    }
+
+    private static void checkShape(String what, INDArray a, long cols) {
+        if (a.rank() != 2 || a.size(1) != cols)
+            throw new IllegalArgumentException(what + " must be [B, " + cols + "], got " + Arrays.toString(a.shape()));
+    }
+}

@@ -1,0 +1,60 @@
+package io.smwm.core.train;
+
+import io.smwm.core.eval.LatentDiagnostics;
+import io.smwm.core.model.WorldModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Watches for representation collapse (the λ = 0 failure mode): after each epoch, encodes a fixed held-out sample of
+ * frames and records the mean per-dim latent std and the RankMe effective rank ({@link LatentDiagnostics}). Warns
+ * when either falls below {@link #DROP_FRACTION} of its best value so far, or the std below {@link #STD_FLOOR}.
+ */
+public final class CollapseMonitor {
+    private static final Logger LOG = LoggerFactory.getLogger(CollapseMonitor.class);
+    public static final double DROP_FRACTION = 0.5;
+    public static final double STD_FLOOR = 1e-3;
+
+    private final byte[][] frames;
+    private final List<Check> history = new ArrayList<>();
+    private double bestStd = 0, bestRank = 0;
+
+    /** One epoch's reading; {@code warning} is null when all is well. */
+    public record Check(int epoch, double latentStd, double effectiveRank, String warning) {}
+
+    /** @param frames held-out uint8 HWC frames (a few hundred is plenty) */
+    public CollapseMonitor(byte[][] frames) {
+        if (frames.length < 2) throw new IllegalArgumentException("need at least 2 held-out frames, got " + frames.length);
+        this.frames = frames;
+    }
+
+    public Check check(int epoch, WorldModel model) {
+        return check(epoch, model::encode);
+    }
+
+    /** As {@link #check(int, WorldModel)} with any encoder f: uint8 HWC frames [B][S·S·C] -> z [B, latentDim]. */
+    public Check check(int epoch, java.util.function.Function<byte[][], org.nd4j.linalg.api.ndarray.INDArray> encoder) {
+        double[][] z = LatentDiagnostics.toDouble(encoder.apply(frames).toFloatMatrix());
+        double std = LatentDiagnostics.meanStd(z), rank = LatentDiagnostics.effectiveRank(z);
+        String warning = null;
+        if (std < STD_FLOOR) warning = String.format("latent std %.2e below %.0e: representation collapsed", std, STD_FLOOR);
+        else if (std < DROP_FRACTION * bestStd)
+            warning = String.format("latent std fell to %.4f from a best of %.4f", std, bestStd);
+        else if (rank < DROP_FRACTION * bestRank)
+            warning = String.format("effective rank fell to %.2f from a best of %.2f", rank, bestRank);
+        if (warning != null) LOG.warn("epoch {}: possible collapse: {}", epoch, warning);
+        else LOG.info("epoch {}: latent std {}, effective rank {}", epoch, String.format("%.4f", std), String.format("%.2f", rank));
+        bestStd = Math.max(bestStd, std);
+        bestRank = Math.max(bestRank, rank);
+        Check c = new Check(epoch, std, rank, warning);
+        history.add(c);
+        return c;
+    }
+
+    public List<Check> history() {
+        return List.copyOf(history);
+    }
+}

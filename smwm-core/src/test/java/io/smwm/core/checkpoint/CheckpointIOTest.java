@@ -1,0 +1,146 @@
+package io.smwm.core.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.TrainConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.WorldModel;
+import io.smwm.core.testing.MovingSquare;
+import io.smwm.core.train.Learner;
+import io.smwm.core.train.TransitionBatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CheckpointIOTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ExperimentConfig CFG = new ExperimentConfig(MovingSquare.tinyConfig(16), new LossConfig(2.0),
+            TrainConfig.DEFAULT.withLr(1e-3).withSeed(9));
+    static final TransitionBatch BATCH = MovingSquare.transitions(16, 8, 21);
+
+    /** A checkpoint of a learner after two Adam steps (non-trivial updater state). */
+    static Checkpoint trained() {
+        Learner l = new Learner(CFG.model(), CFG.loss(), CFG.train(), Normalizer.fit(BATCH.actions(), 2, 1), 9);
+        l.step(BATCH);
+        l.step(BATCH);
+        return new Checkpoint(CFG, l.normalizer(), l.params(), l.updaterState(), Provenance.of("fp-123", 9, "parent", 2, 1));
+    }
+
+    static Path saved(Path tmp) {
+        Path dir = tmp.resolve("ckpt");
+        CheckpointIO.save(trained(), dir, false);
+        return dir;
+    }
+
+    @Test
+    void saveThenLoad_identicalParamsUpdaterNormalizerAndOutputs(@TempDir Path tmp) {
+        Checkpoint c = trained();
+        Path dir = tmp.resolve("ckpt");
+        CheckpointIO.save(c, dir, false);
+        Checkpoint back = CheckpointIO.load(dir);
+        assertEquals(c.config(), back.config());
+        assertEquals(c.normalizer(), back.normalizer());
+        assertEquals(c.params(), back.params());
+        assertEquals(c.updater().m(), back.updater().m());
+        assertEquals(c.updater().v(), back.updater().v());
+        assertEquals(2, back.updater().step());
+        assertEquals("fp-123", back.provenance().tableFingerprint());
+        assertEquals("parent", back.provenance().parentRun());
+        assertEquals("1.0.0-M2.1", back.provenance().libraryVersions().get("nd4j"));
+        WorldModel a = c.toModel(), b = back.toModel();
+        assertEquals(a.encode(BATCH.obsT()), b.encode(BATCH.obsT()));
+        INDArray z = a.encode(BATCH.obsT()), act = Nd4j.create(a.normalizer().normalise(BATCH.actions()));
+        assertEquals(a.predict(z, act), b.predict(z, act));
+        // resuming: a learner restored from the checkpoint takes the same next step as the original
+        Learner orig = learner(c), resumed = learner(back);
+        assertEquals(orig.step(BATCH).loss(), resumed.step(BATCH).loss());
+        assertEquals(orig.params(), resumed.params());
+    }
+
+    static Learner learner(Checkpoint c) {
+        Learner l = new Learner(c.config().model(), c.config().loss(), c.config().train(), c.normalizer(), 0);
+        l.setParams(c.params());
+        l.setUpdaterState(c.updater());
+        return l;
+    }
+
+    @Test
+    void save_existingWithoutOverwrite_refusedAndOriginalKept(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp);
+        String before = Files.readString(dir.resolve(CheckpointIO.MANIFEST));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.save(trained(), dir, false));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertEquals(before, Files.readString(dir.resolve(CheckpointIO.MANIFEST)));
+        CheckpointIO.save(trained(), dir, true);
+        assertNotNull(CheckpointIO.load(dir));
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(dir), s.toList(), "no temp siblings left behind");
+        }
+    }
+
+    @Test
+    void load_truncatedArrayFile_refusedNamingFile(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp), p = dir.resolve(CheckpointIO.PARAMS);
+        byte[] all = Files.readAllBytes(p);
+        Files.write(p, java.util.Arrays.copyOf(all, all.length / 2));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains("params.bin has " + all.length / 2 + " bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void load_wrongArrayShape_refusedNamingParameterAndShapes(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp), p = dir.resolve(CheckpointIO.PARAMS);
+        Checkpoint c = CheckpointIO.load(dir);
+        var specs = io.smwm.core.model.WorldModelGraph.paramSpecs(CFG.model());
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(p))) {
+            for (int i = 0; i < specs.size(); i++) {
+                long[] shape = specs.get(i).shape().clone();
+                if (i == 2) shape[3] += 1; // enc_conv1_W one output channel too many
+                Nd4j.write(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape), out);
+            }
+        }
+        ObjectNode m = (ObjectNode) JSON.readTree(dir.resolve(CheckpointIO.MANIFEST).toFile());
+        ObjectNode f = (ObjectNode) m.path("files").path(CheckpointIO.PARAMS);
+        f.put("bytes", Files.size(p));
+        f.put("sha256", CheckpointIO.sha256(p));
+        JSON.writeValue(dir.resolve(CheckpointIO.MANIFEST).toFile(), m);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains("'enc_conv1_W' has shape [3, 3, 8, 17], expected [3, 3, 8, 16]"), e.getMessage());
+        assertNotNull(c);
+    }
+
+    @Test
+    void load_wrongFormatVersion_refusedNamingVersions(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp);
+        ObjectNode m = (ObjectNode) JSON.readTree(dir.resolve(CheckpointIO.MANIFEST).toFile());
+        m.put("format_version", 99);
+        JSON.writeValue(dir.resolve(CheckpointIO.MANIFEST).toFile(), m);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains("format_version 99 is not supported by this build (supports 1)"), e.getMessage());
+    }
+
+    @Test
+    void load_missingFiles_refusedListingAll(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp);
+        Files.delete(dir.resolve(CheckpointIO.NORMALIZER));
+        Files.delete(dir.resolve(CheckpointIO.UPDATER));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains("missing file normalizer.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing file updater.bin"), e.getMessage());
+        Files.delete(dir.resolve(CheckpointIO.MANIFEST));
+        e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains("missing manifest.json"), e.getMessage());
+    }
+}

@@ -1,0 +1,68 @@
+package io.smwm.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ConfigLoaderTest {
+
+    @Test
+    void emptyYaml_givesPaperDefaults() {
+        ExperimentConfig c = ConfigLoader.parse("", "test");
+        assertEquals(ExperimentConfig.DEFAULT, c);
+        assertEquals(10.0, c.loss().lambda());
+        assertEquals(5e-4, c.train().lr());
+        assertEquals(256, c.train().batchSize());
+        assertEquals(List.of(32, 64, 128), c.model().convChannels());
+        assertEquals(10, c.model().modelActionDim());
+        assertEquals(2048, c.model().flatFeatures());
+    }
+
+    @Test
+    void everyBundledTask_loadsAndOverridesOnlyWhatDiffers() {
+        for (String t : ConfigLoader.BUNDLED_TASKS) assertNotNull(ConfigLoader.forTask(t), t);
+        assertEquals(0.1, ConfigLoader.forTask("tworoom").loss().lambda());
+        assertEquals(5, ConfigLoader.forTask("tworoom").model().frameskip());
+        assertEquals(6, ConfigLoader.forTask("dotworld-combined").model().actionDim());
+        assertEquals(1, ConfigLoader.forTask("dotworld-coupled").model().frameskip());
+    }
+
+    @Test
+    void unknownTask_listsValidNames() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.forTask("pusht"));
+        assertTrue(e.getMessage().contains("tworoom") && e.getMessage().contains("dotworld-combined"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeys_allReportedWithValidKeys() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("model:\n  latentDimm: 3\ntrain:\n  learningRate: 1\nplanner: {}\n", "x.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("unknown key 'model.latentDimm'") && m.contains("latentDim"), m);
+        assertTrue(m.contains("unknown key 'train.learningRate'") && m.contains("lr"), m);
+        assertTrue(m.contains("unknown section 'planner'"), m);
+        assertTrue(m.startsWith("x.yaml"), m);
+    }
+
+    @Test
+    void invalidValue_messageNamesKeyRuleAndValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("loss:\n  lambda: -1\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("loss.lambda must be a finite number >= 0.0, got -1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n  latentDim: abc\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("model.latentDim") && e.getMessage().contains("abc"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n  latentDim: 6.5\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("model.latentDim"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("train:\n  valFraction: 1.5\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("train.valFraction must be in [0, 1), got 1.5"), e.getMessage());
+    }
+
+    @Test
+    void fullConfig_roundTripsThroughTree() {
+        ExperimentConfig c = ConfigLoader.forTask("dotworld-independent");
+        assertEquals(c, ConfigLoader.fromTree(ConfigLoader.toTree(c), "tree"));
+        assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "yaml"));
+    }
+}

@@ -1,0 +1,105 @@
+package io.smwm.core.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.WorldModel;
+import io.smwm.core.model.WorldModelGraph;
+import io.smwm.core.testing.MovingSquare;
+import io.smwm.core.train.MetricsLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LatentDiagnosticsTest {
+
+    /** N points with {@code k} uniform factors mixed into d dims by a random rotation-like matrix, plus tiny noise. */
+    static double[][] embedded(int n, int k, int d, double noise, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] mix = new double[k][d];
+        for (int i = 0; i < k; i++) { // orthonormal rows via Gram-Schmidt
+            for (int j = 0; j < d; j++) mix[i][j] = r.nextGaussian();
+            for (int p = 0; p < i; p++) {
+                double dot = 0;
+                for (int j = 0; j < d; j++) dot += mix[i][j] * mix[p][j];
+                for (int j = 0; j < d; j++) mix[i][j] -= dot * mix[p][j];
+            }
+            double norm = 0;
+            for (int j = 0; j < d; j++) norm += mix[i][j] * mix[i][j];
+            for (int j = 0; j < d; j++) mix[i][j] /= Math.sqrt(norm);
+        }
+        double[][] z = new double[n][d];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < k; i++) {
+                double f = r.nextDouble() * 2 - 1;
+                for (int j = 0; j < d; j++) z[s][j] += f * mix[i][j];
+            }
+            for (int j = 0; j < d; j++) z[s][j] += noise * r.nextGaussian();
+        }
+        return z;
+    }
+
+    @Test
+    void fourFactorsIn16Dims_fourSignificantComponents_effectiveRankNearFour() {
+        double[][] z = embedded(2000, 4, 16, 1e-3, 1);
+        double[] ratio = LatentDiagnostics.explainedVarianceRatio(z);
+        assertEquals(4, LatentDiagnostics.significantComponents(ratio, LatentDiagnostics.SIGNIFICANT_RATIO));
+        assertEquals(1.0, java.util.Arrays.stream(ratio).sum(), 1e-9);
+        double er = LatentDiagnostics.effectiveRank(z);
+        assertTrue(er > 3.7 && er < 4.6, "effective rank " + er);
+        assertEquals(6, LatentDiagnostics.significantComponents(
+                LatentDiagnostics.explainedVarianceRatio(embedded(3000, 6, 16, 1e-3, 2)), LatentDiagnostics.SIGNIFICANT_RATIO));
+    }
+
+    @Test
+    void collapsedLatents_zeroStdZeroComponentsRankOne() {
+        double[][] z = new double[100][8];
+        for (double[] r : z) java.util.Arrays.fill(r, 0.3);
+        assertEquals(0.0, LatentDiagnostics.meanStd(z), 1e-12);
+        assertEquals(0, LatentDiagnostics.significantComponents(LatentDiagnostics.explainedVarianceRatio(z), 0.05));
+        assertEquals(1.0, LatentDiagnostics.effectiveRank(z), 1e-9);
+    }
+
+    @Test
+    void ridgeProbe_linearTargetHighR2_noiseTargetNearZero() {
+        double[][] z = embedded(1000, 3, 8, 1e-2, 3);
+        SplittableRandom r = new SplittableRandom(4);
+        double[][] lin = new double[z.length][2], noise = new double[z.length][1];
+        for (int i = 0; i < z.length; i++) {
+            lin[i][0] = 2 * z[i][0] - z[i][3] + 0.5;
+            lin[i][1] = z[i][5] + 0.01 * r.nextGaussian();
+            noise[i][0] = r.nextGaussian();
+        }
+        assertTrue(LatentDiagnostics.ridgeProbeR2(z, lin, 1e-3, 0.2, 7) > 0.98);
+        assertTrue(Math.abs(LatentDiagnostics.ridgeProbeR2(z, noise, 1e-3, 0.2, 7)) < 0.1);
+        assertEquals(1.0, LatentDiagnostics.inverseR2(lin, lin), 1e-12);
+    }
+
+    @Test
+    void report_writesJsonWithStableKeysAndPngPlots(@TempDir Path out) throws Exception {
+        var cfg = MovingSquare.tinyConfig(16);
+        WorldModel m = WorldModel.of(cfg, new LossConfig(1), Normalizer.identity(2, 1),
+                WorldModelGraph.build(cfg, new LossConfig(1), 5).flatParams());
+        Map<String, Object> r = DiagnosticsReport.write(m, MovingSquare.transitions(16, 64, 5), 1, out);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("diagnostics.json").toFile());
+        for (String k : List.of("latent_std_mean", "effective_rank", "significant_components", "inverse_r2", "probe_r2"))
+            assertTrue(j.has(k), "missing key " + k);
+        assertEquals(r.get("significant_components"), j.get("significant_components").asInt());
+        MetricsLog log = MetricsLog.none();
+        log.write("train", Map.of("step", 1, "loss_total", 1.0, "loss_fwd", 0.5, "loss_inv", 0.05));
+        log.write("train", Map.of("step", 2, "loss_total", 0.8, "loss_fwd", 0.4, "loss_inv", 0.04));
+        Plots.trainingCurves(log.rows(), out.resolve("curves.png"));
+        for (String png : List.of("pca_spectrum.png", "pc_scatter.png", "curves.png")) {
+            byte[] b = Files.readAllBytes(out.resolve(png));
+            assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png + " is not a PNG");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.smwm.core.train;
+
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.TrainConfig;
+import io.smwm.core.loss.LossTerms;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.testing.MovingSquare;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LocalTrainerTest {
+    static final InMemoryTransitionSource[] DATA = MovingSquare.source(16, 640, 11).split(0.2, 1);
+    static final TrainConfig TRAIN = new TrainConfig(2e-3, 64, 12, 3L, 0.2, 0.0, 0.9, 0.999, 1e-8);
+
+    static ExperimentConfig cfg(double lambda) {
+        return new ExperimentConfig(MovingSquare.tinyConfig(16), new LossConfig(lambda), TRAIN);
+    }
+
+    static Normalizer norm() {
+        return Normalizer.fit(DATA[0].all().actions(), 2, 1);
+    }
+
+    /** The paper's core claim, small: with λ > 0 the loss falls and z keeps spread; with λ = 0 z collapses. */
+    @Test
+    void movingSquare_inverseTermPreventsCollapse_forwardOnlyCollapses(@TempDir Path run) {
+        LocalTrainer smwm = new LocalTrainer(cfg(1.0), norm(), run, "synthetic", "");
+        LocalTrainer.Result r = smwm.fit(DATA[0], DATA[1]);
+        LocalTrainer.Result r0 = new LocalTrainer(cfg(0.0), norm(), null, "", "").fit(DATA[0], DATA[1]);
+        LossTerms first = r.epochs().get(0).val(), last = r.last().val();
+        double std = r.last().collapse().latentStd(), std0 = r0.last().collapse().latentStd();
+        System.out.printf("lambda=1: val %s -> %s, std %.4f rank %.2f | lambda=0: val %s, std %.5f rank %.2f%n",
+                first, last, std, r.last().collapse().effectiveRank(), r0.last().val(), std0,
+                r0.last().collapse().effectiveRank());
+        assertTrue(last.total() < 0.7 * first.total(), "validation loss should fall: " + first + " -> " + last);
+        assertTrue(last.inv() < 0.7 * first.inv(), "inverse loss should fall: " + first + " -> " + last);
+        assertTrue(std0 < 0.2 * std, "forward-only latent std " + std0 + " should collapse far below " + std);
+        assertTrue(Files.exists(run.resolve("metrics/metrics.jsonl")));
+        assertTrue(Files.exists(run.resolve("metrics/curves.png")));
+        List<Map<String, Object>> rows = MetricsLog.read(run.resolve("metrics/metrics.jsonl"));
+        assertTrue(rows.stream().anyMatch(m -> "val".equals(m.get("kind")) && m.containsKey("effective_rank")));
+        assertTrue(rows.stream().anyMatch(m -> "train".equals(m.get("kind")) && m.containsKey("examples_per_s")
+                && m.containsKey(LossTerms.INV) && m.containsKey("latent_std")));
+        assertEquals(TRAIN.epochs(), CheckpointIO.load(r.checkpoint()).provenance().epoch());
+    }
+
+    @Test
+    void nonFiniteLoss_stopsNamingStepAndTerm_lastGoodCheckpointIntact(@TempDir Path run) {
+        TransitionSource poisoned = new TransitionSource() {
+            @Override
+            public Iterator<TransitionBatch> epoch(int epoch, int batchSize, long seed) {
+                Iterator<TransitionBatch> it = DATA[0].epoch(epoch, batchSize, seed);
+                return new Iterator<>() {
+                    int i = 0;
+
+                    public boolean hasNext() { return it.hasNext(); }
+
+                    public TransitionBatch next() {
+                        TransitionBatch b = it.next();
+                        if (epoch == 2 && i++ == 2) b.actions()[0] = new float[]{Float.NaN, 0f};
+                        return b;
+                    }
+                };
+            }
+
+            @Override
+            public long size() { return DATA[0].size(); }
+        };
+        LocalTrainer t = new LocalTrainer(cfg(1.0).withTrain(TRAIN.withEpochs(3)), norm(), run, "", "");
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class, () -> t.fit(poisoned, DATA[1]));
+        long steps = (DATA[0].size() + 63) / 64;
+        assertTrue(e.getMessage().contains("step " + (steps + 3)), e.getMessage());
+        assertTrue(e.getMessage().contains(LossTerms.FWD), e.getMessage());
+        assertEquals(steps + 2, t.learner().stepCount(), "the poisoned update must not be applied");
+        assertEquals(1, CheckpointIO.load(e.lastGoodCheckpoint()).provenance().epoch());
+        assertTrue(Float.isFinite(t.learner().params().sumNumber().floatValue()));
+    }
+}
