@@ -53,4 +53,24 @@ public interface Environment {
     default int[] positionStateIndices() {
         return new int[0];
     }
+
+    /**
+     * Indices into {@link #state()} of what the agent's actions can change (diagnostics probe these: an
+     * action-aligned latent should predict them linearly). Default: the whole state.
+     */
+    default int[] controllableStateIndices() {
+        int[] all = new int[spec().stateDim()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * Indices into {@link #state()} of scene objects that move but are not controlled (in-scene distractors such
+     * as dotworld's random dots). Diagnostics check the latent ignores them. Default: none.
+     */
+    default int[] uncontrolledStateIndices() {
+        return new int[0];
+    }
 }

@@ -152,6 +152,7 @@ public final class DotWorld extends AbstractEnvironment {
     }
 
     /** Indices into {@link #state()} that the action can change (x and y of INDEPENDENT and COUPLED dots). */
+    @Override
     public int[] controllableStateIndices() {
         return controllable.clone();
     }
@@ -159,6 +160,11 @@ public final class DotWorld extends AbstractEnvironment {
     /** Indices into {@link #state()} of the RANDOM (distractor) dots' x and y. */
     public int[] randomStateIndices() {
         return typeIndices(MotionType.RANDOM);
+    }
+
+    @Override
+    public int[] uncontrolledStateIndices() {
+        return randomStateIndices();
     }
 
     private int[] typeIndices(MotionType type) {

@@ -1,0 +1,223 @@
+package io.smwm.data.batch;
+
+import io.smwm.core.train.TransitionBatch;
+import io.smwm.core.train.TransitionSource;
+import io.smwm.core.util.Seeds;
+import io.smwm.data.table.Episode;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TrajectoryReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.function.LongPredicate;
+
+/**
+ * Training transitions streamed from a trajectory table, never loading it whole.
+ *
+ * <p>A transition of frameskip k from episode frames 0..T is (o_t, a_t ‖ a_{t+1} ‖ … ‖ a_{t+k-1}, o_{t+k}) for
+ * t = 0..T-k: the model action is the k primitive actions concatenated, [k·m]. Each epoch visits the table's
+ * files in an order shuffled from (seed, epoch), keeps the episodes selected by the filter (a train or
+ * validation {@link EpisodeSplit}) and shuffles transitions through a buffer of {@code shuffleBuffer}
+ * transitions before cutting batches. Frames are shared between transitions (no copies).
+ * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
+ */
+public final class TableTransitionSource implements TransitionSource {
+    private final String tablePath;
+    private final LongPredicate keepEpisode;
+    private final int frameskip;
+    private final int shuffleBuffer;
+    private final boolean withStates;
+    private final TableMetadata meta;
+    private volatile long exactSize = -1;
+
+    /**
+     * @param tablePath     the table directory
+     * @param keepEpisode   which episode indices to use (e.g. {@code split::isTraining})
+     * @param frameskip     k, primitive steps per model step
+     * @param shuffleBuffer transitions held for shuffling (memory: about 2 frames' worth per 100 transitions,
+     *                      since frames are shared; 4096 is a good default)
+     * @param withStates    attach the true state s_t to each transition (for diagnostics)
+     */
+    public TableTransitionSource(String tablePath, LongPredicate keepEpisode, int frameskip, int shuffleBuffer,
+                                 boolean withStates) throws IOException {
+        if (frameskip < 1) {
+            throw new IllegalArgumentException("frameskip must be >= 1, got " + frameskip);
+        }
+        if (shuffleBuffer < 1) {
+            throw new IllegalArgumentException("shuffle buffer must be >= 1, got " + shuffleBuffer);
+        }
+        this.tablePath = tablePath;
+        this.keepEpisode = keepEpisode;
+        this.frameskip = frameskip;
+        this.shuffleBuffer = shuffleBuffer;
+        this.withStates = withStates;
+        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
+            this.meta = r.metadata();
+        }
+    }
+
+    public TableMetadata metadata() {
+        return meta;
+    }
+
+    /**
+     * Number of transitions: exact after the first full epoch, before that an estimate from the metadata
+     * (every kept episode of steps_per_episode + 1 frames).
+     */
+    @Override
+    public long size() {
+        if (exactSize >= 0) {
+            return exactSize;
+        }
+        long kept = 0;
+        for (long e = 0; e < meta.episodes(); e++) {
+            kept += keepEpisode.test(e) ? 1 : 0;
+        }
+        return kept * Math.max(0, meta.stepsPerEpisode() + 1 - frameskip);
+    }
+
+    @Override
+    public Iterator<TransitionBatch> epoch(int epoch, int batchSize, long seed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        return new EpochIterator(epoch, batchSize, new SplittableRandom(Seeds.derive(seed, "epoch", epoch)));
+    }
+
+    /** One transition: references into an episode's arrays. */
+    private record Ref(Episode episode, int t) {}
+
+    private final class EpochIterator implements Iterator<TransitionBatch> {
+        private final int batchSize;
+        private final SplittableRandom rng;
+        private final int[] fileOrder;
+        private int nextFile = 0;
+        private TrajectoryReader reader;
+        private Iterator<Episode> episodes = java.util.Collections.emptyIterator();
+        private final ArrayDeque<Ref> pending = new ArrayDeque<>(); // transitions of the current episode
+        private final List<Ref> buffer = new ArrayList<>();
+        private long emitted = 0;
+        private TransitionBatch next;
+
+        EpochIterator(int epoch, int batchSize, SplittableRandom rng) {
+            this.batchSize = batchSize;
+            this.rng = rng;
+            int n = meta.files().size();
+            fileOrder = new int[n];
+            for (int i = 0; i < n; i++) {
+                fileOrder[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = fileOrder[i];
+                fileOrder[i] = fileOrder[j];
+                fileOrder[j] = t;
+            }
+        }
+
+        /** The next transition from the table (file order shuffled), or null at the end. */
+        private Ref pull() {
+            try {
+                while (pending.isEmpty()) {
+                    if (episodes.hasNext()) {
+                        Episode e = episodes.next();
+                        if (keepEpisode.test(e.episodeIndex())) {
+                            for (int t = 0; t + frameskip < e.frames().length; t++) {
+                                pending.add(new Ref(e, t));
+                            }
+                        }
+                    } else if (nextFile < fileOrder.length) {
+                        if (reader == null) {
+                            reader = TrajectoryReader.open(tablePath);
+                        }
+                        episodes = reader.episodes(fileOrder[nextFile++]);
+                    } else {
+                        if (reader != null) {
+                            reader.close();
+                            reader = null;
+                        }
+                        return null;
+                    }
+                }
+                return pending.poll();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + tablePath + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Fills the shuffle buffer, then swaps a random element out for each new one (reservoir-style). */
+        private Ref draw() {
+            while (buffer.size() < shuffleBuffer) {
+                Ref r = pull();
+                if (r == null) {
+                    break;
+                }
+                buffer.add(r);
+            }
+            if (buffer.isEmpty()) {
+                return null;
+            }
+            int i = rng.nextInt(buffer.size());
+            Ref out = buffer.get(i);
+            Ref last = buffer.remove(buffer.size() - 1);
+            if (i < buffer.size()) {
+                buffer.set(i, last);
+            }
+            return out;
+        }
+
+        private TransitionBatch makeBatch() {
+            List<Ref> refs = new ArrayList<>(batchSize);
+            for (int i = 0; i < batchSize; i++) {
+                Ref r = draw();
+                if (r == null) {
+                    break;
+                }
+                refs.add(r);
+            }
+            if (refs.isEmpty()) {
+                exactSize = emitted;
+                return null;
+            }
+            emitted += refs.size();
+            int b = refs.size();
+            byte[][] o = new byte[b][], ok = new byte[b][];
+            float[][] a = new float[b][];
+            float[][] s = withStates ? new float[b][] : null;
+            for (int i = 0; i < b; i++) {
+                Ref r = refs.get(i);
+                Episode e = r.episode();
+                o[i] = e.frames()[r.t()];
+                ok[i] = e.frames()[r.t() + frameskip];
+                a[i] = TrainingData.modelAction(e, r.t(), frameskip);
+                if (s != null) {
+                    s[i] = e.states()[r.t()];
+                }
+            }
+            return new TransitionBatch(o, a, ok, s);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                next = makeBatch();
+            }
+            return next != null;
+        }
+
+        @Override
+        public TransitionBatch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            TransitionBatch b = next;
+            next = null;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.smwm.data.batch;
+
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.config.ModelConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.util.Seeds;
+import io.smwm.core.util.UserError;
+import io.smwm.data.table.Episode;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TableStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that turns a table into what training needs: the compatibility check between a table and a
+ * model config, the episode split (seed derive(train.seed, "split")), the action normaliser from the table's
+ * statistics, and the model action of a transition. Local and distributed training both use it, so they see the
+ * same split and the same normalisation.
+ */
+public final class TrainingData {
+    private TrainingData() {}
+
+    /** Fails with every mismatch between the table and the model config at once. */
+    public static void checkCompatible(TableMetadata meta, ExperimentConfig cfg, String tablePath) {
+        ModelConfig m = cfg.model();
+        List<String> problems = new ArrayList<>();
+        if (meta.action().dim() != m.actionDim()) {
+            problems.add("action dimension: table has " + meta.action().dim() + ", config model.actionDim="
+                    + m.actionDim());
+        }
+        if (meta.image().height() != m.imageSize() || meta.image().width() != m.imageSize()) {
+            problems.add("image size: table has " + meta.image().height() + "x" + meta.image().width()
+                    + ", config model.imageSize=" + m.imageSize());
+        }
+        if (meta.image().channels() != m.channels()) {
+            problems.add("channels: table has " + meta.image().channels() + ", config model.channels=" + m.channels());
+        }
+        if (meta.stepsPerEpisode() < m.frameskip()) {
+            problems.add("episodes of " + meta.stepsPerEpisode() + " steps are shorter than model.frameskip="
+                    + m.frameskip());
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError("table " + tablePath + " does not fit the model config: " + String.join("; ", problems)
+                    + ". Use a config for this table (--config) or a table generated for this config.");
+        }
+    }
+
+    /** The run's episode split: train.valFraction held out, seeded from train.seed. */
+    public static EpisodeSplit split(TableMetadata meta, ExperimentConfig cfg) {
+        return EpisodeSplit.of(meta.episodes(), cfg.train().valFraction(), Seeds.derive(cfg.train().seed(), "split"));
+    }
+
+    /** The action z-scoring from the table's per-dimension action statistics, tiled over the frameskip. */
+    public static Normalizer normalizer(TableStats stats, ExperimentConfig cfg) {
+        TableStats.Feature a = stats.action();
+        return Normalizer.fromPrimitiveStats(a.mean(), a.std(), cfg.model().frameskip(), Normalizer.DEFAULT_STD_FLOOR);
+    }
+
+    /** a_t ‖ … ‖ a_{t+k-1}: the model action [k·m] of the transition starting at frame t. */
+    public static float[] modelAction(Episode e, int t, int k) {
+        int m = e.actions()[0].length;
+        float[] out = new float[m * k];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(e.actions()[t + j], 0, out, j * m, m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package io.smwm.data.diagnose;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.Environments;
+import io.smwm.core.eval.LatentDiagnostics;
+import io.smwm.core.eval.Plots;
+import io.smwm.core.model.WorldModel;
+import io.smwm.core.train.MetricsLog;
+import io.smwm.core.util.UserError;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TrainingData;
+import io.smwm.data.table.Episode;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TrajectoryReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code smwm diagnose}: the paper's evidence that a trained latent is action-aligned and not collapsed, measured
+ * on held-out episodes (the run's own validation split) of a table.
+ *
+ * <p>Writes RUN/diagnostics/diagnostics.json with stable keys: {@code latent_std_mean, latent_std_per_dim,
+ * effective_rank} (RankMe), {@code significant_components} (explained-variance ratio >= 5%),
+ * {@code explained_variance_ratio}, {@code inverse_r2} (h(z_t, z_{t+k}) vs the normalised true action),
+ * {@code probe_r2} (ridge linear probe of the controllable task state), {@code probe_r2_full_state},
+ * {@code position_probe_r2} (agent position, where the task has one), {@code uncontrolled_probe_r2}
+ * (in-scene distractor objects such as dotworld's random dots), {@code distractor_probe_r2} (visual distractor
+ * state), {@code n}, {@code episodes}; and PNGs: pca_spectrum.png, training_curves.png, pc_position_x.png and
+ * pc_position_y.png (first two principal components coloured by the true position).
+ */
+public final class RunDiagnostics {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int CHUNK = 256;
+
+    private RunDiagnostics() {}
+
+    /** Runs the diagnostics; returns the values written to diagnostics.json. */
+    public static Map<String, Object> run(Path runDir, String tablePath, int maxSamples) throws IOException {
+        Path ckptDir = runDir.resolve("checkpoint");
+        if (!Files.isDirectory(ckptDir)) {
+            throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + runDir + ")");
+        }
+        Checkpoint ckpt = CheckpointIO.load(ckptDir);
+        ExperimentConfig cfg = ckpt.config();
+        WorldModel model = ckpt.toModel();
+        int k = cfg.model().frameskip();
+        try (TrajectoryReader reader = TrajectoryReader.open(tablePath)) {
+            TableMetadata meta = reader.metadata();
+            TrainingData.checkCompatible(meta, cfg, tablePath);
+            Environment env = Environments.ids().contains(meta.env().id())
+                    ? Environments.create(meta.env().id(), new EnvConfig(meta.env().variant(), meta.image().width(),
+                    meta.env().distractors(), meta.env().params())) : null;
+            EpisodeSplit split = TrainingData.split(meta, cfg);
+            boolean useVal = split.validationEpisodes() > 0;
+            long heldOut = useVal ? split.validationEpisodes() : meta.episodes();
+            long perEpisode = Math.max(1, meta.stepsPerEpisode() + 1 - k);
+            int stride = (int) Math.max(1, (heldOut * perEpisode) / Math.max(1, maxSamples));
+
+            List<float[]> z = new ArrayList<>(), aHat = new ArrayList<>(), aNorm = new ArrayList<>();
+            List<float[]> states = new ArrayList<>(), dstates = new ArrayList<>();
+            List<byte[]> bo = new ArrayList<>(), bok = new ArrayList<>();
+            List<float[]> ba = new ArrayList<>();
+            long episodes = 0;
+            Iterator<Episode> it = reader.episodes();
+            while (it.hasNext() && z.size() + bo.size() < maxSamples) {
+                Episode e = it.next();
+                if (useVal && !split.isValidation(e.episodeIndex())) {
+                    continue;
+                }
+                episodes++;
+                for (int t = (int) (e.episodeIndex() % stride); t + k < e.frameCount(); t += stride) {
+                    bo.add(e.frames()[t]);
+                    bok.add(e.frames()[t + k]);
+                    ba.add(TrainingData.modelAction(e, t, k));
+                    states.add(e.states()[t]);
+                    dstates.add(e.distractorStates()[t]);
+                    if (bo.size() == CHUNK) {
+                        flush(model, bo, bok, ba, z, aHat, aNorm);
+                    }
+                }
+            }
+            flush(model, bo, bok, ba, z, aHat, aNorm);
+            if (z.size() < 10) {
+                throw new UserError("only " + z.size() + " held-out transitions in " + tablePath
+                        + "; diagnostics need at least 10 (use a larger table)");
+            }
+            double[][] zz = toD(z);
+            double[][] full = toD(states);
+            double[][] controllable = env == null ? full : columns(full, env.controllableStateIndices());
+            Map<String, Object> r = new LinkedHashMap<>(LatentDiagnostics.report(zz, toD(aHat), toD(aNorm),
+                    controllable, cfg.train().seed()));
+            r.put("episodes", episodes);
+            r.put("probe_r2_full_state", LatentDiagnostics.ridgeProbeR2(zz, full, 1e-3, 0.2, cfg.train().seed()));
+            int[] pos = env == null ? new int[0] : env.positionStateIndices();
+            if (pos.length > 0) {
+                r.put("position_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, columns(full, pos), 1e-3, 0.2,
+                        cfg.train().seed()));
+            }
+            int[] unc = env == null ? new int[0] : env.uncontrolledStateIndices();
+            if (unc.length > 0) {
+                r.put("uncontrolled_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, columns(full, unc), 1e-3, 0.2,
+                        cfg.train().seed()));
+            }
+            if (meta.distractorState().dim() > 0) {
+                r.put("distractor_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, toD(dstates), 1e-3, 0.2,
+                        cfg.train().seed()));
+            }
+            r.put("table", tablePath);
+            r.put("table_fingerprint", meta.fingerprint());
+            write(runDir, r, zz, full, pos);
+            return r;
+        }
+    }
+
+    private static void write(Path runDir, Map<String, Object> r, double[][] z, double[][] full, int[] pos)
+            throws IOException {
+        Path dir = runDir.resolve("diagnostics");
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".diagnostics", ".json.tmp");
+        JSON.writeValue(tmp.toFile(), r);
+        Files.move(tmp, dir.resolve("diagnostics.json"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        Plots.pcaSpectrum((double[]) r.get("explained_variance_ratio"), dir.resolve("pca_spectrum.png"));
+        Path metrics = runDir.resolve("metrics").resolve("metrics.jsonl");
+        if (Files.exists(metrics)) {
+            Plots.trainingCurves(MetricsLog.read(metrics), dir.resolve("training_curves.png"));
+        }
+        if (pos.length >= 2) {
+            Plots.pcScatter(z, column(full, pos[0]), "position x", dir.resolve("pc_position_x.png"));
+            Plots.pcScatter(z, column(full, pos[1]), "position y", dir.resolve("pc_position_y.png"));
+        }
+    }
+
+    private static void flush(WorldModel model, List<byte[]> bo, List<byte[]> bok, List<float[]> ba,
+                              List<float[]> z, List<float[]> aHat, List<float[]> aNorm) {
+        if (bo.isEmpty()) {
+            return;
+        }
+        var zt = model.encode(bo.toArray(new byte[0][]));
+        var ztk = model.encode(bok.toArray(new byte[0][]));
+        z.addAll(Arrays.asList(zt.toFloatMatrix()));
+        aHat.addAll(Arrays.asList(model.inferAction(zt, ztk).toFloatMatrix()));
+        aNorm.addAll(Arrays.asList(model.normalizer().normalise(ba.toArray(new float[0][]))));
+        bo.clear();
+        bok.clear();
+        ba.clear();
+    }
+
+    private static double[][] toD(List<float[]> rows) {
+        return LatentDiagnostics.toDouble(rows.toArray(new float[0][]));
+    }
+
+    private static double[][] columns(double[][] x, int[] cols) {
+        double[][] out = new double[x.length][cols.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < cols.length; j++) {
+                out[i][j] = x[i][cols[j]];
+            }
+        }
+        return out;
+    }
+
+    private static double[] column(double[][] x, int c) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i][c];
+        }
+        return out;
+    }
+}

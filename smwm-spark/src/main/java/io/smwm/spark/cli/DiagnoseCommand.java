@@ -1,0 +1,43 @@
+package io.smwm.spark.cli;
+
+import io.smwm.data.diagnose.RunDiagnostics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code smwm diagnose}: latent collapse and alignment diagnostics of a trained run on held-out episodes. */
+@Command(name = "diagnose", mixinStandardHelpOptions = true,
+        description = "Latent diagnostics of a run on held-out episodes: std, effective rank, PCA spectrum, inverse R², probes; JSON + PNGs.")
+final class DiagnoseCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "Run directory (with checkpoint/).")
+    Path run;
+
+    @Option(names = "--data", required = true, description = "The table the run was trained on (its validation split is used).")
+    String data;
+
+    @Option(names = "--samples", defaultValue = "3000", description = "Held-out transitions to use (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> r = RunDiagnostics.run(run, data, samples);
+        for (String key : new String[] {"n", "episodes", "latent_std_mean", "effective_rank", "significant_components",
+                "inverse_r2", "probe_r2", "probe_r2_full_state", "position_probe_r2", "uncontrolled_probe_r2",
+                "distractor_probe_r2"}) {
+            if (r.containsKey(key)) {
+                Object v = r.get(key);
+                System.out.printf("%-24s %s%n", key, v instanceof Double d ? String.format("%.4f", d) : v);
+            }
+        }
+        double[] ratio = (double[]) r.get("explained_variance_ratio");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(10, ratio.length); i++) {
+            sb.append(String.format("%.3f ", ratio[i]));
+        }
+        System.out.printf("%-24s %s%n", "pca_top10", sb.toString().trim());
+        System.out.println("wrote " + run.resolve("diagnostics"));
+        return 0;
+    }
+}
