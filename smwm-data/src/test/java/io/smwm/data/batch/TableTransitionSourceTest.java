@@ -1,0 +1,134 @@
+package io.smwm.data.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.train.TransitionBatch;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.LocalGenerator;
+import io.smwm.data.table.Episode;
+import io.smwm.data.table.TrajectoryReader;
+import io.smwm.data.testing.DiscEnv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableTransitionSourceTest {
+    @TempDir
+    static Path dir;
+    static String table;
+    static List<Episode> episodes;
+
+    @BeforeAll
+    static void makeTable() throws Exception {
+        GenerationSpec spec = new GenerationSpec("disc", DiscEnv.config(16, Map.of()), "random", 10, 8, 5L, 3, 3);
+        table = dir.resolve("t").toString();
+        LocalGenerator.generate(spec, DiscEnv.source(spec.envConfig()), table, false);
+        try (TrajectoryReader r = TrajectoryReader.open(table)) {
+            episodes = r.readAll();
+        }
+    }
+
+    private static List<TransitionBatch> epoch(TableTransitionSource s, int epoch, int bs, long seed) {
+        List<TransitionBatch> out = new ArrayList<>();
+        for (Iterator<TransitionBatch> it = s.epoch(epoch, bs, seed); it.hasNext(); ) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    @Test
+    void epoch_yieldsEveryTransitionOnce_withConcatenatedActionsAndFrameskipTargets() throws Exception {
+        int k = 3;
+        TableTransitionSource s = new TableTransitionSource(table, e -> true, k, 7, true);
+        Map<String, Integer> seen = new HashMap<>();
+        int total = 0;
+        for (TransitionBatch b : epoch(s, 1, 5, 9)) {
+            for (int i = 0; i < b.size(); i++) {
+                // find the (episode, t) this transition came from by identity of the frame array
+                boolean found = false;
+                for (Episode e : episodes) {
+                    for (int t = 0; t + k < e.frameCount(); t++) {
+                        if (Arrays.equals(e.frames()[t], b.obsT()[i]) && Arrays.equals(e.frames()[t + k], b.obsTk()[i])
+                                && Arrays.equals(e.states()[t], b.states()[i])) {
+                            float[] expected = new float[2 * k];
+                            for (int j = 0; j < k; j++) {
+                                System.arraycopy(e.actions()[t + j], 0, expected, 2 * j, 2);
+                            }
+                            assertArrayEquals(expected, b.actions()[i]);
+                            seen.merge(e.episodeIndex() + ":" + t, 1, Integer::sum);
+                            found = true;
+                        }
+                    }
+                }
+                assertTrue(found, "every transition comes from the table");
+                total++;
+            }
+        }
+        assertEquals(10 * (9 - k), total);
+        assertEquals(10 * (9 - k), seen.size(), "no transition twice");
+        assertEquals(total, s.size());
+    }
+
+    @Test
+    void epoch_isDeterministicPerSeedAndEpoch_andShuffledAcrossEpochs() throws Exception {
+        TableTransitionSource s = new TableTransitionSource(table, e -> true, 1, 16, false);
+        List<TransitionBatch> a = epoch(s, 1, 8, 3), b = epoch(s, 1, 8, 3), c = epoch(s, 2, 8, 3);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i).actions(), b.get(i).actions());
+        }
+        assertNotEquals(Arrays.deepToString(a.get(0).actions()), Arrays.deepToString(c.get(0).actions()));
+    }
+
+    @Test
+    void split_keepsTrainingAndValidationEpisodesApart() throws Exception {
+        EpisodeSplit split = EpisodeSplit.of(10, 0.3, 4);
+        assertEquals(3, split.validationEpisodes());
+        TableTransitionSource train = new TableTransitionSource(table, split::isTraining, 2, 64, true);
+        TableTransitionSource val = new TableTransitionSource(table, split::isValidation, 2, 64, true);
+        Set<String> trainStates = new HashSet<>(), valStates = new HashSet<>();
+        for (TransitionBatch b : epoch(train, 1, 4, 1)) {
+            for (float[] s : b.states()) {
+                trainStates.add(Arrays.toString(s));
+            }
+        }
+        for (TransitionBatch b : epoch(val, 1, 4, 1)) {
+            for (float[] s : b.states()) {
+                valStates.add(Arrays.toString(s));
+            }
+        }
+        assertEquals(7 * 7, train.size());
+        assertEquals(3 * 7, val.size());
+        trainStates.retainAll(valStates);
+        assertTrue(trainStates.isEmpty(), "train and validation share no frame state: " + trainStates);
+    }
+
+    @Test
+    void episodeSplit_isSeededAndExact() {
+        EpisodeSplit a = EpisodeSplit.of(1000, 0.1, 7), b = EpisodeSplit.of(1000, 0.1, 7), c = EpisodeSplit.of(1000, 0.1, 8);
+        assertEquals(100, a.validationEpisodes());
+        int same = 0, differ = 0;
+        for (long e = 0; e < 1000; e++) {
+            assertEquals(a.isValidation(e), b.isValidation(e));
+            assertEquals(!a.isValidation(e), a.isTraining(e));
+            if (a.isValidation(e) != c.isValidation(e)) {
+                differ++;
+            } else {
+                same++;
+            }
+        }
+        assertTrue(differ > 0 && same > 0);
+    }
+}

@@ -1,0 +1,58 @@
+package io.smwm.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.LocalGenerator;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train then diagnose through the command line on a tiny dot world table and a tiny model config. */
+class TrainDiagnoseCommandTest {
+
+    @Test
+    void trainThenDiagnose_writesCheckpointMetricsAndDiagnostics(@TempDir Path dir) throws Exception {
+        String table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("dotworld", new EnvConfig("single", 16, List.of(), Map.of()),
+                null, 20, 10, 3, 1, 10), table, false);
+        String config = new File(getClass().getResource("/tiny-dotworld.yaml").toURI()).getPath();
+        Path run = dir.resolve("run");
+        assertEquals(0, Main.run("train", "--data", table, "--out", run.toString(), "--config", config,
+                "--lambda", "1", "--seed", "5"));
+        assertTrue(Files.exists(run.resolve("checkpoint/manifest.json")));
+        assertTrue(Files.size(run.resolve("metrics/metrics.jsonl")) > 0);
+
+        assertEquals(CliErrors.USER_ERROR, Main.run("train", "--data", table, "--out", run.toString(),
+                "--config", config), "an existing run is refused without --overwrite");
+
+        assertEquals(0, Main.run("diagnose", "--run", run.toString(), "--data", table, "--samples", "200"));
+        JsonNode d = new ObjectMapper().readTree(run.resolve("diagnostics/diagnostics.json").toFile());
+        for (String key : List.of("latent_std_mean", "effective_rank", "significant_components", "inverse_r2",
+                "probe_r2", "position_probe_r2", "explained_variance_ratio")) {
+            assertTrue(d.has(key), "diagnostics.json should have " + key + ": " + d);
+        }
+        assertEquals(8, d.get("explained_variance_ratio").size());
+        assertTrue(Files.size(run.resolve("diagnostics/pca_spectrum.png")) > 0);
+        assertTrue(Files.size(run.resolve("diagnostics/pc_position_x.png")) > 0);
+    }
+
+    @Test
+    void train_tableThatDoesNotFitTheConfig_namesTheMismatch(@TempDir Path dir) throws Exception {
+        String table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("dotworld", new EnvConfig("independent", 16, List.of(), Map.of()),
+                null, 4, 5, 3, 1, 4), table, false);
+        String config = new File(getClass().getResource("/tiny-dotworld.yaml").toURI()).getPath();
+        assertEquals(CliErrors.USER_ERROR, Main.run("train", "--data", table, "--out", dir.resolve("r").toString(),
+                "--config", config));
+        assertTrue(Files.notExists(dir.resolve("r/checkpoint")));
+    }
+}
