@@ -1,0 +1,68 @@
+package io.smwm.core.plan;
+
+import io.smwm.core.env.RgbImage;
+import io.smwm.core.model.WorldModel;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Adapts a trained {@link WorldModel} to the planner's {@link LatentModel}: encode = f, terminal rollout = g
+ * applied H times with the latent of each row's group repeated over its candidates. Rows are independent (the
+ * model has no cross-batch operations), as {@link LatentModel} requires.
+ */
+public final class WorldModelLatentModel implements LatentModel {
+    private final WorldModel model;
+    private final int primitiveDim;
+
+    public WorldModelLatentModel(WorldModel model) {
+        this.model = model;
+        this.primitiveDim = model.normalizer().primitiveDim();
+    }
+
+    @Override
+    public int latentDim() { return model.config().latentDim(); }
+
+    @Override
+    public int primitiveActionDim() { return primitiveDim; }
+
+    @Override
+    public int frameskip() { return model.config().frameskip(); }
+
+    @Override
+    public float[] encode(List<RgbImage> frames) {
+        byte[][] b = new byte[frames.size()][];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = frames.get(i).data();
+        }
+        return model.encode(b).castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    @Override
+    public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
+        int d = latentDim(), a = modelActionDim(), rows = groups * perGroup;
+        float[] rep = new float[rows * d];
+        for (int g = 0; g < groups; g++) {
+            for (int n = 0; n < perGroup; n++) {
+                System.arraycopy(z0, g * d, rep, (g * perGroup + n) * d, d);
+            }
+        }
+        INDArray z = Nd4j.create(rep, new long[] {rows, d}, 'c');
+        INDArray act = Nd4j.create(java.util.Arrays.copyOf(actions, rows * horizon * a), new long[] {rows, horizon, a}, 'c');
+        INDArray traj = model.rollout(z, act); // [rows, H, D]
+        INDArray last = traj.get(NDArrayIndex.all(), NDArrayIndex.point(horizon - 1), NDArrayIndex.all()).dup('c');
+        System.arraycopy(last.castTo(DataType.FLOAT).data().asFloat(), 0, out, 0, rows * d);
+    }
+
+    @Override
+    public float[] unnormalise(float[] normalisedModelAction) {
+        return model.normalizer().unnormalise(new float[][] {normalisedModelAction})[0];
+    }
+
+    @Override
+    public float[] normalise(float[] modelAction) {
+        return model.normalizer().normalise(new float[][] {modelAction})[0];
+    }
+}

@@ -1,0 +1,99 @@
+package io.smwm.data.eval;
+
+import io.smwm.core.env.RgbImage;
+import io.smwm.core.eval.PairSource;
+import io.smwm.core.eval.StartGoalPair;
+import io.smwm.core.util.Seeds;
+import io.smwm.core.util.UserError;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.table.Episode;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TrajectoryReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Start/goal pairs from held-out episodes of a trajectory table (REFERENCE §4): pair i picks a held-out
+ * episode and a start frame t uniformly (seeded) such that t + goalOffset is in the episode; the start is the
+ * stored state (task and distractor) at t, the goal the frame and task state at t + goalOffset. Only the chosen
+ * episodes are kept in memory.
+ */
+public final class TablePairSource implements PairSource {
+    private final String tablePath;
+    private final EpisodeSplit split;
+    private final int goalOffset;
+    private final TableMetadata meta;
+
+    /** @param split the run's episode split; its validation episodes are used (all episodes if it has none) */
+    public TablePairSource(String tablePath, EpisodeSplit split, int goalOffset) throws IOException {
+        this.tablePath = tablePath;
+        this.split = split;
+        this.goalOffset = goalOffset;
+        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
+            this.meta = r.metadata();
+        }
+        if (meta.stepsPerEpisode() < goalOffset) {
+            throw new UserError("goal offset " + goalOffset + " is longer than the table's episodes ("
+                    + meta.stepsPerEpisode() + " steps); use a smaller --goal-offset or longer episodes");
+        }
+    }
+
+    @Override
+    public int goalOffset() { return goalOffset; }
+
+    @Override
+    public String description() {
+        return tablePath + " (" + meta.fingerprint() + "), " + (split.validationEpisodes() > 0
+                ? split.validationEpisodes() + " held-out episodes" : "all " + meta.episodes() + " episodes");
+    }
+
+    @Override
+    public List<StartGoalPair> sample(int n, long seed) {
+        List<Long> pool = new ArrayList<>();
+        for (long e = 0; e < meta.episodes(); e++) {
+            if (split.validationEpisodes() == 0 || split.isValidation(e)) {
+                pool.add(e);
+            }
+        }
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "table-pairs", goalOffset));
+        long[] ep = new long[n];
+        double[] u = new double[n];
+        Map<Long, Episode> needed = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            ep[i] = pool.get(rng.nextInt(pool.size()));
+            u[i] = rng.nextDouble();
+            needed.put(ep[i], null);
+        }
+        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
+            for (Iterator<Episode> it = r.episodes(); it.hasNext(); ) {
+                Episode e = it.next();
+                if (needed.containsKey(e.episodeIndex())) {
+                    needed.put(e.episodeIndex(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + tablePath, e);
+        }
+        List<StartGoalPair> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Episode e = needed.get(ep[i]);
+            int last = e.frameCount() - 1 - goalOffset;
+            if (last < 0) {
+                throw new UserError("episode " + e.episodeIndex() + " has " + (e.frameCount() - 1)
+                        + " steps, fewer than the goal offset " + goalOffset);
+            }
+            int t = (int) Math.min(last, Math.floor(u[i] * (last + 1)));
+            out.add(new StartGoalPair(String.format("ep%06d@t%d", e.episodeIndex(), t), e.states()[t].clone(),
+                    e.distractorStates()[t].clone(),
+                    new RgbImage(e.imageWidth(), e.imageHeight(), e.frames()[t + goalOffset].clone()),
+                    e.states()[t + goalOffset].clone(), goalOffset));
+        }
+        return out;
+    }
+}

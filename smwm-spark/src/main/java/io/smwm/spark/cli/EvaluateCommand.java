@@ -1,0 +1,124 @@
+package io.smwm.spark.cli;
+
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.Environments;
+import io.smwm.core.eval.EvalConfig;
+import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.Evaluator;
+import io.smwm.core.eval.MethodResult;
+import io.smwm.core.eval.PairSource;
+import io.smwm.core.eval.report.ReportWriter;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.util.UserError;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TrainingData;
+import io.smwm.data.eval.TablePairSource;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TrajectoryReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code smwm evaluate}: plan toward goal images on held-out start/goal pairs; the paper's protocol. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Plan in latent space toward goal frames from held-out episodes (REFERENCE §4) and write RUN/eval/report.{json,md,html} with plots.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, description = "Run directory (with checkpoint/).")
+    Path run;
+
+    @Option(names = "--data", required = true, description = "The table the run was trained on (its held-out episodes give the pairs).")
+    String data;
+
+    @Option(names = "--episodes", defaultValue = "100", description = "Start/goal pairs per goal offset (default: ${DEFAULT-VALUE}).")
+    int episodes;
+
+    @Option(names = "--planner", defaultValue = "cem", description = "cem or mppi (default: ${DEFAULT-VALUE}).")
+    String planner;
+
+    @Option(names = "--goal-offset", defaultValue = "25", description = "Env steps from start to goal (default: ${DEFAULT-VALUE}).")
+    int goalOffset;
+
+    @Option(names = "--goal-offsets", split = ",", description = "A horizon sweep, e.g. 25,40,55,70,85,100 (budget = 2 x offset).")
+    List<Integer> goalOffsets;
+
+    @Option(names = "--budget", description = "Env-step budget (default: 2 x goal offset, 50 for 25).")
+    Integer budget;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", description = "Report directory (default: RUN/eval).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing report.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+        Path ckptDir = run.resolve("checkpoint");
+        if (!Files.isDirectory(ckptDir)) {
+            throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
+        }
+        Checkpoint ckpt = CheckpointIO.load(ckptDir);
+        ExperimentConfig cfg = ckpt.config();
+        TableMetadata meta;
+        try (TrajectoryReader r = TrajectoryReader.open(data)) {
+            meta = r.metadata();
+        }
+        TrainingData.checkCompatible(meta, cfg, data);
+        EnvConfig envCfg = new EnvConfig(meta.env().variant(), meta.image().width(), meta.env().distractors(),
+                meta.env().params());
+        Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
+        List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
+        if (budget != null && offsets.size() > 1) {
+            throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
+        }
+        double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);
+        EvalConfig ec = new EvalConfig(episodes, factor, 5, seed, true, true, 4, true);
+        EpisodeSplit split = TrainingData.split(meta, cfg);
+        List<PairSource> sources = new ArrayList<>();
+        for (int o : offsets) {
+            sources.add(new TablePairSource(data, split, o));
+        }
+        PlannerConfig pc = switch (planner) {
+            case "cem" -> PlannerConfig.cem();
+            case "mppi" -> PlannerConfig.mppi();
+            default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
+        };
+        Evaluator ev = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec);
+        long t0 = System.nanoTime();
+        EvaluationReport rep = ev.evaluate(pc, sources);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("checkpoint", ckptDir.toString());
+        prov.put("table", data);
+        prov.put("table_fingerprint", meta.fingerprint());
+        prov.put("train_seed", cfg.train().seed());
+        prov.put("lambda", cfg.loss().lambda());
+        prov.put("eval_seed", seed);
+        prov.put("wall_seconds", secs);
+        Path dir = out != null ? out : run.resolve("eval");
+        ReportWriter.write(rep, dir, prov, overwrite);
+        System.out.printf("%-8s %6s %6s %9s %8s %8s %12s%n", "method", "offset", "budget", "success", "n", "stderr",
+                "plan ms/solve");
+        for (MethodResult m : rep.results()) {
+            System.out.printf("%-8s %6d %6d %8.1f%% %8d %7.1f%% %12s%n", m.method(), m.goalOffset(), m.budget(),
+                    100 * m.successRate(), m.episodes(), 100 * m.stderr(),
+                    Double.isNaN(m.planMsMedian()) ? "-" : String.format("%.1f", m.planMsMedian()));
+        }
+        System.out.printf("evaluated in %.0f s; report %s%n", secs, dir.resolve("report.html"));
+        return 0;
+    }
+}
