@@ -30,7 +30,10 @@ import org.ode4j.ode.OdeHelper;
  * reaches the cube's width along the closing axis), the cube is attached: its body is disabled and a box geom
  * with the cube's relative pose is carried by the gripper body (so a held cube still collides with the table).
  * Opening past the cube's width detaches it: the cube body gets the held pose and the gripper's velocity, and
- * falls under gravity.
+ * falls under gravity. The finger gap is kinematic, so closing fingers that would press into a free cube from both
+ * sides stall there (force-limited fingers cannot crush it), and grasp it if it lies across the finger faces.
+ * The yaw is kinematic too; during a sub-step the gripper body carries the commanded yaw rate so that contacts
+ * see the fingers turning, and any tilt contacts give it is undone before the state is read out.
  *
  * <p>Determinism: every env step first writes the whole (float) state into the ODE objects; contacts are
  * collided pair by pair in a fixed order (no collision space) and stepped with the exact LCP stepper
