@@ -1,6 +1,7 @@
 package io.smwm.core.env.cube;
 
 import org.ode4j.math.DQuaternion;
+import org.ode4j.math.DQuaternionC;
 import org.ode4j.math.DVector3;
 import org.ode4j.math.DVector3C;
 import org.ode4j.ode.DBody;
@@ -29,7 +30,10 @@ import org.ode4j.ode.OdeHelper;
  * reaches the cube's width along the closing axis), the cube is attached: its body is disabled and a box geom
  * with the cube's relative pose is carried by the gripper body (so a held cube still collides with the table).
  * Opening past the cube's width detaches it: the cube body gets the held pose and the gripper's velocity, and
- * falls under gravity.
+ * falls under gravity. The finger gap is kinematic, so closing fingers that would press into a free cube from both
+ * sides stall there (force-limited fingers cannot crush it), and grasp it if it lies across the finger faces.
+ * The yaw is kinematic too; during a sub-step the gripper body carries the commanded yaw rate so that contacts
+ * see the fingers turning, and any tilt contacts give it is undone before the state is read out.
  *
  * <p>Determinism: every env step first writes the whole (float) state into the ODE objects; contacts are
  * collided pair by pair in a fixed order (no collision space) and stepped with the exact LCP stepper
@@ -50,6 +54,8 @@ final class CubePhysics {
     static final double SUB_DT = 0.0025;
     static final int SUB_STEPS = 20;
     static final double MU = 1.0;
+    /** Finger-into-cube depth (m) at which closing fingers stall on a free cube (both fingers touching). */
+    static final double PINCH_DEPTH = 0.0002;
 
     static {
         OdeHelper.initODE2(0);
@@ -130,8 +136,7 @@ final class CubePhysics {
         if (grasped) {
             cube.disable();
             heldGeom.enable();
-            heldGeom.setOffsetWorldPosition(cp[0], cp[1], cp[2]);
-            heldGeom.setOffsetWorldRotation(cube.getRotation());
+            attachHeld(cp[0], cp[1], cp[2], cq[0], cq[1], cq[2], cq[3]);
         } else {
             cube.enable();
             heldGeom.disable();
@@ -147,6 +152,8 @@ final class CubePhysics {
         for (int k = 1; k <= SUB_STEPS; k++) {
             yaw = yaw0 + dYaw * k / SUB_STEPS;
             double want = Math.max(0, Math.min(GAP_MAX, gap0 + dGap * k / SUB_STEPS));
+            gripper.setQuaternion(yawQuat(yaw));
+            gripper.setAngularVel(0, 0, 0);
             if (grasped) {
                 double w = cubeWidthAlongGripperX(heldQuaternion());
                 if (want > w + 0.003) {
@@ -155,11 +162,11 @@ final class CubePhysics {
                 } else {
                     gap = Math.max(want, w);
                 }
-            } else {
+            } else if (want >= gap || !pinches(want)) {
                 gap = want;
-            }
-            gripper.setQuaternion(yawQuat(yaw));
-            gripper.setAngularVel(0, 0, 0);
+            } else if (closing && cubeAcrossFingers()) {
+                grasp(); // both fingers press on the cube: it is held
+            } // else the fingers stall on the cube (a force-limited finger drive cannot crush it)
             placeFingers(gap);
             DVector3C p = gripper.getPosition(), v = gripper.getLinearVel();
             double fx = GRIPPER_MASS * (KP * (tx - p.get0()) - KD * v.get0());
@@ -173,6 +180,9 @@ final class CubePhysics {
                 fz *= s;
             }
             gripper.addForce(fx, fy, fz);
+            // The yaw is kinematic, but the contacts must see the fingers' turning speed: with a zero angular
+            // velocity a finger turning on the cube's top face is, to the solver, a body teleported into it.
+            gripper.setAngularVel(0, 0, dYaw / (SUB_STEPS * SUB_DT));
             if (grasped) {
                 collide(heldGeom, table, gripper, null);
             } else {
@@ -188,7 +198,31 @@ final class CubePhysics {
                 grasp();
             }
         }
+        // Contacts (a held cube on the table, a finger on an edge) can tilt the gripper body within a sub-step.
+        // Its yaw is kinematic: undo the tilt before the pose is read out, else the held cube's world pose would
+        // carry the tilt and the next step's reload would bake it into the cube's pose relative to the gripper.
+        gripper.setQuaternion(yawQuat(yaw));
         gripper.setAngularVel(0, 0, 0);
+    }
+
+    /**
+     * True if, with the fingers at gap {@code g}, both fingers would press into the free cube deeper than
+     * {@link #PINCH_DEPTH}. The finger gap is kinematic, so closing further would drive both fingers into the
+     * cube and the contact solver would squeeze it out sideways at metres per second (a wedge when the two
+     * contact normals are not exactly opposite, e.g. a cube pinched at a corner).
+     */
+    private boolean pinches(double g) {
+        placeFingers(g);
+        boolean both = true;
+        for (DBox f : fingers) {
+            int n = OdeHelper.collide(f, cubeGeom, MAX_CONTACTS, buf.getGeomBuffer());
+            double d = 0;
+            for (int i = 0; i < n; i++) {
+                d = Math.max(d, buf.get(i).geom.depth);
+            }
+            both &= d > PINCH_DEPTH;
+        }
+        return both;
     }
 
     private void collide(DGeom a, DGeom b, DBody ba, DBody bb) {
@@ -206,20 +240,46 @@ final class CubePhysics {
         DVector3 local = new DVector3();
         gripper.getPosRelPoint(cube.getPosition(), local);
         double w = cubeWidthAlongGripperX(cube.getQuaternion());
+        return gap <= w + 0.002 && Math.abs(local.get0()) + w / 2 <= gap / 2 + 0.006 && cubeAcrossFingers();
+    }
+
+    /** True if the cube's centre lies across the fingers' faces (along the finger width and height). */
+    private boolean cubeAcrossFingers() {
+        DVector3 local = new DVector3();
+        gripper.getPosRelPoint(cube.getPosition(), local);
         double hy = extentAlong(cube.getQuaternion(), -Math.sin(yaw), Math.cos(yaw), 0);
         double hz = extentAlong(cube.getQuaternion(), 0, 0, 1);
-        return gap <= w + 0.002 && Math.abs(local.get0()) + w / 2 <= gap / 2 + 0.006
-                && Math.abs(local.get1()) < FINGER_W / 2 + hy * 0.5 && Math.abs(local.get2()) < FINGER_H / 2 + hz * 0.5;
+        return Math.abs(local.get1()) < FINGER_W / 2 + hy * 0.5 && Math.abs(local.get2()) < FINGER_H / 2 + hz * 0.5;
     }
 
     private void grasp() {
         grasped = true;
         gap = Math.max(gap, cubeWidthAlongGripperX(cube.getQuaternion()));
         heldGeom.enable();
-        heldGeom.setOffsetWorldPosition(cube.getPosition().get0(), cube.getPosition().get1(),
-                cube.getPosition().get2());
-        heldGeom.setOffsetWorldRotation(cube.getRotation());
+        DVector3C p = cube.getPosition();
+        DQuaternionC q = cube.getQuaternion();
+        attachHeld(p.get0(), p.get1(), p.get2(), q.get0(), q.get1(), q.get2(), q.get3());
         cube.disable();
+    }
+
+    /**
+     * Sets the held geom's offset so that its world pose is (p, q) for the gripper's current pose (position and
+     * yaw {@link #yaw}). The offset is computed here in the gripper frame, not with ode4j's
+     * {@code setOffsetWorldRotation}: in ode4j 0.5.3 that call stores the world rotation itself as the offset, so
+     * every grasp and every state reload added the gripper's yaw to the held cube's orientation (the held cube
+     * spun, its width across the fingers jumped, it was released inside the closing fingers and crushed out).
+     */
+    private void attachHeld(double px, double py, double pz, double qw, double qx, double qy, double qz) {
+        DVector3C g = gripper.getPosition();
+        double c = Math.cos(yaw), sn = Math.sin(yaw);
+        double dx = px - g.get0(), dy = py - g.get1(), dz = pz - g.get2();
+        heldGeom.setOffsetPosition(c * dx + sn * dy, -sn * dx + c * dy, dz);
+        // conj(yaw quaternion) * q, normalised: ODE turns an offset quaternion into a matrix assuming unit length,
+        // and the float state's quaternion is not exactly unit (an unnormalised offset grows step after step)
+        double n = Math.sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
+        double hc = Math.cos(yaw / 2) / n, hs = Math.sin(yaw / 2) / n;
+        heldGeom.setOffsetQuaternion(new DQuaternion(hc * qw + hs * qz, hc * qx + hs * qy, hc * qy - hs * qx,
+                hc * qz - hs * qw));
     }
 
     private void release() {

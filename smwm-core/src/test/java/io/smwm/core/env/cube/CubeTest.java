@@ -9,6 +9,7 @@ import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environments;
 import io.smwm.core.env.RgbImage;
+import io.smwm.core.util.Seeds;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -173,5 +174,77 @@ class CubeTest {
         assertTrue(shadowish > 0, "a lifted cube casts a visible shadow on the table");
         c.setState(state(0.15, 0.15, 0.2, 0.001, 0, Cube.HALF_SIZE));
         assertNotEquals(low, c.render(), "1 mm of motion changes pixels");
+    }
+
+    /**
+     * Regression: the scripted policy used to throw the cube (37 of 1,000 seeded episodes left this envelope:
+     * cube 6 m off the table, 7 m/s, 177 rad/s) through a held-cube pose that drifted on every reload and fingers
+     * that closed through a pinched cube. 300 episodes x 100 steps held 10 such episodes before the fix.
+     */
+    @Test
+    void scriptedEpisodes_keepCubeInPhysicalEnvelope() {
+        Cube c = env();
+        CubeScriptedPolicy p = new CubeScriptedPolicy();
+        for (int e = 0; e < 300; e++) {
+            c.reset(Seeds.derive(7, "episode", e));
+            p.reset(c, new SplittableRandom(Seeds.derive(7, "policy", e)));
+            for (int t = 0; t < 100; t++) {
+                c.step(p.act(c));
+                float[] s = c.state();
+                String at = "episode " + e + " step " + t + ": ";
+                assertTrue(Math.abs(s[8]) < 0.35 && Math.abs(s[9]) < 0.35, at + "cube off the table " + s[8] + ", " + s[9]);
+                assertTrue(s[10] < 0.35, at + "cube thrown up to z=" + s[10]);
+                assertTrue(speed(s) < 2, at + "cube speed " + speed(s)); // a 0.2 m drop lands at ~1.9 m/s
+                double w = Math.sqrt(s[18] * s[18] + s[19] * s[19] + s[20] * s[20]);
+                assertTrue(w < 40, at + "cube spin " + w + " rad/s");
+                assertTrue(c.cubeLowestCorner() > -PEN, at + "cube below the table");
+            }
+        }
+    }
+
+    /** A held cube keeps its pose relative to the gripper through state round trips (it used to gain the yaw). */
+    @Test
+    void heldCube_keepsItsPoseRelativeToTheGripper() {
+        Cube c = env();
+        float[] s = state(0.02, -0.03, 0.12, 0.025, -0.02, 0.11);
+        s[3] = 1.0f; // gripper yaw
+        double a = 0.3; // cube yaw 1.0 + 0.3 about z, then a small tilt about x
+        s[11] = (float) (Math.cos(1.3 / 2) * Math.cos(0.05));
+        s[12] = (float) (Math.cos(1.3 / 2) * Math.sin(0.05));
+        s[13] = (float) (Math.sin(1.3 / 2) * Math.sin(0.05));
+        s[14] = (float) (Math.sin(1.3 / 2) * Math.cos(0.05));
+        s[4] = 0.052f;
+        s[21] = 1f;
+        c.setState(s);
+        c.step(new float[] {0, 0, 0, 0, -1});
+        float[] first = c.state();
+        assertEquals(1f, first[21], "still held");
+        for (int t = 0; t < 60; t++) {
+            c.step(new float[] {0, 0, 0, 0, -1});
+        }
+        float[] later = c.state();
+        assertEquals(1f, later[21], "still held");
+        for (int i = 11; i < 15; i++) {
+            assertEquals(first[i], later[i], 1e-4, "held cube orientation drifts, component " + i);
+        }
+        assertEquals(first[4], later[4], 1e-4, "finger gap drifts");
+        assertEquals(a, Cube.wrap(2 * Math.atan2(later[14], later[11]) - later[3]), 0.01, "relative yaw kept");
+    }
+
+    /** Fingers closing on a cube that they pinch at a corner stall or grasp; they do not squeeze it out. */
+    @Test
+    void closingOnACubeCorner_doesNotShootItAway() {
+        for (double off : new double[] {0.024, 0.028, 0.032, 0.036}) {
+            Cube c = env();
+            float[] s = state(0.0, 0.0, 0.031, 0.007, off, Cube.HALF_SIZE);
+            s[11] = (float) Math.cos(0.02);
+            s[14] = (float) Math.sin(0.02);
+            c.setState(s);
+            for (int t = 0; t < 10; t++) {
+                c.step(new float[] {0, 0, 0, 0, -1});
+                float[] now = c.state();
+                assertTrue(speed(now) < 0.5, "offset " + off + " step " + t + ": cube speed " + speed(now));
+            }
+        }
     }
 }
