@@ -56,6 +56,16 @@ public final class TrainingData {
         return Normalizer.fromPrimitiveStats(a.mean(), a.std(), cfg.model().frameskip(), Normalizer.DEFAULT_STD_FLOOR);
     }
 
+    /**
+     * The env config that recreates a table's environment for evaluation and diagnostics: its variant, frame size
+     * and distractors. The metadata's env.params describe the task (derived constants included) and are not
+     * replayed as config overrides.
+     */
+    public static io.smwm.core.env.EnvConfig envConfig(TableMetadata meta) {
+        return new io.smwm.core.env.EnvConfig(meta.env().variant(), meta.image().width(), meta.env().distractors(),
+                java.util.Map.of());
+    }
+
     /** a_t ‖ … ‖ a_{t+k-1}: the model action [k·m] of the transition starting at frame t. */
     public static float[] modelAction(Episode e, int t, int k) {
         int m = e.actions()[0].length;

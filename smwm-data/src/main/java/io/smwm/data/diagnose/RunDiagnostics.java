@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smwm.core.checkpoint.Checkpoint;
 import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ExperimentConfig;
-import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
 import io.smwm.core.env.Environments;
 import io.smwm.core.eval.LatentDiagnostics;
@@ -62,8 +61,7 @@ public final class RunDiagnostics {
             TableMetadata meta = reader.metadata();
             TrainingData.checkCompatible(meta, cfg, tablePath);
             Environment env = Environments.ids().contains(meta.env().id())
-                    ? Environments.create(meta.env().id(), new EnvConfig(meta.env().variant(), meta.image().width(),
-                    meta.env().distractors(), meta.env().params())) : null;
+                    ? Environments.create(meta.env().id(), TrainingData.envConfig(meta)) : null;
             EpisodeSplit split = TrainingData.split(meta, cfg);
             boolean useVal = split.validationEpisodes() > 0;
             long heldOut = useVal ? split.validationEpisodes() : meta.episodes();

@@ -78,8 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, cfg, data);
-        EnvConfig envCfg = new EnvConfig(meta.env().variant(), meta.image().width(), meta.env().distractors(),
-                meta.env().params());
+        EnvConfig envCfg = TrainingData.envConfig(meta);
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         if (budget != null && offsets.size() > 1) {
