@@ -1,0 +1,51 @@
+package io.smwm.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.LocalGenerator;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** evaluate through the command line: a tiny tworoom model, a few held-out pairs, CEM and the random baseline. */
+class EvaluateCommandTest {
+
+    @Test
+    void evaluate_writesReportWithPlannerAndRandomBaseline(@TempDir Path dir) throws Exception {
+        String table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("tworoom", new EnvConfig("default", 16, List.of(), Map.of()),
+                null, 20, 40, 3, 5, 10), table, false);
+        String config = new File(getClass().getResource("/tiny-tworoom.yaml").toURI()).getPath();
+        Path run = dir.resolve("run");
+        assertEquals(0, Main.run("train", "--data", table, "--out", run.toString(), "--config", config));
+        assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1"));
+        JsonNode rep = new ObjectMapper().readTree(run.resolve("eval/report.json").toFile());
+        JsonNode results = rep.get("results");
+        assertEquals(2, results.size(), "cem and random: " + results);
+        for (JsonNode r : results) {
+            for (String key : List.of("method", "success_rate", "successes", "episodes", "stderr", "plan_ms_median")) {
+                assertTrue(r.has(key), key + " missing in " + r);
+            }
+            assertEquals(3, r.get("episodes").asInt());
+            assertEquals(20, r.get("budget").asInt());
+            assertEquals(r.get("successes").asDouble() / 3, r.get("success_rate").asDouble(), 1e-9);
+        }
+        assertEquals("cem", results.get(0).get("method").asText());
+        assertTrue(Files.exists(run.resolve("eval/report.html")));
+        assertTrue(Files.exists(run.resolve("eval/report.md")));
+        assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
+                "--episodes", "3", "--goal-offset", "10"), "an existing report is refused without --overwrite");
+        assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
+                "--goal-offset", "500", "--overwrite"), "a goal offset longer than the episodes is refused");
+    }
+}
