@@ -27,6 +27,11 @@ import java.util.SplittableRandom;
 public final class LatentDiagnostics {
     public static final double SIGNIFICANT_RATIO = 0.05;
     public static final double COLLAPSE_VARIANCE = 1e-10;
+    /**
+     * Mean per-dimension latent std under which the embedding counts as collapsed (issue acceptance: 1e-3): the
+     * spectrum of such a latent is noise around one point, so it reports 0 significant components.
+     */
+    public static final double COLLAPSE_STD = 1e-3;
 
     private LatentDiagnostics() {}
 
@@ -165,7 +170,9 @@ public final class LatentDiagnostics {
         m.put("latent_std_mean", meanStd(z));
         m.put("latent_std_per_dim", perDimStd(z));
         m.put("effective_rank", effectiveRank(z));
-        m.put("significant_components", significantComponents(ratio, SIGNIFICANT_RATIO));
+        boolean collapsed = meanStd(z) < COLLAPSE_STD;
+        m.put("collapsed", collapsed);
+        m.put("significant_components", collapsed ? 0 : significantComponents(ratio, SIGNIFICANT_RATIO));
         m.put("significant_ratio_threshold", SIGNIFICANT_RATIO);
         m.put("explained_variance_ratio", ratio);
         if (actionsHat != null && actions != null) m.put("inverse_r2", inverseR2(actionsHat, actions));

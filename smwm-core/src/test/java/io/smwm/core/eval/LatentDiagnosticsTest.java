@@ -102,4 +102,20 @@ class LatentDiagnosticsTest {
             assertTrue(b.length > 1000 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png + " is not a PNG");
         }
     }
+
+    @Test
+    void tinyButStructuredLatent_countsAsCollapsed_zeroSignificantComponents() {
+        double[][] z = embedded(500, 3, 8, 1e-3, 5);
+        for (double[] r : z) {
+            for (int j = 0; j < r.length; j++) {
+                r[j] *= 1e-4; // three clear factors, but far below the collapse threshold
+            }
+        }
+        var rep = LatentDiagnostics.report(z, null, null, null, 1);
+        assertEquals(true, rep.get("collapsed"));
+        assertEquals(0, rep.get("significant_components"));
+        var healthy = LatentDiagnostics.report(embedded(500, 3, 8, 1e-3, 5), null, null, null, 1);
+        assertEquals(false, healthy.get("collapsed"));
+        assertEquals(3, healthy.get("significant_components"));
+    }
 }

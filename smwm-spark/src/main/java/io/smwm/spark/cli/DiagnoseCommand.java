@@ -23,7 +23,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> r = RunDiagnostics.run(run, data, samples);
-        for (String key : new String[] {"n", "episodes", "latent_std_mean", "effective_rank", "significant_components",
+        for (String key : new String[] {"n", "episodes", "latent_std_mean", "collapsed", "effective_rank", "significant_components",
                 "inverse_r2", "probe_r2", "probe_r2_full_state", "position_probe_r2", "uncontrolled_probe_r2",
                 "distractor_probe_r2"}) {
             if (r.containsKey(key)) {
