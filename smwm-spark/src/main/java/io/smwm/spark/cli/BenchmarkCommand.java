@@ -1,30 +1,98 @@
 package io.smwm.spark.cli;
 
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.ModelConfig;
 import io.smwm.core.env.EnvBenchmark;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.WorldModel;
+import io.smwm.core.model.WorldModelGraph;
+import io.smwm.core.plan.LatentModel;
+import io.smwm.core.plan.PlanBenchmark;
+import io.smwm.core.plan.PlanProblem;
+import io.smwm.core.plan.Planner;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.Planners;
+import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.train.TrainBenchmark;
+import io.smwm.core.util.Seeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code smwm benchmark}: printed measurements (never tests): environment speed and data coverage, ... */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Measure and print: 'envs' = step/render throughput and data coverage of every task.")
+/** {@code smwm benchmark}: printed measurements (never tests). */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure and print:",
+                "  envs  step/render throughput and data coverage of every task",
+                "  train training throughput (transitions/s) and GFLOP/s of the default model at batch 64 and 256",
+                "  plan  time per CEM solve (300 samples x 30 iterations x horizon 5) with the default model"})
 final class BenchmarkCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: envs.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "envs, train or plan.")
     String what;
 
-    @Option(names = "--episodes", defaultValue = "50", description = "Episodes per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--episodes", defaultValue = "50", description = "envs: episodes per measurement; plan: episodes planned per batched call (default: ${DEFAULT-VALUE}).")
     int episodes;
 
-    @Option(names = "--steps", defaultValue = "100", description = "Steps per episode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", description = "envs: steps per episode (default: ${DEFAULT-VALUE}).")
     int steps;
+
+    @Option(names = "--batches", defaultValue = "64,256", description = "train: batch sizes (default: ${DEFAULT-VALUE}).")
+    String batches;
+
+    @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost).")
+    Path run;
 
     @Override
     public Integer call() {
         switch (what) {
             case "envs" -> EnvBenchmark.run(System.out, episodes, steps);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: envs");
+            case "train" -> TrainBenchmark.main(new String[] {"3", "8", batches});
+            case "plan" -> plan();
+            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: envs, train, plan");
         }
         return 0;
+    }
+
+    private void plan() {
+        WorldModel model;
+        if (run != null) {
+            model = CheckpointIO.load(run.resolve("checkpoint")).toModel();
+        } else {
+            ModelConfig mc = ModelConfig.DEFAULT;
+            model = WorldModel.of(mc, LossConfig.DEFAULT, Normalizer.identity(mc.actionDim(), mc.frameskip()),
+                    WorldModelGraph.build(mc, LossConfig.DEFAULT, 1L).flatParams());
+        }
+        LatentModel lm = new WorldModelLatentModel(model);
+        int m = lm.primitiveActionDim();
+        float[] lo = new float[m], hi = new float[m];
+        java.util.Arrays.fill(lo, -1f);
+        java.util.Arrays.fill(hi, 1f);
+        PlannerConfig cfg = PlannerConfig.cem();
+        System.out.println("planner " + cfg.toMap());
+        System.out.printf("model: latent %d, model action %d; OMP_NUM_THREADS=%s%n", lm.latentDim(),
+                lm.modelActionDim(), System.getenv("OMP_NUM_THREADS"));
+        for (int e : new int[] {1, episodes}) {
+            Planner p = Planners.create(cfg, lm, lo, hi);
+            System.out.println(PlanBenchmark.time(p, problems(lm.latentDim(), e), 1, 3));
+        }
+    }
+
+    private static List<PlanProblem> problems(int d, int n) {
+        SplittableRandom r = new SplittableRandom(3);
+        List<PlanProblem> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] z0 = new float[d], g = new float[d];
+            for (int j = 0; j < d; j++) {
+                z0[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
+                g[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
+            }
+            out.add(new PlanProblem(z0, g, null, Seeds.derive(3, "bench", i)));
+        }
+        return out;
     }
 }
