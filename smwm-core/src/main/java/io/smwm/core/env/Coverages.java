@@ -26,6 +26,26 @@ public final class Coverages {
 
     private Coverages() {}
 
+    /**
+     * Rolls out {@code episodes} episodes of {@code steps} steps of a task with a policy (episode e: env seed e,
+     * policy stream 1000 + e) and returns each episode's task states [steps+1][stateDim].
+     */
+    public static List<float[][]> rollout(Environment env, BehaviourPolicy policy, int episodes, int steps) {
+        List<float[][]> out = new java.util.ArrayList<>(episodes);
+        for (int e = 0; e < episodes; e++) {
+            env.reset(e);
+            policy.reset(env, new java.util.SplittableRandom(1000 + e));
+            float[][] s = new float[steps + 1][];
+            s[0] = env.state();
+            for (int t = 0; t < steps; t++) {
+                env.step(policy.act(env));
+                s[t + 1] = env.state();
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** Coverage figures for a task (names are stable keys), given each episode's states [T+1][stateDim]. */
     public static Map<String, Double> of(String envId, String variant, List<float[][]> episodes) {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -1,11 +1,9 @@
 package io.smwm.core.env;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Measures each task's step+render throughput (64x64 unless asked otherwise) with its data policy, render-only
@@ -23,19 +21,8 @@ public final class EnvBenchmark {
     public static Result measure(String id, List<String> distractors, int episodes, int steps) {
         Environment env = Environments.create(id, EnvConfig.defaults().withDistractors(distractors));
         BehaviourPolicy p = Environments.policy(id, null);
-        List<float[][]> states = new ArrayList<>();
         long t0 = System.nanoTime();
-        for (int e = 0; e < episodes; e++) {
-            env.reset(e);
-            p.reset(env, new SplittableRandom(1000 + e));
-            float[][] s = new float[steps + 1][];
-            s[0] = env.state();
-            for (int t = 0; t < steps; t++) {
-                env.step(p.act(env));
-                s[t + 1] = env.state();
-            }
-            states.add(s);
-        }
+        List<float[][]> states = Coverages.rollout(env, p, episodes, steps);
         double sps = episodes * (double) steps / ((System.nanoTime() - t0) / 1e9);
         int n = 2000;
         long r0 = System.nanoTime();

@@ -3,10 +3,8 @@ package io.smwm.core.env;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The data policies cover what their task is about, and the coverage figures measure it. */
@@ -15,18 +13,7 @@ class CoveragesTest {
     private static Map<String, Double> coverage(String id, String policy, int episodes, int steps) {
         Environment env = Environments.create(id, EnvConfig.defaults());
         BehaviourPolicy p = Environments.policy(id, policy);
-        List<float[][]> all = new ArrayList<>();
-        for (int e = 0; e < episodes; e++) {
-            env.reset(e);
-            p.reset(env, new SplittableRandom(1000 + e));
-            float[][] s = new float[steps + 1][];
-            s[0] = env.state();
-            for (int t = 0; t < steps; t++) {
-                env.step(p.act(env));
-                s[t + 1] = env.state();
-            }
-            all.add(s);
-        }
+        List<float[][]> all = Coverages.rollout(env, p, episodes, steps);
         return Coverages.of(id, "default", all);
     }
 
