@@ -177,7 +177,7 @@ public final class DistributedTrainer {
                         res = parts.mapPartitionsWithIndex((p, it) -> List.of(PartitionTrainer.run(specJson, p, e,
                                 r, gr, bp.value(), bmv.value(), st)).iterator(), true)
                                 .treeReduce(RoundResult::combine);
-                    } catch (RuntimeException ex) {
+                    } catch (Exception ex) { // SparkException (job aborted after maxFailures) is checked in Scala
                         throw stopped(ex, epoch, round, lastGood, metrics);
                     } finally {
                         jsc.setJobDescription(null);
@@ -247,7 +247,7 @@ public final class DistributedTrainer {
         LOG.info("checkpoint {} at step {} (epochs done {}, round {})", ckpt, step, epochsDone, round);
     }
 
-    private TrainingStoppedException stopped(RuntimeException ex, int epoch, int round, Path lastGood,
+    private TrainingStoppedException stopped(Exception ex, int epoch, int round, Path lastGood,
                                              MetricsLog metrics) {
         String msg = "distributed training stopped in epoch " + epoch + " round " + round + ": "
                 + rootMessage(ex) + "; last good checkpoint: " + (lastGood == null ? "none" : lastGood

@@ -37,7 +37,10 @@ public final class PartitionTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionTrainer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Test hook: "epoch:round:partition" makes the first attempt of that task fail (system property). */
+    /**
+     * Test hook (system property, read in the task, so local mode only): "epoch:round:partition" makes the first
+     * attempt of that task fail; with a trailing "!" every attempt fails (the job, and so training, stops).
+     */
     public static final String FAULT_PROPERTY = "smwm.test.failTask";
 
     private static final ThreadLocal<Map<String, Learner>> LEARNERS = ThreadLocal.withInitial(HashMap::new);
@@ -179,7 +182,9 @@ public final class PartitionTrainer {
     private static void injectFault(int epoch, int round, int p) {
         String f = System.getProperty(FAULT_PROPERTY);
         TaskContext tc = TaskContext.get();
-        if (f != null && f.equals(epoch + ":" + round + ":" + p) && tc != null && tc.attemptNumber() == 0)
+        if (f == null || tc == null) return;
+        String here = epoch + ":" + round + ":" + p;
+        if (f.equals(here) && tc.attemptNumber() == 0 || f.equals(here + "!"))
             throw new IllegalStateException("injected fault (" + FAULT_PROPERTY + "=" + f + "), attempt "
                     + tc.attemptNumber());
     }
