@@ -32,7 +32,7 @@ public final class AveragingBenchmark {
         ExperimentConfig cfg = ConfigLoader.forTask("tworoom");
         cfg = cfg.withTrain(cfg.train().withBatchSize(batchSize).withEpochs(1));
         int steps = 100;
-        long transitionsNeeded = (long) workers * k * rounds * batchSize;
+        long transitionsNeeded = (long) (1.3 * workers * k * rounds * batchSize); // slack: uneven partitions
         long episodes = Math.max(4, (long) Math.ceil(transitionsNeeded / (0.9 * (steps + 1 - cfg.model().frameskip()))));
         Path dir = Files.createTempDirectory("smwm-averaging-bench");
         try {
