@@ -16,19 +16,29 @@ import java.util.Properties;
  * @param epoch            completed epochs
  * @param createdAt        ISO-8601 instant
  * @param libraryVersions  e.g. {java: 17.0.x, nd4j: 1.0.0-M2.1, smwm-checkpoint-format: 1}
+ * @param round            averaging rounds completed in epoch {@code epoch + 1} when the checkpoint was taken
+ *                         mid-epoch by the distributed trainer; 0 at an epoch boundary (and in manifests written
+ *                         before this field existed)
  */
 public record Provenance(String tableFingerprint, long seed, String parentRun, long step, int epoch, String createdAt,
-                        Map<String, String> libraryVersions) {
+                        Map<String, String> libraryVersions, int round) {
 
     public Provenance {
         tableFingerprint = tableFingerprint == null ? "" : tableFingerprint;
         parentRun = parentRun == null ? "" : parentRun;
         libraryVersions = Map.copyOf(libraryVersions == null ? Map.of() : libraryVersions);
+        if (round < 0) throw new IllegalArgumentException("provenance.round must be >= 0, got " + round);
     }
 
     /** Provenance stamped now with this JVM's library versions. */
     public static Provenance of(String tableFingerprint, long seed, String parentRun, long step, int epoch) {
-        return new Provenance(tableFingerprint, seed, parentRun, step, epoch, Instant.now().toString(), currentVersions());
+        return of(tableFingerprint, seed, parentRun, step, epoch, 0);
+    }
+
+    /** As {@link #of(String, long, String, long, int)}, taken after {@code round} rounds of epoch {@code epoch + 1}. */
+    public static Provenance of(String tableFingerprint, long seed, String parentRun, long step, int epoch, int round) {
+        return new Provenance(tableFingerprint, seed, parentRun, step, epoch, Instant.now().toString(), currentVersions(),
+                round);
     }
 
     public static Map<String, String> currentVersions() {

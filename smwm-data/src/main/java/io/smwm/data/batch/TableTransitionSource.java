@@ -33,6 +33,7 @@ public final class TableTransitionSource implements TransitionSource {
     private final int shuffleBuffer;
     private final boolean withStates;
     private final TableMetadata meta;
+    private final int[] files; // the file indices this source reads, ascending
     private volatile long exactSize = -1;
 
     /**
@@ -45,6 +46,18 @@ public final class TableTransitionSource implements TransitionSource {
      */
     public TableTransitionSource(String tablePath, LongPredicate keepEpisode, int frameskip, int shuffleBuffer,
                                  boolean withStates) throws IOException {
+        this(tablePath, keepEpisode, frameskip, shuffleBuffer, withStates, null);
+    }
+
+    /**
+     * A source over a subset of the table's files (a training partition: episodes never straddle files). Each epoch
+     * shuffles the order of these files with the same draws as the all-files source, so a subset equal to every
+     * file gives exactly the batches of the all-files constructor.
+     *
+     * @param files the file indices (into {@link TableMetadata#files()}) to read; null = every file
+     */
+    public TableTransitionSource(String tablePath, LongPredicate keepEpisode, int frameskip, int shuffleBuffer,
+                                 boolean withStates, int[] files) throws IOException {
         if (frameskip < 1) {
             throw new IllegalArgumentException("frameskip must be >= 1, got " + frameskip);
         }
@@ -59,6 +72,24 @@ public final class TableTransitionSource implements TransitionSource {
         try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
             this.meta = r.metadata();
         }
+        int n = meta.files().size();
+        if (files == null) {
+            this.files = java.util.stream.IntStream.range(0, n).toArray();
+        } else {
+            this.files = files.clone();
+            java.util.Arrays.sort(this.files);
+            for (int i = 0; i < this.files.length; i++) {
+                if (this.files[i] < 0 || this.files[i] >= n || (i > 0 && this.files[i] == this.files[i - 1])) {
+                    throw new IllegalArgumentException("file indices must be distinct and in [0, " + n + "), got "
+                            + java.util.Arrays.toString(files));
+                }
+            }
+        }
+    }
+
+    /** The file indices this source reads (ascending; a copy). */
+    public int[] files() {
+        return files.clone();
     }
 
     public TableMetadata metadata() {
@@ -75,8 +106,11 @@ public final class TableTransitionSource implements TransitionSource {
             return exactSize;
         }
         long kept = 0;
-        for (long e = 0; e < meta.episodes(); e++) {
-            kept += keepEpisode.test(e) ? 1 : 0;
+        for (int f : files) {
+            TableMetadata.FileEntry fe = meta.files().get(f);
+            for (long e = fe.firstEpisode(); e <= fe.lastEpisode(); e++) {
+                kept += keepEpisode.test(e) ? 1 : 0;
+            }
         }
         return kept * Math.max(0, meta.stepsPerEpisode() + 1 - frameskip);
     }
@@ -107,11 +141,8 @@ public final class TableTransitionSource implements TransitionSource {
         EpochIterator(int epoch, int batchSize, SplittableRandom rng) {
             this.batchSize = batchSize;
             this.rng = rng;
-            int n = meta.files().size();
-            fileOrder = new int[n];
-            for (int i = 0; i < n; i++) {
-                fileOrder[i] = i;
-            }
+            int n = files.length;
+            fileOrder = files.clone();
             for (int i = n - 1; i > 0; i--) {
                 int j = rng.nextInt(i + 1);
                 int t = fileOrder[i];

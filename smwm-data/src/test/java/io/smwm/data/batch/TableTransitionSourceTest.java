@@ -131,4 +131,28 @@ class TableTransitionSourceTest {
         }
         assertTrue(differ > 0 && same > 0);
     }
+
+    @Test
+    void fileSubset_ofEveryFile_givesTheAllFilesBatches_andPartitionsCoverTheTableOnce() throws Exception {
+        TableTransitionSource all = new TableTransitionSource(table, e -> true, 3, 7, false);
+        int files = all.metadata().files().size();
+        assertTrue(files >= 3, "fixture should have several part files, has " + files);
+        TableTransitionSource same = new TableTransitionSource(table, e -> true, 3, 7, false,
+                java.util.stream.IntStream.range(0, files).toArray());
+        List<TransitionBatch> a = epoch(all, 2, 5, 11), b = epoch(same, 2, 5, 11);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i).obsT(), b.get(i).obsT(), "batch " + i);
+            assertArrayEquals(a.get(i).actions(), b.get(i).actions(), "batch " + i);
+        }
+        long total = 0;
+        for (int p = 0; p < 2; p++) {
+            final int pp = p;
+            int[] mine = java.util.stream.IntStream.range(0, files).filter(f -> f % 2 == pp).toArray();
+            TableTransitionSource part = new TableTransitionSource(table, e -> true, 3, 7, false, mine);
+            for (TransitionBatch t : epoch(part, 2, 5, 11)) total += t.size();
+            assertEquals(part.size(), epoch(part, 1, 5, 11).stream().mapToLong(TransitionBatch::size).sum());
+        }
+        assertEquals(all.size(), total);
+    }
 }

@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
         description = {"Measure and print:",
                 "  envs  step/render throughput and data coverage of every task",
                 "  train training throughput (transitions/s) and GFLOP/s of the default model at batch 64 and 256",
-                "  plan  time per CEM solve (300 samples x 30 iterations x horizon 5) with the default model"})
+                "  plan  time per CEM solve (300 samples x 30 iterations x horizon 5) with the default model",
+                "  averaging  parameter-averaging overhead per round on Spark (2 workers, the TwoRoom model)"})
 final class BenchmarkCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "envs, train or plan.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "envs, train, plan or averaging.")
     String what;
 
     @Option(names = "--episodes", defaultValue = "50", description = "envs: episodes per measurement; plan: episodes planned per batched call (default: ${DEFAULT-VALUE}).")
@@ -47,13 +48,35 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost).")
     Path run;
 
+    @Option(names = "--master", description = "averaging: Spark master (default: local[2]).")
+    String master;
+
+    @Option(names = "--averaging-frequency", defaultValue = "10", description = "averaging: K (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "averaging: rounds to run (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "averaging: batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         switch (what) {
             case "envs" -> EnvBenchmark.run(System.out, episodes, steps);
+            case "averaging" -> {
+                org.apache.spark.sql.SparkSession spark = SparkSessions.create("smwm benchmark averaging",
+                        master == null ? "local[2]" : master);
+                try {
+                    io.smwm.spark.train.AveragingBenchmark.run(spark, System.out, k, rounds, batchSize);
+                } finally {
+                    spark.stop();
+                }
+            }
             case "train" -> TrainBenchmark.main(new String[] {"3", "8", batches});
             case "plan" -> plan();
-            default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; valid: envs, train, plan");
+            default -> throw new IllegalArgumentException("unknown benchmark '" + what
+                    + "'; valid: envs, train, plan, averaging");
         }
         return 0;
     }

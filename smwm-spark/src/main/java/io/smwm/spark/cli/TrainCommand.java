@@ -1,5 +1,7 @@
 package io.smwm.spark.cli;
 
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.config.LossConfig;
@@ -13,15 +15,22 @@ import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TableStats;
 import io.smwm.data.table.TrajectoryReader;
+import io.smwm.spark.train.AveragingConfig;
+import io.smwm.spark.train.DistributedTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code smwm train}: train f, g, h jointly on a trajectory table (single JVM). */
+/**
+ * {@code smwm train}: train f, g, h jointly on a trajectory table, on Spark by parameter averaging
+ * ({@link DistributedTrainer}; embedded local[*] by default) or in this JVM with {@code --master none}.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a world model (encoder, forward and inverse models jointly, L = L_fwd + λ·L_inv) on a table.")
+        description = "Train a world model (encoder, forward and inverse models jointly, L = L_fwd + λ·L_inv) on a "
+                + "table: on Spark by parameter averaging (embedded local[*] by default), or --master none for one JVM.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Trajectory table directory.")
     String data;
@@ -53,14 +62,151 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run directory's checkpoint and metrics.")
     boolean overwrite;
 
+    @Option(names = "--master", description = "Spark master URL (default: from spark-submit, else local[*]); "
+            + "'none' trains in this JVM without Spark.")
+    String master;
+
+    @Option(names = "--workers", description = "Partitions trained in parallel (default: Spark's default parallelism).")
+    Integer workers;
+
+    @Option(names = "--averaging-frequency", defaultValue = "" + AveragingConfig.DEFAULT_AVERAGING_FREQUENCY,
+            description = "K, local steps per partition between parameter averages (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
+
+    @Option(names = "--no-average-updater", description = "Keep each partition's own Adam moments instead of "
+            + "averaging them with the parameters.")
+    boolean noAverageUpdater;
+
+    @Option(names = "--checkpoint-every", defaultValue = "" + AveragingConfig.DEFAULT_CHECKPOINT_EVERY,
+            description = "Rounds between checkpoints (also at every epoch end) (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (parameters, Adam state, "
+            + "epoch and round; same data order). Uses the checkpoint's config; --epochs may extend it.")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
+        boolean local = "none".equalsIgnoreCase(master);
+        if (!Files.isDirectory(Path.of(data)) && !data.contains("://")) {
+            throw new UserError("--data " + data + ": no such table directory");
+        }
         TableMetadata meta;
         TableStats stats;
         try (TrajectoryReader r = TrajectoryReader.open(data)) {
             meta = r.metadata();
             stats = r.stats();
         }
+        Checkpoint from = null;
+        ExperimentConfig cfg;
+        if (resume) {
+            from = loadForResume(local);
+            cfg = from.config();
+            if (epochs != null) {
+                cfg = cfg.withTrain(cfg.train().withEpochs(epochs));
+            }
+            try {
+                TrainingData.checkCompatible(meta, cfg, data);
+            } catch (UserError e) {
+                throw new UserError("cannot resume " + out.resolve("checkpoint") + " on this table: " + e.getMessage());
+            }
+            if (from.provenance().epoch() >= cfg.train().epochs()) {
+                throw new UserError("the checkpoint in " + out + " has already completed " + from.provenance().epoch()
+                        + " of " + cfg.train().epochs() + " epochs; pass --epochs N with N > "
+                        + from.provenance().epoch() + " to train further");
+            }
+            if (!from.provenance().tableFingerprint().equals(meta.fingerprint())) {
+                System.out.println("warning: the checkpoint was trained on table " + from.provenance().tableFingerprint()
+                        + ", resuming on " + meta.fingerprint());
+            }
+        } else {
+            cfg = configure(meta);
+            TrainingData.checkCompatible(meta, cfg, data);
+            if (Files.exists(out.resolve("checkpoint")) && !overwrite) {
+                throw new UserError("run " + out + " already has a checkpoint; pass --overwrite to retrain into it, "
+                        + "--resume to continue it, or choose another --out");
+            }
+        }
+        AveragingConfig avg = null;
+        if (!local) {
+            try {
+                avg = new AveragingConfig(workers == null ? 1 : workers, averagingFrequency, !noAverageUpdater,
+                        checkpointEvery);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage().replace("averaging.workers", "--workers")
+                        .replace("averaging.averagingFrequency", "--averaging-frequency")
+                        .replace("averaging.checkpointEvery", "--checkpoint-every"));
+            }
+        }
+        Files.createDirectories(out);
+        if (overwrite && !resume) {
+            Files.deleteIfExists(out.resolve("metrics").resolve("metrics.jsonl"));
+        }
+        Files.writeString(out.resolve("config.yaml"), ConfigLoader.toYaml(cfg));
+        Normalizer norm = TrainingData.normalizer(stats, cfg);
+        EpisodeSplit split = TrainingData.split(meta, cfg);
+        int k = cfg.model().frameskip();
+        TableTransitionSource val = split.validationEpisodes() == 0 ? null
+                : new TableTransitionSource(data, split::isValidation, k, shuffleBuffer, false);
+        LocalTrainer.Result r;
+        if (local) {
+            printStart(meta, split, cfg, "in this JVM");
+            TableTransitionSource train = new TableTransitionSource(data, split::isTraining, k, shuffleBuffer, false);
+            r = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").fit(train, val);
+        } else {
+            SparkSession spark = SparkSessions.create("smwm train " + meta.env().id(), master);
+            try {
+                if (workers == null) {
+                    avg = new AveragingConfig(spark.sparkContext().defaultParallelism(), averagingFrequency,
+                            !noAverageUpdater, checkpointEvery);
+                }
+                printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", " + avg.describe());
+                if (from != null) {
+                    System.out.printf("resuming %s from epoch %d round %d (step %d)%n", out.resolve("checkpoint"),
+                            from.provenance().epoch() + 1, from.provenance().round(), from.provenance().step());
+                }
+                DistributedTrainer t = new DistributedTrainer(spark, cfg, norm, avg, data, meta, split, out,
+                        from == null ? "" : out.toString(), shuffleBuffer).onProgress(System.out::println);
+                r = t.fit(val, from);
+            } finally {
+                spark.stop();
+            }
+        }
+        LocalTrainer.EpochSummary last = r.last();
+        System.out.printf("done: %d steps; validation loss %.5f (fwd %.5f, inv %.5f); latent std %.4f, effective rank %.2f%n",
+                last.step(), last.val().total(), last.val().fwd(), last.val().inv(), last.collapse().latentStd(),
+                last.collapse().effectiveRank());
+        System.out.println("checkpoint " + r.checkpoint());
+        return 0;
+    }
+
+    private Checkpoint loadForResume(boolean local) {
+        if (local) {
+            throw new UserError("--resume continues a distributed run; the single-JVM trainer (--master none) "
+                    + "cannot resume yet");
+        }
+        if (overwrite) {
+            throw new UserError("--resume and --overwrite contradict each other; choose one");
+        }
+        for (Object[] o : new Object[][] {{"--config", config}, {"--lambda", lambda}, {"--batch-size", batchSize},
+                {"--seed", seed}, {"--latent-dim", latentDim}}) {
+            if (o[1] != null) {
+                throw new UserError("--resume continues with the checkpoint's config; drop " + o[0]);
+            }
+        }
+        Path ckpt = out.resolve("checkpoint");
+        if (!Files.exists(ckpt.resolve(CheckpointIO.MANIFEST))) {
+            throw new UserError("--resume: " + out + " has no checkpoint (expected " + ckpt.resolve(CheckpointIO.MANIFEST)
+                    + "); train without --resume first");
+        }
+        try {
+            return CheckpointIO.load(ckpt);
+        } catch (RuntimeException e) {
+            throw new UserError("--resume: cannot load " + ckpt + ": " + e.getMessage());
+        }
+    }
+
+    private ExperimentConfig configure(TableMetadata meta) {
         ExperimentConfig cfg = resolve(config, meta);
         if (lambda != null) {
             cfg = cfg.withLoss(new LossConfig(lambda));
@@ -79,33 +225,13 @@ final class TrainCommand implements Callable<Integer> {
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim, m.hidden(),
                     m.actionDim(), m.frameskip()));
         }
-        TrainingData.checkCompatible(meta, cfg, data);
-        if (Files.exists(out.resolve("checkpoint")) && !overwrite) {
-            throw new UserError("run " + out + " already has a checkpoint; pass --overwrite to retrain into it, "
-                    + "or choose another --out");
-        }
-        Files.createDirectories(out);
-        if (overwrite) {
-            Files.deleteIfExists(out.resolve("metrics").resolve("metrics.jsonl"));
-        }
-        Files.writeString(out.resolve("config.yaml"), ConfigLoader.toYaml(cfg));
-        Normalizer norm = TrainingData.normalizer(stats, cfg);
-        EpisodeSplit split = TrainingData.split(meta, cfg);
-        int k = cfg.model().frameskip();
-        TableTransitionSource train = new TableTransitionSource(data, split::isTraining, k, shuffleBuffer, false);
-        TableTransitionSource val = split.validationEpisodes() == 0 ? null
-                : new TableTransitionSource(data, split::isValidation, k, shuffleBuffer, false);
-        System.out.printf("training on %s (%s, %d episodes: %d train / %d validation), λ=%s, %d epochs, batch %d%n",
+        return cfg;
+    }
+
+    private void printStart(TableMetadata meta, EpisodeSplit split, ExperimentConfig cfg, String where) {
+        System.out.printf("training on %s (%s, %d episodes: %d train / %d validation), λ=%s, %d epochs, batch %d, %s%n",
                 data, meta.env().id(), meta.episodes(), split.trainingEpisodes(), split.validationEpisodes(),
-                cfg.loss().lambda(), cfg.train().epochs(), cfg.train().batchSize());
-        LocalTrainer trainer = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "");
-        LocalTrainer.Result r = trainer.fit(train, val);
-        LocalTrainer.EpochSummary last = r.last();
-        System.out.printf("done: %d steps; validation loss %.5f (fwd %.5f, inv %.5f); latent std %.4f, effective rank %.2f%n",
-                last.step(), last.val().total(), last.val().fwd(), last.val().inv(), last.collapse().latentStd(),
-                last.collapse().effectiveRank());
-        System.out.println("checkpoint " + r.checkpoint());
-        return 0;
+                cfg.loss().lambda(), cfg.train().epochs(), cfg.train().batchSize(), where);
     }
 
     /** A bundled config by name, a YAML file, or (default) the bundled config for the table's env. */

@@ -1,0 +1,306 @@
+package io.smwm.spark.train;
+
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.checkpoint.Provenance;
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.loss.LossTerms;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.train.AdamState;
+import io.smwm.core.train.CollapseMonitor;
+import io.smwm.core.train.Learner;
+import io.smwm.core.train.LocalTrainer;
+import io.smwm.core.train.MetricsLog;
+import io.smwm.core.train.TrainingStoppedException;
+import io.smwm.core.train.TransitionBatch;
+import io.smwm.core.train.TransitionSource;
+import io.smwm.core.util.Seeds;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.table.TableMetadata;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a world model on Spark by synchronous parameter averaging.
+ *
+ * <p><b>Data.</b> The table's part files are dealt to N partitions round-robin (file i to partition i mod N);
+ * episodes never straddle files, so no shuffle is needed. Partition p streams the training-split episodes of its
+ * files through a {@link io.smwm.data.batch.TableTransitionSource} epoch (file order and a shuffle buffer seeded
+ * from the run's shuffle seed, the epoch and p; partition 0 uses the run's shuffle seed itself). Frames are decoded
+ * only inside the task.
+ *
+ * <p><b>Rounds and epochs.</b> Round r of an epoch gives each partition batches [r·K, (r+1)·K) of its epoch
+ * stream; the partitions start from the same broadcast parameters and Adam state, take their local steps, and the
+ * driver replaces the model with the examples-weighted mean (tree-reduced). A partition whose stream is exhausted
+ * returns no examples and weighs nothing; the epoch ends after the round in which no partition has batches left.
+ * So with N = 1 and K = 1 every round is exactly one {@link LocalTrainer} step on the same batch (same seeds, same
+ * file order, same shuffle): the loss trajectory equals the single-JVM one by construction.
+ *
+ * <p><b>What travels.</b> Driver → tasks: a JSON task spec (config, normaliser, file assignment, seeds) and two
+ * broadcast float arrays, the parameters [N] and Adam's [m; v] [2N], plus the step counter. Tasks → driver: a
+ * {@link RoundResult} of primitive arrays, combined pairwise with treeReduce. After every epoch the driver validates
+ * with the same loss on the validation split and runs the collapse check; it checkpoints (atomically) every R
+ * rounds and at every epoch end, recording epoch and round in the provenance so {@code --resume} continues at the
+ * next round with the same data order.
+ */
+public final class DistributedTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    private final SparkSession spark;
+    private final ExperimentConfig config;
+    private final Normalizer normalizer;
+    private final AveragingConfig averaging;
+    private final String tablePath;
+    private final TableMetadata meta;
+    private final EpisodeSplit split;
+    private final Path runDir;
+    private final String parentRun;
+    private final int shuffleBuffer;
+    private final Learner learner; // the driver's copy: initial parameters, validation, collapse check
+    private Consumer<String> progress = s -> { };
+
+    /** One round as the driver saw it. */
+    public record RoundSummary(int epoch, int round, long step, LossTerms loss, long examples, double roundSeconds,
+                               double computeSeconds, int activePartitions) {
+        public double overheadSeconds() { return Math.max(0, roundSeconds - computeSeconds); }
+    }
+
+    private final List<RoundSummary> rounds = new ArrayList<>();
+
+    public DistributedTrainer(SparkSession spark, ExperimentConfig config, Normalizer normalizer,
+                              AveragingConfig averaging, String tablePath, TableMetadata meta, EpisodeSplit split,
+                              Path runDir, String parentRun, int shuffleBuffer) {
+        this.spark = spark;
+        this.config = config;
+        this.normalizer = normalizer;
+        this.averaging = averaging;
+        this.tablePath = tablePath;
+        this.meta = meta;
+        this.split = split;
+        this.runDir = runDir;
+        this.parentRun = parentRun == null ? "" : parentRun;
+        this.shuffleBuffer = shuffleBuffer;
+        this.learner = new Learner(config.model(), config.loss(), config.train(), normalizer,
+                Seeds.derive(config.train().seed(), "init"));
+        if (meta.files().size() < averaging.workers())
+            LOG.warn("{} workers but the table has only {} part files: {} partitions will have no data",
+                    averaging.workers(), meta.files().size(), averaging.workers() - meta.files().size());
+    }
+
+    /** Receives one console line per round and per epoch (the CLI prints them). */
+    public DistributedTrainer onProgress(Consumer<String> p) {
+        this.progress = p;
+        return this;
+    }
+
+    public List<RoundSummary> rounds() { return List.copyOf(rounds); }
+
+    /** file i goes to partition i mod N. */
+    public static int[][] assignFiles(int files, int workers) {
+        int[][] out = new int[workers][];
+        for (int p = 0; p < workers; p++) {
+            final int pp = p;
+            out[p] = IntStream.range(0, files).filter(i -> i % workers == pp).toArray();
+        }
+        return out;
+    }
+
+    /**
+     * Trains to {@code train.epochs}; {@code val} may be null; {@code resume} (may be null) continues from a
+     * checkpoint: its parameters, Adam state, and position (epoch, round) from its provenance.
+     */
+    public LocalTrainer.Result fit(TransitionSource val, Checkpoint resume) {
+        int n = averaging.workers(), k = averaging.averagingFrequency(), bs = config.train().batchSize();
+        long shuffleSeed = Seeds.derive(config.train().seed(), "shuffle");
+        PartitionTrainer.TaskSpec spec = new PartitionTrainer.TaskSpec(UUID.randomUUID().toString(), tablePath,
+                ConfigLoader.toYaml(config), normalizer.mean(), normalizer.std(), normalizer.primitiveDim(),
+                shuffleBuffer, meta.episodes(), split.valFraction(), split.seed(),
+                assignFiles(meta.files().size(), n),
+                IntStream.range(0, n).mapToLong(p -> PartitionTrainer.partitionSeed(shuffleSeed, p)).toArray(), k,
+                averaging.averageUpdaterState());
+        String specJson = spec.toJson();
+
+        int startEpoch = 1, startRound = 0;
+        if (resume != null) {
+            learner.setParams(resume.params());
+            if (resume.updater() != null) learner.setUpdaterState(resume.updater());
+            startEpoch = resume.provenance().epoch() + 1;
+            startRound = resume.provenance().round();
+        }
+        float[] params = learner.params().toFloatVector();
+        AdamState a0 = learner.updaterState();
+        float[] mv = a0.flat().toFloatVector();
+        long adamStep = a0.step();
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Integer> parts = jsc.parallelize(IntStream.range(0, n).boxed().collect(Collectors.toList()), n);
+        byte[][] held = heldOutFrames(val);
+        CollapseMonitor monitor = held == null || held.length < 2 ? null : new CollapseMonitor(held);
+        List<LocalTrainer.EpochSummary> epochs = new ArrayList<>();
+        Path ckpt = runDir == null ? null : runDir.resolve("checkpoint"), lastGood = resume == null ? null : ckpt;
+        long globalRound = 0;
+        LOG.info("distributed training: {} params, {} ({} part files), epochs {}..{}, from round {}",
+                learner.graph().numParams(), averaging.describe(), meta.files().size(), startEpoch,
+                config.train().epochs(), startRound);
+        try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
+            for (int epoch = startEpoch; epoch <= config.train().epochs(); epoch++) {
+                LossTerms.Mean mean = new LossTerms.Mean();
+                long epochStart = System.nanoTime(), epochExamples = 0;
+                boolean more = true;
+                for (int round = epoch == startEpoch ? startRound : 0; more; round++, globalRound++) {
+                    long t0 = System.nanoTime();
+                    Broadcast<float[]> bp = jsc.broadcast(params);
+                    Broadcast<float[]> bmv = jsc.broadcast(mv);
+                    final int e = epoch, r = round;
+                    final long gr = globalRound, st = adamStep;
+                    jsc.setJobDescription("smwm train epoch " + epoch + "/" + config.train().epochs() + " round "
+                            + round + " (" + averaging.describe() + ")");
+                    RoundResult res;
+                    try {
+                        res = parts.mapPartitionsWithIndex((p, it) -> List.of(PartitionTrainer.run(specJson, p, e,
+                                r, gr, bp.value(), bmv.value(), st)).iterator(), true)
+                                .treeReduce(RoundResult::combine);
+                    } catch (Exception ex) { // SparkException (job aborted after maxFailures) is checked in Scala
+                        throw stopped(ex, epoch, round, lastGood, metrics);
+                    } finally {
+                        jsc.setJobDescription(null);
+                        bp.destroy();
+                        bmv.destroy();
+                    }
+                    more = res.more();
+                    if (res.examples() > 0) {
+                        params = res.params();
+                        mv = concat(res.m(), res.v());
+                        adamStep = res.adamStep();
+                    }
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    LossTerms loss = res.examples() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
+                            : new LossTerms(res.lossSums()[0] / res.examples(), res.lossSums()[1] / res.examples(),
+                            res.lossSums()[2] / res.examples());
+                    RoundSummary rs = new RoundSummary(epoch, round, adamStep, loss, res.examples(), secs,
+                            res.maxComputeNanos() / 1e9, res.active());
+                    rounds.add(rs);
+                    if (res.examples() > 0) mean.add(loss, res.examples());
+                    epochExamples += res.examples();
+                    metrics.write("train", roundRow(rs, res));
+                    progress.accept(String.format("epoch %d round %d: step %d, loss %.5f (fwd %.5f, inv %.5f), "
+                                    + "%.0f examples/s, round %.2fs (compute %.2fs, averaging %.0f%%)", epoch, round,
+                            adamStep, loss.total(), loss.fwd(), loss.inv(), res.examples() / secs, secs,
+                            rs.computeSeconds(), 100 * rs.overheadSeconds() / secs));
+                    if (more && ckpt != null && (round + 1) % averaging.checkpointEvery() == 0) {
+                        save(ckpt, params, mv, adamStep, epoch - 1, round + 1);
+                        lastGood = ckpt;
+                    }
+                }
+                double eps = epochExamples / ((System.nanoTime() - epochStart) / 1e9);
+                learner.setParams(Nd4j.createFromArray(params));
+                LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
+                        : learner.evaluate(val, bs);
+                CollapseMonitor.Check c = monitor == null ? new CollapseMonitor.Check(epoch, Double.NaN, Double.NaN, null)
+                        : monitor.check(epoch, learner::encode);
+                Map<String, Object> vr = row(adamStep, epoch, v);
+                vr.put("latent_std", c.latentStd());
+                vr.put("effective_rank", c.effectiveRank());
+                vr.put("examples_per_s", eps);
+                if (c.warning() != null) vr.put("warning", c.warning());
+                metrics.write("val", vr);
+                epochs.add(new LocalTrainer.EpochSummary(epoch, adamStep, mean.mean(), v, eps, c));
+                progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (fwd %.5f, inv "
+                        + "%.5f), %.0f examples/s", epoch, mean.mean().total(), v.total(), v.fwd(), v.inv(), eps));
+                if (ckpt != null) {
+                    save(ckpt, params, mv, adamStep, epoch, 0);
+                    lastGood = ckpt;
+                }
+            }
+            if (runDir != null && !metrics.rows().isEmpty())
+                io.smwm.core.eval.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
+        } finally {
+            PartitionTrainer.forget(spec.runKey());
+        }
+        learner.setParams(Nd4j.createFromArray(params));
+        learner.setUpdaterState(AdamState.fromFlat(Nd4j.createFromArray(mv), adamStep));
+        return new LocalTrainer.Result(learner.snapshot(), List.copyOf(epochs), lastGood);
+    }
+
+    private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round) {
+        Checkpoint c = new Checkpoint(config, normalizer, Nd4j.createFromArray(params),
+                AdamState.fromFlat(Nd4j.createFromArray(mv), step),
+                Provenance.of(meta.fingerprint(), config.train().seed(), parentRun, step, epochsDone, round));
+        CheckpointIO.save(c, ckpt, true);
+        LOG.info("checkpoint {} at step {} (epochs done {}, round {})", ckpt, step, epochsDone, round);
+    }
+
+    private TrainingStoppedException stopped(Exception ex, int epoch, int round, Path lastGood,
+                                             MetricsLog metrics) {
+        String msg = "distributed training stopped in epoch " + epoch + " round " + round + ": "
+                + rootMessage(ex) + "; last good checkpoint: " + (lastGood == null ? "none" : lastGood
+                + " (continue with --resume)");
+        LOG.error(msg);
+        metrics.write("error", Map.of("epoch", epoch, "round", round, "message", msg));
+        return new TrainingStoppedException(msg, lastGood, ex);
+    }
+
+    private static String rootMessage(Throwable t) {
+        String m = t.getMessage();
+        if (t instanceof SparkException && m != null) {
+            int i = m.indexOf("): ");
+            if (i >= 0) m = m.substring(i + 3);
+            int nl = m.indexOf('\n');
+            if (nl >= 0) m = m.substring(0, nl);
+        }
+        return m;
+    }
+
+    private static float[] concat(float[] m, float[] v) {
+        float[] out = new float[m.length + v.length];
+        System.arraycopy(m, 0, out, 0, m.length);
+        System.arraycopy(v, 0, out, m.length, v.length);
+        return out;
+    }
+
+    private static Map<String, Object> roundRow(RoundSummary rs, RoundResult res) {
+        Map<String, Object> m = row(rs.step(), rs.epoch(), rs.loss());
+        m.put("round", rs.round());
+        m.put("examples", rs.examples());
+        m.put("local_steps", res.steps());
+        m.put("active_partitions", rs.activePartitions());
+        m.put("latent_std", res.examples() == 0 ? null : res.latentStdSum() / res.examples());
+        m.put("examples_per_s", rs.examples() / rs.roundSeconds());
+        m.put("round_s", rs.roundSeconds());
+        m.put("compute_s", rs.computeSeconds());
+        m.put("overhead_s", rs.overheadSeconds());
+        return m;
+    }
+
+    private static Map<String, Object> row(long step, int epoch, LossTerms l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("epoch", epoch);
+        for (Map.Entry<String, Double> e : l.asMap().entrySet())
+            m.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
+        return m;
+    }
+
+    private static byte[][] heldOutFrames(TransitionSource s) {
+        if (s == null || s.size() < 2) return null;
+        Iterator<TransitionBatch> it = s.epoch(0, 256, 12345L);
+        return it.hasNext() ? it.next().obsT() : null;
+    }
+}

@@ -1,0 +1,171 @@
+package io.smwm.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.config.TrainConfig;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.train.Learner;
+import io.smwm.core.train.LocalTrainer;
+import io.smwm.core.train.TrainingStoppedException;
+import io.smwm.core.train.TransitionBatch;
+import io.smwm.core.util.Seeds;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TableTransitionSource;
+import io.smwm.data.batch.TrainingData;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.LocalGenerator;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TrajectoryReader;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parameter averaging on local[2,2] (2 cores, 2 attempts per task) over a tiny dot world table: 12 episodes of 10
+ * steps in 4 part files, 16x16 frames, the tiny model of tiny-dotworld.yaml.
+ */
+class DistributedTrainerTest {
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static String table;
+    static TableMetadata meta;
+    static ExperimentConfig cfg;
+    static Normalizer norm;
+    static EpisodeSplit split;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("dotworld", new EnvConfig("single", 16, List.of(), Map.of()),
+                null, 12, 10, 3, 1, 3), table, false);
+        try (TrajectoryReader r = TrajectoryReader.open(table)) {
+            meta = r.metadata();
+            cfg = ConfigLoader.load(Path.of(new File(DistributedTrainerTest.class.getResource("/tiny-dotworld.yaml")
+                    .toURI()).getPath()));
+            cfg = cfg.withTrain(cfg.train().withSeed(7));
+            norm = TrainingData.normalizer(r.stats(), cfg);
+        }
+        split = TrainingData.split(meta, cfg);
+        spark = SparkSession.builder().master("local[2,2]").appName("DistributedTrainerTest")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        System.clearProperty(PartitionTrainer.FAULT_PROPERTY);
+        if (spark != null) spark.stop();
+    }
+
+    private static DistributedTrainer trainer(ExperimentConfig c, AveragingConfig a, Path run) {
+        return new DistributedTrainer(spark, c, norm, a, table, meta, split, run, "", 64);
+    }
+
+    private static TableTransitionSource val() throws Exception {
+        return new TableTransitionSource(table, split::isValidation, 1, 64, false);
+    }
+
+    @Test
+    void oneWorkerOneStep_matchesTheSingleJvmLearnerStepForStep() throws Exception {
+        ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(2));
+        DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
+        LocalTrainer.Result dist = t.fit(null, null);
+
+        Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
+        TableTransitionSource src = new TableTransitionSource(table, split::isTraining, 1, 64, false);
+        List<Double> localLoss = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            for (Iterator<TransitionBatch> it = src.epoch(epoch, c.train().batchSize(),
+                    Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
+                localLoss.add(local.step(it.next()).loss().total());
+            }
+        }
+        List<DistributedTrainer.RoundSummary> rounds = t.rounds();
+        assertEquals(localLoss.size(), rounds.size(), "one round per local step");
+        for (int i = 0; i < rounds.size(); i++) {
+            assertEquals(localLoss.get(i), rounds.get(i).loss().total(), 1e-6 * Math.abs(localLoss.get(i)),
+                    "loss of step " + (i + 1));
+        }
+        assertEquals(local.stepCount(), dist.last().step());
+        assertArrayEquals(local.params().toFloatVector(), dist.model().flatParams().toFloatVector(), 1e-6f);
+    }
+
+    @Test
+    void twoWorkers_reduceTheTrainingLoss(@TempDir Path run) throws Exception {
+        TrainConfig tc = cfg.train();
+        ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
+                tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon()));
+        DistributedTrainer t = trainer(c, new AveragingConfig(2, 2, true, 100), run);
+        LocalTrainer.Result r = t.fit(val(), null);
+        double first = t.rounds().get(0).loss().total();
+        double last = r.last().train().total();
+        assertTrue(last < 0.9 * first, "training loss should fall: first round " + first + ", last epoch " + last);
+        assertTrue(r.last().val().total() < r.epochs().get(0).val().total(), "validation loss should fall: "
+                + r.epochs().get(0).val() + " -> " + r.last().val());
+        assertEquals(2, t.rounds().get(0).activePartitions());
+        Checkpoint ck = CheckpointIO.load(run.resolve("checkpoint"));
+        assertEquals(5, ck.provenance().epoch());
+        assertEquals(0, ck.provenance().round());
+        assertEquals(r.last().step(), ck.updater().step());
+    }
+
+    @Test
+    void injectedTaskFailure_isRetriedAndGivesTheUndisturbedResult() throws Exception {
+        ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(1));
+        AveragingConfig a = new AveragingConfig(2, 2, true, 100);
+        LocalTrainer.Result undisturbed = trainer(c, a, null).fit(null, null);
+        System.setProperty(PartitionTrainer.FAULT_PROPERTY, "1:1:1");
+        LocalTrainer.Result retried;
+        try {
+            retried = trainer(c, a, null).fit(null, null);
+        } finally {
+            System.clearProperty(PartitionTrainer.FAULT_PROPERTY);
+        }
+        assertEquals(undisturbed.last().step(), retried.last().step());
+        double u = undisturbed.last().train().total(), d = retried.last().train().total();
+        assertEquals(u, d, 0.01 * u, "final training loss within 1% of the undisturbed run");
+    }
+
+    @Test
+    void stoppedMidEpoch_resumeContinuesFromTheCheckpointRoundToTheSameStepCount(@TempDir Path tmp) throws Exception {
+        ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(2));
+        AveragingConfig a = new AveragingConfig(2, 1, true, 2);
+        LocalTrainer.Result whole = trainer(c, a, tmp.resolve("whole")).fit(null, null);
+
+        Path run = tmp.resolve("cut");
+        System.setProperty(PartitionTrainer.FAULT_PROPERTY, "2:3:0!"); // every attempt fails: the job is lost
+        try {
+            TrainingStoppedException e = assertThrows(TrainingStoppedException.class,
+                    () -> trainer(c, a, run).fit(null, null));
+            assertEquals(run.resolve("checkpoint"), e.lastGoodCheckpoint());
+        } finally {
+            System.clearProperty(PartitionTrainer.FAULT_PROPERTY);
+        }
+        Checkpoint ck = CheckpointIO.load(run.resolve("checkpoint"));
+        assertEquals(1, ck.provenance().epoch(), "epoch 1 completed");
+        assertEquals(2, ck.provenance().round(), "checkpoint after round 2 of epoch 2 (every 2 rounds)");
+
+        DistributedTrainer resumed = trainer(c, a, run);
+        LocalTrainer.Result r = resumed.fit(null, ck);
+        assertEquals(2, resumed.rounds().get(0).round(), "continues at round 2 of epoch 2");
+        assertEquals(whole.last().step(), r.last().step(), "same total steps as the uninterrupted run");
+        assertArrayEquals(whole.model().flatParams().toFloatVector(), r.model().flatParams().toFloatVector(), 1e-4f);
+    }
+}
