@@ -23,7 +23,7 @@ class ConfigLoaderTest {
     @Test
     void everyBundledTask_loadsAndOverridesOnlyWhatDiffers() {
         for (String t : ConfigLoader.BUNDLED_TASKS) assertNotNull(ConfigLoader.forTask(t), t);
-        assertEquals(0.1, ConfigLoader.forTask("tworoom").loss().lambda());
+        assertEquals(1.0, ConfigLoader.forTask("tworoom").loss().lambda());
         assertEquals(5, ConfigLoader.forTask("tworoom").model().frameskip());
         assertEquals(6, ConfigLoader.forTask("dotworld-combined").model().actionDim());
         assertEquals(1, ConfigLoader.forTask("dotworld-coupled").model().frameskip());
