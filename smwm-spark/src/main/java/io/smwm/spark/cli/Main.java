@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smwm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sensorimotor world models on Spark: generate and check trajectory tables, train, plan, evaluate.",
         subcommands = {GenerateCommand.class, ValidateCommand.class, InspectCommand.class, RenderCommand.class,
-                TrainCommand.class, DiagnoseCommand.class, EvaluateCommand.class, QuickstartCommand.class, BenchmarkCommand.class,
+                TrainCommand.class, DiagnoseCommand.class, EvaluateCommand.class, QuickstartCommand.class, ToyCommand.class, BenchmarkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static volatile boolean verbose;
