@@ -93,4 +93,11 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(ImageIO.read(png.toFile()).getHeight() > 64);
     }
+
+    @Test
+    void toy_unknownVariant_listsTheValidOnes() {
+        Run t = run("toy", "--variant", "triple");
+        assertEquals(CliErrors.USER_ERROR, t.code());
+        assertTrue(t.err().contains("independent") && t.err().contains("combined"), t.err());
+    }
 }
