@@ -132,6 +132,19 @@ public abstract class AbstractEnvironment implements Environment {
         }
     }
 
+    /**
+     * Rejects config params the task does not take, naming each unknown key and the valid ones; subclasses call
+     * this in their constructor.
+     */
+    protected final void checkParams(String id, java.util.Set<String> valid) {
+        for (String k : config.params().keySet()) {
+            if (!valid.contains(k)) {
+                throw new IllegalArgumentException(id + ": unknown parameter '" + k + "'; valid: "
+                        + new java.util.TreeSet<>(valid));
+            }
+        }
+    }
+
     /** Checks a state vector's length against the spec; subclasses call this in setState. */
     protected final void checkStateLength(float[] state) {
         if (state.length != spec().stateDim()) {

@@ -50,10 +50,7 @@ public final class Cube extends AbstractEnvironment {
 
     public Cube(EnvConfig config) {
         super(config);
-        if (!config.params().isEmpty()) {
-            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
-                    + "; valid: [] (cube takes no params)");
-        }
+        checkParams(ID, java.util.Set.of());
     }
 
     @Override

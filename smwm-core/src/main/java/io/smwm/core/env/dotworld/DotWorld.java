@@ -87,11 +87,7 @@ public final class DotWorld extends AbstractEnvironment {
 
     public DotWorld(EnvConfig config) {
         super(config);
-        for (String k : config.params().keySet()) {
-            if (!PARAM_KEYS.contains(k)) {
-                throw new IllegalArgumentException(ID + ": unknown parameter '" + k + "'; valid: " + PARAM_KEYS);
-            }
-        }
+        checkParams(ID, java.util.Set.copyOf(PARAM_KEYS));
         String variant = config.variant();
         String fromVariant = VARIANT_LAYOUTS.get(variant);
         if (fromVariant == null && !"default".equals(variant)) {

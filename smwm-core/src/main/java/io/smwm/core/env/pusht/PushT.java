@@ -46,10 +46,7 @@ public final class PushT extends AbstractEnvironment {
 
     public PushT(EnvConfig config) {
         super(config);
-        if (!config.params().isEmpty()) {
-            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
-                    + "; valid: [] (pusht takes no params)");
-        }
+        checkParams(ID, java.util.Set.of());
     }
 
     @Override

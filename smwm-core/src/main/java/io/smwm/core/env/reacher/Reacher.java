@@ -40,10 +40,7 @@ public final class Reacher extends AbstractEnvironment {
 
     public Reacher(EnvConfig config) {
         super(config);
-        if (!config.params().isEmpty()) {
-            throw new IllegalArgumentException(ID + ": unknown params " + config.params().keySet()
-                    + "; valid: [] (reacher takes no params)");
-        }
+        checkParams(ID, java.util.Set.of());
     }
 
     @Override

@@ -60,10 +60,7 @@ public final class TwoRoom extends AbstractEnvironment {
 
     public TwoRoom(EnvConfig config) {
         super(config);
-        if (!config.params().isEmpty()) {
-            throw new IllegalArgumentException(ID + ": unknown parameter(s) " + config.params().keySet()
-                    + "; valid: []");
-        }
+        checkParams(ID, java.util.Set.of());
         if (!"default".equals(config.variant())) {
             throw new IllegalArgumentException("unknown variant '" + config.variant() + "' for " + ID
                     + "; valid: [default]");
