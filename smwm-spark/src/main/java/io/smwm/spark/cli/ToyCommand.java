@@ -54,7 +54,9 @@ final class ToyCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "toy-" + variant + (lambda == null ? "" : "-lambda" + lambda));
         String table = dir.resolve("table").toString();
         Path run = dir.resolve("run");
+        int imageSize = io.smwm.core.config.ConfigLoader.forTask("dotworld-" + variant).model().imageSize();
         List<String> gen = new ArrayList<>(List.of("generate", "--env", "dotworld", "--variant", variant,
+                "--image-size", String.valueOf(imageSize),
                 "--episodes", String.valueOf(episodes), "--steps", String.valueOf(steps), "--seed", String.valueOf(seed),
                 "--out", table, "--overwrite"));
         List<String> train = new ArrayList<>(List.of("train", "--data", table, "--out", run.toString(),
