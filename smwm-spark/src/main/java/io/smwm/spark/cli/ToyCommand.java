@@ -83,9 +83,12 @@ final class ToyCommand implements Callable<Integer> {
         }
         JsonNode d = new ObjectMapper().readTree(run.resolve("diagnostics").resolve("diagnostics.json").toFile());
         int got = d.get("significant_components").asInt();
-        System.out.printf("dotworld %s: %d significant components (controllable dimension %d)%s; latent std %.4f%s%n",
-                variant, got, expected, got == expected ? ", as in the paper" : ", NOT the expected count",
-                d.get("latent_std_mean").asDouble(), d.get("collapsed").asBoolean() ? " (collapsed)" : "");
+        boolean collapsed = d.get("collapsed").asBoolean();
+        String verdict = lambda != null && lambda == 0
+                ? (collapsed ? "forward-only (λ = 0) collapsed, as in the paper" : "forward-only (λ = 0) did NOT collapse")
+                : (got == expected ? "as in the paper" : "NOT the expected count");
+        System.out.printf("dotworld %s: %d significant components (controllable dimension %d); latent std %.4f%s: %s%n",
+                variant, got, expected, d.get("latent_std_mean").asDouble(), collapsed ? " (collapsed)" : "", verdict);
         return 0;
     }
 }
