@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
  * Start: μ = warm start or 0, σ = {@code initStd}. Ties between equal costs go to the lower candidate index.
  */
 public final class CemPlanner extends SamplingPlanner {
-    private float[] std = new float[0];
     private long[] keys = new long[0];
 
     public CemPlanner(PlannerConfig cfg, LatentModel model, float[] actionLow, float[] actionHigh) {
@@ -25,32 +24,12 @@ public final class CemPlanner extends SamplingPlanner {
 
     @Override
     protected void grow(int e) {
-        std = new float[e * planLength];
         keys = new long[samples];
     }
 
     @Override
     protected void begin(int episodes) {
         Arrays.fill(std, 0, episodes * planLength, (float) cfg.initStd());
-    }
-
-    @Override
-    protected void sample(int episodes, int iteration) {
-        int l = planLength;
-        for (int e = 0; e < episodes; e++) {
-            SplittableRandom r = rngs[e];
-            int mu = e * l;
-            System.arraycopy(mean, mu, candidates, e * samples * l, l);
-            for (int n = 1; n < samples; n++) {
-                int c = (e * samples + n) * l;
-                for (int j = 0; j < l; j++) {
-                    candidates[c + j] = mean[mu + j] + std[mu + j] * (float) r.nextGaussian();
-                }
-                if (cfg.clipSamples()) {
-                    box.clipNormalised(candidates, c, l);
-                }
-            }
-        }
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.util.SplittableRandom;
 public final class MppiPlanner extends SamplingPlanner {
     private double[] weights = new double[0];
     private double[] acc = new double[0];
-    private float[] std = new float[0];
 
     public MppiPlanner(PlannerConfig cfg, LatentModel model, float[] actionLow, float[] actionHigh) {
         super(cfg, model, actionLow, actionHigh);
@@ -30,31 +29,11 @@ public final class MppiPlanner extends SamplingPlanner {
     protected void grow(int e) {
         weights = new double[samples];
         acc = new double[planLength];
-        std = new float[e * planLength];
     }
 
     @Override
     protected void begin(int episodes) {
         java.util.Arrays.fill(std, 0, episodes * planLength, (float) cfg.noiseStd());
-    }
-
-    @Override
-    protected void sample(int episodes, int iteration) {
-        int l = planLength;
-        for (int e = 0; e < episodes; e++) {
-            SplittableRandom r = rngs[e];
-            int mu = e * l;
-            System.arraycopy(mean, mu, candidates, e * samples * l, l);
-            for (int n = 1; n < samples; n++) {
-                int c = (e * samples + n) * l;
-                for (int j = 0; j < l; j++) {
-                    candidates[c + j] = mean[mu + j] + std[mu + j] * (float) r.nextGaussian();
-                }
-                if (cfg.clipSamples()) {
-                    box.clipNormalised(candidates, c, l);
-                }
-            }
-        }
     }
 
     @Override

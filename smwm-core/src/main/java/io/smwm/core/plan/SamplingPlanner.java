@@ -27,6 +27,8 @@ abstract class SamplingPlanner implements Planner {
     protected float[] terminal = new float[0];
     protected float[] costs = new float[0];
     protected float[] mean = new float[0];
+    /** Per-episode sampling std σ [E, H·A] in normalised action space (the subclass refits it each iteration). */
+    protected float[] std = new float[0];
     protected float[] z0 = new float[0];
     protected float[] goal = new float[0];
     protected SplittableRandom[] rngs = new SplittableRandom[0];
@@ -49,9 +51,6 @@ abstract class SamplingPlanner implements Planner {
 
     /** Prepares per-episode state for a batch of {@code episodes} (called before the first iteration). */
     protected abstract void begin(int episodes);
-
-    /** Fills {@code candidates} for every episode from its current distribution (candidate 0 = the mean). */
-    protected abstract void sample(int episodes, int iteration);
 
     /** Refits every episode's distribution from {@code candidates} and {@code costs}. */
     protected abstract void update(int episodes, int iteration);
@@ -134,10 +133,33 @@ abstract class SamplingPlanner implements Planner {
         terminal = new float[e * samples * latentDim];
         costs = new float[e * samples];
         mean = new float[e * planLength];
+        std = new float[e * planLength];
         z0 = new float[e * latentDim];
         goal = new float[e * latentDim];
         rngs = new SplittableRandom[e];
         grow(e);
+    }
+
+    /**
+     * Draws each episode's candidates: row 0 is the current mean μ, rows 1..N-1 are μ + σ·ε with ε ~ N(0, 1) from
+     * the episode's own stream (clipped into the action box when {@code planner.clipSamples}).
+     */
+    protected void sample(int episodes, int iteration) {
+        int l = planLength;
+        for (int e = 0; e < episodes; e++) {
+            SplittableRandom r = rngs[e];
+            int mu = e * l;
+            System.arraycopy(mean, mu, candidates, e * samples * l, l);
+            for (int n = 1; n < samples; n++) {
+                int c = (e * samples + n) * l;
+                for (int j = 0; j < l; j++) {
+                    candidates[c + j] = mean[mu + j] + std[mu + j] * (float) r.nextGaussian();
+                }
+                if (cfg.clipSamples()) {
+                    box.clipNormalised(candidates, c, l);
+                }
+            }
+        }
     }
 
     /** Lets subclasses grow their own per-episode buffers to {@code e} episodes. */
