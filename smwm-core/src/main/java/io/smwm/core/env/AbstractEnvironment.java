@@ -145,11 +145,20 @@ public abstract class AbstractEnvironment implements Environment {
         }
     }
 
-    /** Checks a state vector's length against the spec; subclasses call this in setState. */
-    protected final void checkStateLength(float[] state) {
+    /**
+     * Checks a task state (to restore, or a goal) against the spec: its length, and that every component is
+     * finite. Subclasses call this in setState and isSuccess.
+     */
+    protected final void checkState(float[] state) {
         if (state.length != spec().stateDim()) {
             throw new IllegalArgumentException(spec().id() + ": state must have length " + spec().stateDim()
                     + " " + spec().stateNames() + ", got " + state.length + ": " + Arrays.toString(state));
+        }
+        for (int i = 0; i < state.length; i++) {
+            if (!Float.isFinite(state[i])) {
+                throw new IllegalArgumentException(spec().id() + ": state[" + i + "] ("
+                        + spec().stateNames().get(i) + ") must be finite, got " + state[i]);
+            }
         }
     }
 }

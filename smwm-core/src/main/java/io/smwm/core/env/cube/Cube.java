@@ -160,12 +160,7 @@ public final class Cube extends AbstractEnvironment {
 
     @Override
     public void setState(float[] state) {
-        checkStateLength(state);
-        for (int i = 0; i < state.length; i++) {
-            if (!Float.isFinite(state[i])) {
-                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
-            }
-        }
+        checkState(state);
         if (state[11] == 0 && state[12] == 0 && state[13] == 0 && state[14] == 0) {
             throw new IllegalArgumentException(ID + ": cube quaternion (state[11..14]) must be non-zero");
         }
@@ -174,7 +169,7 @@ public final class Cube extends AbstractEnvironment {
 
     @Override
     public boolean isSuccess(float[] goalState) {
-        checkStateLength(goalState);
+        checkState(goalState);
         double dx = (double) s[8] - goalState[8], dy = (double) s[9] - goalState[9];
         double dz = (double) s[10] - goalState[10];
         return Math.sqrt(dx * dx + dy * dy + dz * dz) < SUCCESS_DIST;

@@ -252,7 +252,7 @@ public final class DotWorld extends AbstractEnvironment {
 
     @Override
     public void setState(float[] state) {
-        checkStateLength(state);
+        checkState(state);
         for (int i = 0; i < state.length; i++) {
             if (!(state[i] >= 0f && state[i] <= 1f)) {
                 throw new IllegalArgumentException(ID + ": state[" + i + "] (" + spec().stateNames().get(i)
@@ -264,7 +264,7 @@ public final class DotWorld extends AbstractEnvironment {
 
     @Override
     public boolean isSuccess(float[] goalState) {
-        checkStateLength(goalState);
+        checkState(goalState);
         for (int k = 0; k < controllable.length; k += 2) {
             int ix = controllable[k];
             double dx = pos[ix] - goalState[ix], dy = pos[ix + 1] - goalState[ix + 1];

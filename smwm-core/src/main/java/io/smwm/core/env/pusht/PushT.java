@@ -124,18 +124,13 @@ public final class PushT extends AbstractEnvironment {
 
     @Override
     public void setState(float[] state) {
-        checkStateLength(state);
-        for (int i = 0; i < state.length; i++) {
-            if (!Float.isFinite(state[i])) {
-                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
-            }
-        }
+        checkState(state);
         System.arraycopy(state, 0, s, 0, s.length);
     }
 
     @Override
     public boolean isSuccess(float[] goalState) {
-        checkStateLength(goalState);
+        checkState(goalState);
         double dx = (double) s[4] - goalState[4], dy = (double) s[5] - goalState[5];
         return Math.hypot(dx, dy) < SUCCESS_POS
                 && Math.abs(PushTPhysics.wrap((double) s[6] - goalState[6])) < SUCCESS_ANGLE;

@@ -107,18 +107,13 @@ public final class Reacher extends AbstractEnvironment {
 
     @Override
     public void setState(float[] state) {
-        checkStateLength(state);
-        for (int i = 0; i < 4; i++) {
-            if (!Float.isFinite(state[i])) {
-                throw new IllegalArgumentException(ID + ": state[" + i + "] must be finite, got " + state[i]);
-            }
-        }
+        checkState(state);
         System.arraycopy(state, 0, s, 0, 4);
     }
 
     @Override
     public boolean isSuccess(float[] goalState) {
-        checkStateLength(goalState);
+        checkState(goalState);
         return Math.abs(ReacherDynamics.wrap((double) s[0] - goalState[0])) < SUCCESS_TOL
                 && Math.abs(ReacherDynamics.wrap((double) s[1] - goalState[1])) < SUCCESS_TOL;
     }

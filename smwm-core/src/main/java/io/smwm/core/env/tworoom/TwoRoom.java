@@ -190,7 +190,7 @@ public final class TwoRoom extends AbstractEnvironment {
     /** Sets the agent centre; it must be a free position ({@link #isFree}). */
     @Override
     public void setState(float[] state) {
-        checkStateLength(state);
+        checkState(state);
         if (!isFree(state[0], state[1])) {
             throw new IllegalArgumentException(ID + ": state (" + state[0] + ", " + state[1] + ") is not a free "
                     + "agent position (inside [" + MIN + ", " + MAX + "]^2 and not overlapping the wall x in ("
@@ -202,7 +202,7 @@ public final class TwoRoom extends AbstractEnvironment {
 
     @Override
     public boolean isSuccess(float[] goalState) {
-        checkStateLength(goalState);
+        checkState(goalState);
         double dx = x - goalState[0], dy = y - goalState[1];
         return dx * dx + dy * dy <= SUCCESS_RADIUS * SUCCESS_RADIUS;
     }
