@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Runs {@link LatentDiagnostics} for a model on a held-out sample of transitions and writes
  * {@code diagnostics.json} (stable keys: latent_std_mean, effective_rank, significant_components, inverse_r2,
- * probe_r2, plus n, latent_dim, latent_std_per_dim, explained_variance_ratio, significant_ratio_threshold) and PNG
+ * probe_r2, plus n, latent_dim, inverse_r2_per_dim (one R² per model-action dimension), latent_std_per_dim,
+ * explained_variance_ratio, significant_ratio_threshold) and PNG
  * plots: pca_spectrum.png and, with states, pc_scatter.png coloured by state dimension 0.
  * inverse_r2 compares h(z_t, z_{t+k}) with the true action, both in normalised action space.
  */

@@ -22,6 +22,10 @@ import java.util.SplittableRandom;
  *   few percent into further components; a 1 % cut counts that leakage. Expected (REFERENCE §2): 4 / 2 / 2 / 6 for
  *   independent / coupled / distractor / combined. A collapsed Z (total variance below {@link #COLLAPSE_VARIANCE})
  *   has 0 significant components.</li>
+ *   <li><b>inverse R² per action dimension</b> ({@code inverse_r2_per_dim}): which controllable factors the latent
+ *   carries. The PCA count alone cannot tell: a latent that encodes ONE dot of the independent world nonlinearly
+ *   (tanh) shows 3-4 components of ≥ 5 % (the dot's x, y and their curvature harmonics) while the other dot's
+ *   action dimensions have R² ≈ 0 (seen in PyTorch and Java runs; notebooks/gpu_crosscheck/README.md).</li>
  * </ul>
  */
 public final class LatentDiagnostics {
@@ -175,7 +179,10 @@ public final class LatentDiagnostics {
         m.put("significant_components", collapsed ? 0 : significantComponents(ratio, SIGNIFICANT_RATIO));
         m.put("significant_ratio_threshold", SIGNIFICANT_RATIO);
         m.put("explained_variance_ratio", ratio);
-        if (actionsHat != null && actions != null) m.put("inverse_r2", inverseR2(actionsHat, actions));
+        if (actionsHat != null && actions != null) {
+            m.put("inverse_r2", inverseR2(actionsHat, actions));
+            m.put("inverse_r2_per_dim", Linalg.r2PerColumn(actionsHat, actions));
+        }
         if (states != null) m.put("probe_r2", ridgeProbeR2(z, states, 1e-3, 0.2, seed));
         return m;
     }

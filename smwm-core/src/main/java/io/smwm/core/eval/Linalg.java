@@ -124,21 +124,31 @@ final class Linalg {
     }
 
     /** Mean over columns of the per-column R² = 1 - SS_res/SS_tot (columns with zero variance are skipped). */
+    /** Mean of {@link #r2PerColumn} over the columns with non-zero variance (NaN if none). */
     static double r2(double[][] pred, double[][] target) {
-        int d = target[0].length;
-        double[] mu = colMeans(target);
         double sum = 0;
         int cols = 0;
+        for (double r : r2PerColumn(pred, target)) {
+            if (Double.isNaN(r)) continue;
+            sum += r;
+            cols++;
+        }
+        return cols == 0 ? Double.NaN : sum / cols;
+    }
+
+    /** Per-column R² = 1 − SS_res / SS_tot of pred against target [N][d]; NaN for a column with zero variance. */
+    static double[] r2PerColumn(double[][] pred, double[][] target) {
+        int d = target[0].length;
+        double[] mu = colMeans(target);
+        double[] out = new double[d];
         for (int j = 0; j < d; j++) {
             double res = 0, tot = 0;
             for (int i = 0; i < target.length; i++) {
                 res += Math.pow(target[i][j] - pred[i][j], 2);
                 tot += Math.pow(target[i][j] - mu[j], 2);
             }
-            if (tot <= 1e-12) continue;
-            sum += 1 - res / tot;
-            cols++;
+            out[j] = tot <= 1e-12 ? Double.NaN : 1 - res / tot;
         }
-        return cols == 0 ? Double.NaN : sum / cols;
+        return out;
     }
 }

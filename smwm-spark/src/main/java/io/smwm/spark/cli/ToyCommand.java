@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class ToyCommand implements Callable<Integer> {
     static final Map<String, Integer> EXPECTED = Map.of("single", 2, "independent", 4, "coupled", 2,
             "distractor", 2, "combined", 6);
+    /** Inverse-model R² from which an action dimension counts as recovered by the latent. */
+    static final double LEARNED_R2 = 0.5;
 
     @Option(names = "--variant", required = true, description = "single, independent, coupled, distractor or combined.")
     String variant;
@@ -89,6 +91,17 @@ final class ToyCommand implements Callable<Integer> {
                 : (got == expected ? "as in the paper" : "NOT the expected count");
         System.out.printf("dotworld %s: %d significant components (controllable dimension %d); latent std %.4f%s: %s%n",
                 variant, got, expected, d.get("latent_std_mean").asDouble(), collapsed ? " (collapsed)" : "", verdict);
+        JsonNode perDim = d.get("inverse_r2_per_dim");
+        if (perDim != null && perDim.isArray()) {
+            List<String> r2 = new ArrayList<>();
+            int learned = 0;
+            for (JsonNode v : perDim) {
+                r2.add(String.format(java.util.Locale.ROOT, "%.2f", v.asDouble()));
+                if (v.asDouble() >= LEARNED_R2) learned++;
+            }
+            System.out.printf("  inverse-model R² per action dimension %s: %d of %d controllable action dimensions "
+                    + "recovered (R² ≥ %.1f)%n", r2, learned, perDim.size(), LEARNED_R2);
+        }
         return 0;
     }
 }
