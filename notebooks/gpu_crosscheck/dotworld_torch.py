@@ -54,55 +54,61 @@ def load_table(path):
     return eps, np.array(stats["action"]["mean"], np.float32), np.array(stats["action"]["std"], np.float32)
 
 
-def render(pos, size, n_dots):
-    """pos [N, 2*n_dots] in arena units -> uint8 [N, size, size, 3], 4x4 supersampled anti-aliasing."""
+def render(pos, size, n_dots, dev="cpu"):
+    """pos [N, 2*n_dots] in arena units -> uint8 [N, size, size, 3], 4x4 supersampled anti-aliasing (torch)."""
     ss = 4
-    g = (np.arange(size * ss) + 0.5) / (size * ss)
-    img = np.ones((pos.shape[0], size, size, 3), np.float32)
-    for i in range(n_dots):
-        cx, cy = pos[:, 2 * i, None, None], pos[:, 2 * i + 1, None, None]
-        inside = ((g[None, None, :] - cx) ** 2 + (g[None, :, None] - cy) ** 2) <= RADIUS ** 2
-        cov = inside.reshape(-1, size, ss, size, ss).mean(axis=(2, 4))[..., None]
-        c = PALETTE[i]
-        col = np.array([(c >> 16) & 255, (c >> 8) & 255, c & 255], np.float32) / 255.0
-        img = img * (1 - cov) + col * cov
-    return (img * 255 + 0.5).astype(np.uint8)
+    g = (torch.arange(size * ss, device=dev, dtype=torch.float32) + 0.5) / (size * ss)
+    pos = torch.as_tensor(pos, device=dev, dtype=torch.float32)
+    out = []
+    for c0 in range(0, pos.shape[0], 4096):
+        p = pos[c0:c0 + 4096]
+        img = torch.ones((p.shape[0], size, size, 3), device=dev)
+        for i in range(n_dots):
+            cx, cy = p[:, 2 * i, None, None], p[:, 2 * i + 1, None, None]
+            inside = ((g[None, None, :] - cx) ** 2 + (g[None, :, None] - cy) ** 2) <= RADIUS ** 2
+            cov = inside.float().reshape(-1, size, ss, size, ss).mean(dim=(2, 4))[..., None]
+            c = PALETTE[i]
+            col = torch.tensor([(c >> 16) & 255, (c >> 8) & 255, c & 255], device=dev, dtype=torch.float32) / 255
+            img = img * (1 - cov) + col * cov
+        out.append((img * 255 + 0.5).to(torch.uint8).cpu().numpy())
+    return np.concatenate(out)
 
 
-def synthesise(n_episodes, steps, layout, size, seed):
+def synthesise(n_episodes, steps, layout, size, seed, dev="cpu"):
+    """Dot-world episodes with the Java task's rules, simulated for all episodes at once."""
     rng = np.random.default_rng(seed)
     toks = layout.split(",")
-    n_dots = sum(2 if t == "c" else 1 for t in toks)
-    m = 2 * sum(1 for t in toks if t in ("i", "c"))
-    eps = []
-    for _ in range(n_episodes):
-        pos = rng.uniform(RADIUS, 1 - RADIUS, size=(2 * n_dots,))
-        acts = rng.uniform(-1, 1, size=(steps + 1, m)).astype(np.float32)
-        traj = [pos.copy()]
-        for t in range(steps):
-            d, ai = 0, 0
-            for tok in toks:
-                if tok in ("i", "c"):
-                    for _k in range(2 if tok == "c" else 1):
-                        pos[2 * d:2 * d + 2] += acts[t, ai:ai + 2] * MAX_STEP
-                        d += 1
-                    ai += 2
-                elif tok == "r":
-                    pos[2 * d:2 * d + 2] += rng.uniform(-1, 1, 2) * MAX_STEP
-                    d += 1
-                else:
-                    d += 1
-            pos = np.clip(pos, RADIUS, 1 - RADIUS)
-            traj.append(pos.copy())
-        states = np.array(traj, np.float32)
-        eps.append((render(states, size, n_dots), states, acts))
-    allacts = np.concatenate([e[2][:-1] for e in eps])
+    owners = []  # per dot: action offset or -1 (random) or -2 (static)
+    ai = 0
+    for tok in toks:
+        if tok in ("i", "c"):
+            owners += [ai] * (2 if tok == "c" else 1)
+            ai += 2
+        else:
+            owners.append(-1 if tok == "r" else -2)
+    n_dots, m = len(owners), ai
+    pos = rng.uniform(RADIUS, 1 - RADIUS, size=(n_episodes, 2 * n_dots))
+    acts = rng.uniform(-1, 1, size=(n_episodes, steps + 1, m)).astype(np.float32)
+    traj = [pos.copy()]
+    for t in range(steps):
+        for d, o in enumerate(owners):
+            if o >= 0:
+                pos[:, 2 * d:2 * d + 2] += acts[:, t, o:o + 2] * MAX_STEP
+            elif o == -1:
+                pos[:, 2 * d:2 * d + 2] += rng.uniform(-1, 1, size=(n_episodes, 2)) * MAX_STEP
+        pos = np.clip(pos, RADIUS, 1 - RADIUS)
+        traj.append(pos.copy())
+    states = np.stack(traj, axis=1).astype(np.float32)  # [E, T+1, 2n]
+    frames = render(states.reshape(-1, 2 * n_dots), size, n_dots, dev).reshape(n_episodes, steps + 1, size, size, 3)
+    eps = [(frames[e], states[e], acts[e]) for e in range(n_episodes)]
+    allacts = acts[:, :-1].reshape(-1, m)
     return eps, allacts.mean(0), allacts.std(0)
 
 
 class WorldModel(nn.Module):
-    def __init__(self, size, m, latent=64, hidden=256):
+    def __init__(self, size, m, latent=64, hidden=256, center=False):
         super().__init__()
+        self.center = center
         self.enc = nn.Sequential(
             nn.Conv2d(3, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(),
             nn.Conv2d(64, 128, 3, 2, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
@@ -113,7 +119,8 @@ class WorldModel(nn.Module):
                                  nn.Linear(hidden, m))
 
     def encode(self, x):
-        return self.enc(x.permute(0, 3, 1, 2).float() / 255.0)
+        x = x.permute(0, 3, 1, 2).float() / 255.0
+        return self.enc(x * 2 - 1 if self.center else x)
 
 
 def transitions(eps, k):
@@ -137,6 +144,9 @@ def main():
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--lam", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--knn", type=int, default=64, help="neighbours per anchor for the local PCA")
+    ap.add_argument("--center", action="store_true", help="feed pixels in [-1,1] instead of [0,1]")
+    ap.add_argument("--epoch-samples", type=int, default=0, help="transitions per reported epoch (0 = all)")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     dev = "cuda" if torch.cuda.is_available() else "cpu"
@@ -144,7 +154,7 @@ def main():
     if args.table:
         eps, amean, astd = load_table(args.table)
     else:
-        eps, amean, astd = synthesise(args.synthetic, args.steps, args.layout, args.image_size, args.seed)
+        eps, amean, astd = synthesise(args.synthetic, args.steps, args.layout, args.image_size, args.seed, dev)
     k = args.frameskip
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(eps))
@@ -163,7 +173,7 @@ def main():
     size = trF.shape[2]
     print(f"data: {len(tr_eps)} train / {len(val_eps)} val episodes of {T} frames, {size}px, m={m}, "
           f"{len(tr_eps) * (T - k)} train transitions, loaded in {time.time() - t0:.1f}s on {dev}", flush=True)
-    model = WorldModel(size, m * k).to(dev)
+    model = WorldModel(size, m * k, center=args.center).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     def batch(F, A, e, t):
@@ -177,9 +187,12 @@ def main():
         return lf, ((ah - a) ** 2).mean(), z, ah
 
     E = trF.shape[0]
+    steps = 0
     for epoch in range(1, args.epochs + 1):
         te = time.time()
         perm = torch.randperm(E * (T - k), device=dev)
+        if args.epoch_samples:
+            perm = perm[:args.epoch_samples]
         model.train()
         sf = si = 0.0
         nb = 0
@@ -192,6 +205,7 @@ def main():
             loss.backward()
             opt.step()
             sf += lf.item(); si += li.item(); nb += 1
+            steps += 1
         model.eval()
         with torch.no_grad():
             ve = torch.arange(vaF.shape[0], device=dev).repeat_interleave(T - k)
@@ -205,10 +219,21 @@ def main():
             eff_rank = math.exp(-(frac[frac > 0] * frac[frac > 0].log()).sum().item())
             sig = int((frac >= 0.05).sum().item())
             std = z.std(0).mean().item()
-        print(f"epoch {epoch:3d} train fwd {sf / nb:.4f} inv {si / nb:.4f} | val fwd {lf.item():.4f} "
+            # local PCA: intrinsic dimension of the embedding (median over anchors of local components >= 5/10 %)
+            g = torch.Generator(device="cpu").manual_seed(0)
+            anchors = z[torch.randperm(len(z), generator=g)[:400].to(dev)]
+            nn_idx = torch.cdist(anchors, z).topk(args.knn, largest=False).indices  # [A, k]
+            nbh = z[nn_idx]  # [A, k, d]
+            nbh = nbh - nbh.mean(1, keepdim=True)
+            lev = torch.linalg.eigvalsh(nbh.transpose(1, 2) @ nbh).flip(1).clamp(min=0)
+            lfrac = lev / lev.sum(1, keepdim=True).clamp(min=1e-12)
+            loc5 = (lfrac >= 0.05).sum(1).float().median().item()
+            loc10 = (lfrac >= 0.10).sum(1).float().median().item()
+            ltop = [round(x, 3) for x in lfrac.mean(0)[:8].tolist()]
+        print(f"epoch {epoch:3d} step {steps} train fwd {sf / nb:.4f} inv {si / nb:.4f} | val fwd {lf.item():.4f} "
               f"inv {li.item():.4f} | inv R2 per dim {[round(x, 3) for x in r2.tolist()]} | std {std:.4f} "
-              f"eff rank {eff_rank:.2f} sig {sig} top {[round(x, 3) for x in frac[:8].tolist()]} "
-              f"| {time.time() - te:.1f}s", flush=True)
+              f"eff rank {eff_rank:.2f} sig {sig} top {[round(x, 3) for x in frac[:10].tolist()]} "
+              f"| local dims {loc5:.0f}/{loc10:.0f} local top {ltop} | {time.time() - te:.1f}s", flush=True)
 
 
 if __name__ == "__main__":
