@@ -7,6 +7,7 @@ import io.smwm.core.env.pusht.PushTScriptedPolicy;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.env.reacher.ReacherScriptedPolicy;
 import io.smwm.core.env.dotworld.DotWorld;
+import io.smwm.core.env.dotworld.DotWorldInBoundsPolicy;
 import io.smwm.core.env.tworoom.TwoRoom;
 import io.smwm.core.env.tworoom.TwoRoomScriptedPolicy;
 import java.util.LinkedHashMap;
@@ -40,7 +41,8 @@ public final class Environments {
         register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
                 policies("scripted", TwoRoomScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
-                policies("random", RandomPolicy::new), "random"));
+                policies(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new, "random", RandomPolicy::new),
+                DotWorldInBoundsPolicy.NAME));
         register(new Task(Reacher.ID, Reacher::new, List.of("default"),
                 policies("scripted", ReacherScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
         register(new Task(PushT.ID, PushT::new, List.of("default"),

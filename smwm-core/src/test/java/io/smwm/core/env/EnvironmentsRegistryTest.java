@@ -19,10 +19,10 @@ class EnvironmentsRegistryTest {
             assertEquals("random", Environments.policy(id, "random").name(), id);
         }
         assertEquals("scripted", Environments.task("tworoom").defaultPolicy());
-        assertEquals("random", Environments.task("dotworld").defaultPolicy());
+        assertEquals("in-bounds", Environments.task("dotworld").defaultPolicy());
         assertEquals("scripted", Environments.policy("tworoom", null).name());
         assertEquals("random", Environments.policy("tworoom", "random").name());
-        assertEquals("random", Environments.policy("dotworld", "").name());
+        assertEquals("in-bounds", Environments.policy("dotworld", "").name());
         assertEquals(List.of("single", "independent", "coupled", "distractor", "combined"),
                 Environments.task("dotworld").variants());
         assertEquals(List.of("default"), Environments.task("tworoom").variants());
@@ -81,7 +81,7 @@ class EnvironmentsRegistryTest {
         var ex = assertThrows(IllegalArgumentException.class, () -> Environments.policy("tworoom", "expert"));
         assertTrue(ex.getMessage().contains("[scripted, random]"), ex.getMessage());
         var ex2 = assertThrows(IllegalArgumentException.class, () -> Environments.policy("dotworld", "scripted"));
-        assertTrue(ex2.getMessage().contains("[random]"), ex2.getMessage());
+        assertTrue(ex2.getMessage().contains("[in-bounds, random]"), ex2.getMessage());
     }
 
     @Test
