@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.function.LongPredicate;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Training transitions streamed from a trajectory table, never loading it whole.
@@ -27,6 +28,7 @@ import java.util.function.LongPredicate;
  * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
  */
 public final class TableTransitionSource implements TransitionSource {
+    private final Configuration conf;
     private final String tablePath;
     private final LongPredicate keepEpisode;
     private final int frameskip;
@@ -50,14 +52,26 @@ public final class TableTransitionSource implements TransitionSource {
     }
 
     /**
+     * A source over a subset of the table's files, opened with a default Hadoop {@code new Configuration()}; see
+     * {@link #TableTransitionSource(Configuration, String, LongPredicate, int, int, boolean, int[])}.
+     */
+    public TableTransitionSource(String tablePath, LongPredicate keepEpisode, int frameskip, int shuffleBuffer,
+                                 boolean withStates, int[] files) throws IOException {
+        this(new Configuration(), tablePath, keepEpisode, frameskip, shuffleBuffer, withStates, files);
+    }
+
+    /**
      * A source over a subset of the table's files (a training partition: episodes never straddle files). Each epoch
      * shuffles the order of these files with the same draws as the all-files source, so a subset equal to every
      * file gives exactly the batches of the all-files constructor.
      *
+     * @param conf  the Hadoop configuration every read of the table uses (the metadata here, the part files in
+     *              each epoch): on a Spark executor, the driver's (see io.smwm.spark.hadoop.ShippedHadoopConf)
      * @param files the file indices (into {@link TableMetadata#files()}) to read; null = every file
      */
-    public TableTransitionSource(String tablePath, LongPredicate keepEpisode, int frameskip, int shuffleBuffer,
-                                 boolean withStates, int[] files) throws IOException {
+    public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
+                                 int shuffleBuffer, boolean withStates, int[] files) throws IOException {
+        this.conf = java.util.Objects.requireNonNull(conf, "conf");
         if (frameskip < 1) {
             throw new IllegalArgumentException("frameskip must be >= 1, got " + frameskip);
         }
@@ -69,7 +83,7 @@ public final class TableTransitionSource implements TransitionSource {
         this.frameskip = frameskip;
         this.shuffleBuffer = shuffleBuffer;
         this.withStates = withStates;
-        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
+        try (TrajectoryReader r = TrajectoryReader.open(conf, tablePath)) {
             this.meta = r.metadata();
         }
         int n = meta.files().size();
@@ -164,7 +178,7 @@ public final class TableTransitionSource implements TransitionSource {
                         }
                     } else if (nextFile < fileOrder.length) {
                         if (reader == null) {
-                            reader = TrajectoryReader.open(tablePath);
+                            reader = TrajectoryReader.open(conf, tablePath);
                         }
                         episodes = reader.episodes(fileOrder[nextFile++]);
                     } else {

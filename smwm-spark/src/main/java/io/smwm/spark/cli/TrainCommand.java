@@ -20,6 +20,7 @@ import io.smwm.spark.train.DistributedTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,9 +92,25 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(Path.of(data)) && !data.contains("://")) {
             throw new UserError("--data " + data + ": no such table directory");
         }
+        if (local) {
+            return train(null, new Configuration());
+        }
+        // on Spark the driver reads the table with the SparkContext's Hadoop configuration (spark.hadoop.* of a
+        // submit), the same entries the training tasks receive
+        SparkSession spark = SparkSessions.create("smwm train " + data, master);
+        try {
+            return train(spark, spark.sparkContext().hadoopConfiguration());
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Trains in this JVM ({@code spark} null) or on {@code spark}; every read of the table uses {@code hconf}. */
+    private int train(SparkSession spark, Configuration hconf) throws Exception {
+        boolean local = spark == null;
         TableMetadata meta;
         TableStats stats;
-        try (TrajectoryReader r = TrajectoryReader.open(data)) {
+        try (TrajectoryReader r = TrajectoryReader.open(hconf, data)) {
             meta = r.metadata();
             stats = r.stats();
         }
@@ -147,30 +164,26 @@ final class TrainCommand implements Callable<Integer> {
         EpisodeSplit split = TrainingData.split(meta, cfg);
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
-                : new TableTransitionSource(data, split::isValidation, k, shuffleBuffer, false);
+                : new TableTransitionSource(hconf, data, split::isValidation, k, shuffleBuffer, false, null);
         LocalTrainer.Result r;
         if (local) {
             printStart(meta, split, cfg, "in this JVM");
-            TableTransitionSource train = new TableTransitionSource(data, split::isTraining, k, shuffleBuffer, false);
+            TableTransitionSource train = new TableTransitionSource(hconf, data, split::isTraining, k, shuffleBuffer,
+                    false, null);
             r = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").fit(train, val);
         } else {
-            SparkSession spark = SparkSessions.create("smwm train " + meta.env().id(), master);
-            try {
-                if (workers == null) {
-                    avg = new AveragingConfig(spark.sparkContext().defaultParallelism(), averagingFrequency,
-                            !noAverageUpdater, checkpointEvery);
-                }
-                printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", " + avg.describe());
-                if (from != null) {
-                    System.out.printf("resuming %s from epoch %d round %d (step %d)%n", out.resolve("checkpoint"),
-                            from.provenance().epoch() + 1, from.provenance().round(), from.provenance().step());
-                }
-                DistributedTrainer t = new DistributedTrainer(spark, cfg, norm, avg, data, meta, split, out,
-                        from == null ? "" : out.toString(), shuffleBuffer).onProgress(System.out::println);
-                r = t.fit(val, from);
-            } finally {
-                spark.stop();
+            if (workers == null) {
+                avg = new AveragingConfig(spark.sparkContext().defaultParallelism(), averagingFrequency,
+                        !noAverageUpdater, checkpointEvery);
             }
+            printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", " + avg.describe());
+            if (from != null) {
+                System.out.printf("resuming %s from epoch %d round %d (step %d)%n", out.resolve("checkpoint"),
+                        from.provenance().epoch() + 1, from.provenance().round(), from.provenance().step());
+            }
+            DistributedTrainer t = new DistributedTrainer(spark, cfg, norm, avg, data, meta, split, out,
+                    from == null ? "" : out.toString(), shuffleBuffer).onProgress(System.out::println);
+            r = t.fit(val, from);
         }
         LocalTrainer.EpochSummary last = r.last();
         System.out.printf("done: %d steps; validation loss %.5f (fwd %.5f, inv %.5f); latent std %.4f, effective rank %.2f%n",

@@ -7,9 +7,9 @@ import io.smwm.data.generate.PartResult;
 import io.smwm.data.generate.PartWriter;
 import io.smwm.data.generate.TableCommitter;
 import io.smwm.data.table.TableMetadata;
+import io.smwm.spark.hadoop.ShippedHadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,8 +46,7 @@ public final class DistributedGenerator {
         EnvSpec envSpec = Environments.create(spec.envId(), spec.envConfig()).spec(); // fail fast on bad names
         String staging = TableCommitter.stagingDirFor(outDir);
         String specJson = spec.toJson();
-        Map<String, String> confEntries = new HashMap<>();
-        hconf.forEach(e -> confEntries.put(e.getKey(), e.getValue()));
+        Map<String, String> confEntries = ShippedHadoopConf.entries(hconf);
         int parts = spec.parts();
         List<Integer> partIds = IntStream.range(0, parts).boxed().collect(Collectors.toList());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -55,7 +54,7 @@ public final class DistributedGenerator {
                 + parts + " parts -> " + outDir);
         try {
             List<String> json = jsc.parallelize(partIds, parts)
-                    .map(p -> PartWriter.writePart(toConf(confEntries), staging, GenerationSpec.fromJson(specJson), p)
+                    .map(p -> PartWriter.writePart(ShippedHadoopConf.toConf(confEntries), staging, GenerationSpec.fromJson(specJson), p)
                             .toJson())
                     .collect();
             List<PartResult> results = new ArrayList<>(json.size());
@@ -71,12 +70,6 @@ public final class DistributedGenerator {
         } finally {
             jsc.setJobDescription(null);
         }
-    }
-
-    private static Configuration toConf(Map<String, String> entries) {
-        Configuration c = new Configuration(false);
-        entries.forEach(c::set);
-        return c;
     }
 
     private static void deleteQuietly(Configuration conf, String dir) {

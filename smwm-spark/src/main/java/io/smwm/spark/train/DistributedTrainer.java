@@ -18,6 +18,7 @@ import io.smwm.core.train.TransitionSource;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.table.TableMetadata;
+import io.smwm.spark.hadoop.ShippedHadoopConf;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * So with N = 1 and K = 1 every round is exactly one {@link LocalTrainer} step on the same batch (same seeds, same
  * file order, same shuffle): the loss trajectory equals the single-JVM one by construction.
  *
- * <p><b>What travels.</b> Driver → tasks: a JSON task spec (config, normaliser, file assignment, seeds) and two
- * broadcast float arrays, the parameters [N] and Adam's [m; v] [2N], plus the step counter. Tasks → driver: a
+ * <p><b>What travels.</b> Driver → tasks: a JSON task spec (config, normaliser, file assignment, seeds, and the
+ * driver's Hadoop configuration entries, with which the tasks open the table) and two broadcast float arrays, the
+ * parameters [N] and Adam's [m; v] [2N], plus the step counter. Tasks → driver: a
  * {@link RoundResult} of primitive arrays, combined pairwise with treeReduce. After every epoch the driver validates
  * with the same loss on the validation split and runs the collapse check; it checkpoints (atomically) every R
  * rounds and at every epoch end, recording epoch and round in the provenance so {@code --resume} continues at the
@@ -130,7 +132,7 @@ public final class DistributedTrainer {
         int n = averaging.workers(), k = averaging.averagingFrequency(), bs = config.train().batchSize();
         long shuffleSeed = Seeds.derive(config.train().seed(), "shuffle");
         PartitionTrainer.TaskSpec spec = new PartitionTrainer.TaskSpec(UUID.randomUUID().toString(), tablePath,
-                ConfigLoader.toYaml(config), normalizer.mean(), normalizer.std(), normalizer.primitiveDim(),
+                ShippedHadoopConf.entries(spark.sparkContext().hadoopConfiguration()), ConfigLoader.toYaml(config), normalizer.mean(), normalizer.std(), normalizer.primitiveDim(),
                 shuffleBuffer, meta.episodes(), split.valFraction(), split.seed(),
                 assignFiles(meta.files().size(), n),
                 IntStream.range(0, n).mapToLong(p -> PartitionTrainer.partitionSeed(shuffleSeed, p)).toArray(), k,

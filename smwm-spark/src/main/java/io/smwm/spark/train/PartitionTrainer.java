@@ -10,6 +10,7 @@ import io.smwm.core.train.TransitionBatch;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TableTransitionSource;
+import io.smwm.spark.hadoop.ShippedHadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -53,12 +54,15 @@ public final class PartitionTrainer {
      * Everything a task needs, shipped as JSON text.
      *
      * @param runKey     identifies the run's data layout (caches are keyed by it)
+     * @param hadoopConf the driver's Hadoop configuration entries ({@link ShippedHadoopConf#entries}); the task
+     *                   opens the table with exactly these, never with the executor's default configuration
      * @param files      files[p] = file indices owned by partition p (round-robin by file index)
      * @param seeds      seeds[p] = the shuffle seed of partition p's stream
      */
-    public record TaskSpec(String runKey, String tablePath, String configYaml, float[] normMean, float[] normStd,
-                           int primitiveDim, int shuffleBuffer, long episodes, double valFraction, long splitSeed,
-                           int[][] files, long[] seeds, int averagingFrequency, boolean averageUpdaterState) {
+    public record TaskSpec(String runKey, String tablePath, Map<String, String> hadoopConf, String configYaml,
+                           float[] normMean, float[] normStd, int primitiveDim, int shuffleBuffer, long episodes,
+                           double valFraction, long splitSeed, int[][] files, long[] seeds, int averagingFrequency,
+                           boolean averageUpdaterState) {
         String toJson() {
             try {
                 return JSON.writeValueAsString(this);
@@ -172,8 +176,8 @@ public final class PartitionTrainer {
         EpisodeSplit split = EpisodeSplit.of(spec.episodes(), spec.valFraction(), spec.splitSeed());
         int k = ConfigLoader.parse(spec.configYaml(), "task spec").model().frameskip();
         try {
-            return new TableTransitionSource(spec.tablePath(), split::isTraining, k, spec.shuffleBuffer(), false,
-                    spec.files()[p]);
+            return new TableTransitionSource(ShippedHadoopConf.toConf(spec.hadoopConf()), spec.tablePath(),
+                    split::isTraining, k, spec.shuffleBuffer(), false, spec.files()[p]);
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + p + ": cannot open " + spec.tablePath() + ": " + e, e);
         }

@@ -24,12 +24,15 @@ import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.generate.LocalGenerator;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TrajectoryReader;
+import io.smwm.spark.hadoop.DriverOnlyFileSystem;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +127,28 @@ class DistributedTrainerTest {
         assertEquals(5, ck.provenance().epoch());
         assertEquals(0, ck.provenance().round());
         assertEquals(r.last().step(), ck.updater().step());
+    }
+
+    @Test
+    void tasksOpenTheTableWithTheDriversHadoopConfiguration() throws Exception {
+        // the table under a scheme that only the driver's (SparkContext's) Hadoop configuration resolves
+        Configuration h = spark.sparkContext().hadoopConfiguration();
+        String viaDriverFs = DriverOnlyFileSystem.uri(new File(table).getAbsolutePath());
+        DriverOnlyFileSystem.register(h);
+        try {
+            assertThrows(IOException.class, () -> TrajectoryReader.open(viaDriverFs).close(),
+                    "precondition: a default Hadoop configuration cannot open the table");
+            long opensBefore = DriverOnlyFileSystem.OPENS.get();
+            ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(1));
+            DistributedTrainer t = new DistributedTrainer(spark, c, norm, new AveragingConfig(2, 2, true, 100),
+                    viaDriverFs, meta, split, null, "", 64);
+            LocalTrainer.Result r = t.fit(null, null);
+            assertEquals(2, t.rounds().get(0).activePartitions(), "both partitions read their files");
+            assertTrue(r.last().step() > 0 && Double.isFinite(r.last().train().total()), "trained: " + r.last());
+            assertTrue(DriverOnlyFileSystem.OPENS.get() > opensBefore, "the tasks read through the driver's file system");
+        } finally {
+            DriverOnlyFileSystem.unregister(h);
+        }
     }
 
     @Test
