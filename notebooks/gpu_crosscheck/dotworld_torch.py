@@ -74,7 +74,7 @@ def render(pos, size, n_dots, dev="cpu"):
     return np.concatenate(out)
 
 
-def synthesise(n_episodes, steps, layout, size, seed, dev="cpu"):
+def synthesise(n_episodes, steps, layout, size, seed, dev="cpu", in_bounds=False):
     """Dot-world episodes with the Java task's rules, simulated for all episodes at once."""
     rng = np.random.default_rng(seed)
     toks = layout.split(",")
@@ -91,6 +91,17 @@ def synthesise(n_episodes, steps, layout, size, seed, dev="cpu"):
     acts = rng.uniform(-1, 1, size=(n_episodes, steps + 1, m)).astype(np.float32)
     traj = [pos.copy()]
     for t in range(steps):
+        if in_bounds:  # resample each action pair uniformly within the range that keeps its dot(s) off the border
+            for a0 in range(0, m, 2):
+                for ax in range(2):
+                    lo = np.full(n_episodes, -1.0)
+                    hi = np.full(n_episodes, 1.0)
+                    for d, o in enumerate(owners):
+                        if o == a0:
+                            x = pos[:, 2 * d + ax]
+                            lo = np.maximum(lo, (RADIUS - x) / MAX_STEP)
+                            hi = np.minimum(hi, (1 - RADIUS - x) / MAX_STEP)
+                    acts[:, t, a0 + ax] = lo + (hi - lo) * rng.uniform(size=n_episodes)
         for d, o in enumerate(owners):
             if o >= 0:
                 pos[:, 2 * d:2 * d + 2] += acts[:, t, o:o + 2] * MAX_STEP
@@ -144,6 +155,8 @@ def main():
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--lam", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--in-bounds", action="store_true",
+                    help="synthetic data: draw each action within the range that keeps its dots off the border")
     ap.add_argument("--knn", type=int, default=64, help="neighbours per anchor for the local PCA")
     ap.add_argument("--center", action="store_true", help="feed pixels in [-1,1] instead of [0,1]")
     ap.add_argument("--epoch-samples", type=int, default=0, help="transitions per reported epoch (0 = all)")
@@ -154,7 +167,8 @@ def main():
     if args.table:
         eps, amean, astd = load_table(args.table)
     else:
-        eps, amean, astd = synthesise(args.synthetic, args.steps, args.layout, args.image_size, args.seed, dev)
+        eps, amean, astd = synthesise(args.synthetic, args.steps, args.layout, args.image_size, args.seed, dev,
+                                      args.in_bounds)
     k = args.frameskip
     rng = np.random.default_rng(args.seed)
     order = rng.permutation(len(eps))
