@@ -26,6 +26,12 @@ public final class Evaluator {
     private final LatentModel model;
     private final EvalConfig cfg;
 
+    /**
+     * @param envFactory a fresh env per episode, configured like the pairs' source
+     * @param model      the latent model planners use; may be null for an evaluator that only draws pairs and
+     *                   builds reports (the driver of a distributed evaluation) or runs the random baseline alone
+     *                   with latent curves off
+     */
     public Evaluator(Supplier<Environment> envFactory, LatentModel model, EvalConfig cfg) {
         this.envFactory = envFactory;
         this.model = model;
