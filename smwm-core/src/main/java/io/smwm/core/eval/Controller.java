@@ -23,7 +23,19 @@ public interface Controller {
      * @param goalLatents z_g of each pair, flat [E, D]; null if {@link #needsLatents()} is false
      * @param seed        the run's seed for this batch; per-episode streams derive from it and the episode index
      */
-    void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed);
+    default void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed) {
+        begin(pairs, goalLatents, seed, 0);
+    }
+
+    /**
+     * Starts a batch of episodes that is the contiguous slice [firstEpisode, firstEpisode + pairs.size()) of a
+     * longer pair list. Per-episode streams must derive from the seed and the GLOBAL index firstEpisode + e only
+     * (never from the slice's size or its other episodes), so that evaluating the list in slices, e.g. on Spark
+     * executors, replays every episode exactly as evaluating it in one batch does.
+     *
+     * @param firstEpisode global index of pairs.get(0), &gt;= 0
+     */
+    void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed, int firstEpisode);
 
     /**
      * The next primitive actions of the listed episodes.

@@ -34,7 +34,21 @@ public final class EpisodeRunner {
         this.cfg = cfg;
     }
 
+    /** Runs the whole pair list: {@code run(controller, pairs, 0, budget, seed)}. */
     public Outcome run(Controller controller, List<StartGoalPair> pairs, int budget, long seed) {
+        return run(controller, pairs, 0, budget, seed);
+    }
+
+    /**
+     * Runs the contiguous slice [firstEpisode, firstEpisode + pairs.size()) of a longer pair list. Episode records
+     * come back in pair order; filmstrips are kept for the episodes whose GLOBAL index is below
+     * {@code eval.filmstripEpisodes}. With the same seed, the slices of a list concatenated equal the run of the
+     * whole list (per-episode streams depend on the global index only; see {@link Controller#begin}).
+     */
+    public Outcome run(Controller controller, List<StartGoalPair> pairs, int firstEpisode, int budget, long seed) {
+        if (firstEpisode < 0) {
+            throw new IllegalArgumentException("firstEpisode must be >= 0, got " + firstEpisode);
+        }
         int n = pairs.size();
         boolean latents = model != null && (controller.needsLatents() || cfg.latentCurve());
         if (controller.needsLatents() && model == null) {
@@ -54,7 +68,7 @@ public final class EpisodeRunner {
             goalFrames.add(p.goalFrame());
         }
         float[] goalZ = latents ? model.encode(goalFrames) : null;
-        controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed);
+        controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed, firstEpisode);
 
         int[] posIdx = envs.length > 0 ? envs[0].positionStateIndices() : new int[0];
         boolean[] active = new boolean[n];
@@ -65,7 +79,7 @@ public final class EpisodeRunner {
         ArrayDeque<float[]>[] queues = new ArrayDeque[n];
         List<List<Double>> planMs = new ArrayList<>();
         int[] steps = new int[n];
-        int film = Math.min(cfg.filmstripEpisodes(), n);
+        int film = Math.max(0, Math.min(cfg.filmstripEpisodes() - firstEpisode, n));
         int every = model != null ? model.frameskip() : 5;
         List<List<RgbImage>> filmFrames = new ArrayList<>();
         List<List<String>> filmCaps = new ArrayList<>();

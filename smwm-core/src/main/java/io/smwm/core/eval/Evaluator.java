@@ -26,6 +26,12 @@ public final class Evaluator {
     private final LatentModel model;
     private final EvalConfig cfg;
 
+    /**
+     * @param envFactory a fresh env per episode, configured like the pairs' source
+     * @param model      the latent model planners use; may be null for an evaluator that only draws pairs and
+     *                   builds reports (the driver of a distributed evaluation) or runs the random baseline alone
+     *                   with latent curves off
+     */
     public Evaluator(Supplier<Environment> envFactory, LatentModel model, EvalConfig cfg) {
         this.envFactory = envFactory;
         this.model = model;
@@ -41,41 +47,98 @@ public final class Evaluator {
 
     /**
      * Evaluates the named planners (report name to config, in order) plus the random baseline when
-     * {@code eval.randomBaseline} is set, on every source's pairs.
+     * {@code eval.randomBaseline} is set, on every source's pairs. Equivalent to {@link #pairs} per source, one
+     * {@link #runSlice} over the whole pair list, then {@link #report}; a distributed evaluation runs the same
+     * slices on executors and gets the same report.
      */
     public EvaluationReport evaluate(Map<String, PlannerConfig> planners, List<PairSource> sources) {
+        check(planners, sources);
+        List<List<MethodOutcome>> perSource = new ArrayList<>();
+        for (PairSource src : sources) {
+            List<StartGoalPair> pairs = pairs(src);
+            perSource.add(runSlice(planners, pairs, 0, src.goalOffset()));
+        }
+        return report(planners, sources, perSource);
+    }
+
+    /** One method's episodes (and kept filmstrips) on one goal offset's pairs, or on a slice of them. */
+    public record MethodOutcome(String method, int goalOffset, int budget, EpisodeRunner.Outcome outcome) {}
+
+    /** Checks that there is something to evaluate; the same check for driver and distributed evaluation. */
+    public void check(Map<String, PlannerConfig> planners, List<PairSource> sources) {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("evaluation needs at least one pair source (one per goal offset)");
         }
         if (planners.isEmpty() && !cfg.randomBaseline()) {
             throw new IllegalArgumentException("nothing to evaluate: no planner and eval.randomBaseline=false");
         }
+    }
+
+    /** The source's pairs as evaluation draws them: {@code eval.episodes} pairs, seed derive(seed, "pairs", offset). */
+    public List<StartGoalPair> pairs(PairSource src) {
+        return src.sample(cfg.episodes(), Seeds.derive(cfg.seed(), "pairs", src.goalOffset()));
+    }
+
+    /**
+     * Runs every method (the planners in order, then "random" when enabled) on the contiguous slice
+     * [firstEpisode, firstEpisode + slice.size()) of one goal offset's pair list. Each method's run seed is
+     * derive(seed, "run:" + method, offset) and per-episode streams derive from the global episode index, so the
+     * outcomes of consecutive slices, concatenated in slice order, equal those of the whole list.
+     *
+     * @return one outcome per method, in method order
+     */
+    public List<MethodOutcome> runSlice(Map<String, PlannerConfig> planners, List<StartGoalPair> slice,
+                                        int firstEpisode, int goalOffset) {
+        for (StartGoalPair p : slice) {
+            if (p.goalOffset() != goalOffset) {
+                throw new IllegalArgumentException("pair " + p.id() + " has goal offset " + p.goalOffset()
+                        + ", expected " + goalOffset);
+            }
+        }
+        EnvSpec spec = envFactory.get().spec();
+        int budget = cfg.budget(goalOffset);
+        List<Controller> controllers = new ArrayList<>();
+        for (Map.Entry<String, PlannerConfig> p : planners.entrySet()) {
+            controllers.add(new PlanningController(p.getKey(), Planners.create(p.getValue(), model, spec),
+                    model, cfg.executeModelSteps()));
+        }
+        if (cfg.randomBaseline()) {
+            controllers.add(new RandomController(spec.actionLow(), spec.actionHigh()));
+        }
+        EpisodeRunner runner = new EpisodeRunner(envFactory, model, cfg);
+        List<MethodOutcome> out = new ArrayList<>();
+        for (Controller c : controllers) {
+            long t0 = System.nanoTime();
+            EpisodeRunner.Outcome o = runner.run(c, slice, firstEpisode, budget,
+                    Seeds.derive(cfg.seed(), "run:" + c.name(), goalOffset));
+            long ok = o.episodes().stream().filter(EpisodeRecord::success).count();
+            LOG.info("{} offset {} budget {} episodes {}..{}: {}/{} successes ({} s)", c.name(), goalOffset, budget,
+                    firstEpisode, firstEpisode + slice.size() - 1, ok, slice.size(),
+                    String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            out.add(new MethodOutcome(c.name(), goalOffset, budget, o));
+        }
+        return out;
+    }
+
+    /**
+     * Builds the report from each source's method outcomes (perSource.get(i) for sources.get(i), methods in
+     * {@link #runSlice} order, each covering the source's whole pair list in pair order): results per offset and
+     * method, every episode and the kept filmstrips in that order, and the configuration.
+     */
+    public EvaluationReport report(Map<String, PlannerConfig> planners, List<PairSource> sources,
+                                   List<List<MethodOutcome>> perSource) {
+        if (perSource.size() != sources.size()) {
+            throw new IllegalArgumentException(perSource.size() + " outcome lists for " + sources.size() + " sources");
+        }
         EnvSpec spec = envFactory.get().spec();
         List<MethodResult> results = new ArrayList<>();
         List<EpisodeRecord> episodes = new ArrayList<>();
         List<Filmstrip> strips = new ArrayList<>();
-        EpisodeRunner runner = new EpisodeRunner(envFactory, model, cfg);
-        for (PairSource src : sources) {
-            int offset = src.goalOffset(), budget = cfg.budget(offset);
-            List<StartGoalPair> pairs = src.sample(cfg.episodes(), Seeds.derive(cfg.seed(), "pairs", offset));
-            List<Controller> controllers = new ArrayList<>();
-            for (Map.Entry<String, PlannerConfig> p : planners.entrySet()) {
-                controllers.add(new PlanningController(p.getKey(), Planners.create(p.getValue(), model, spec),
-                        model, cfg.executeModelSteps()));
-            }
-            if (cfg.randomBaseline()) {
-                controllers.add(new RandomController(spec.actionLow(), spec.actionHigh()));
-            }
-            for (Controller c : controllers) {
-                long t0 = System.nanoTime();
-                EpisodeRunner.Outcome out = runner.run(c, pairs, budget,
-                        Seeds.derive(cfg.seed(), "run:" + c.name(), offset));
-                MethodResult r = MethodResult.of(c.name(), offset, budget, out.episodes());
-                LOG.info("{} offset {} budget {}: {}/{} successes ({} s)", c.name(), offset, budget,
-                        r.successes(), r.episodes(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-                results.add(r);
-                episodes.addAll(out.episodes());
-                strips.addAll(out.filmstrips());
+        for (List<MethodOutcome> outs : perSource) {
+            for (MethodOutcome m : outs) {
+                results.add(MethodResult.of(m.method(), m.goalOffset(), m.budget(), m.outcome().episodes()));
+                episodes.addAll(m.outcome().episodes());
+                strips.addAll(m.outcome().filmstrips());
             }
         }
         Map<String, Object> config = new LinkedHashMap<>(cfg.toMap());

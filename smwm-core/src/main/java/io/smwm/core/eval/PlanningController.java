@@ -13,7 +13,8 @@ import java.util.List;
  * Receding-horizon control with a planner: at each re-planning point, plan H model steps toward the goal latent
  * for every listed episode in one batch, execute the first {@code executeModelSteps} of them (k primitive
  * actions each), then re-plan warm-started from the executed plan shifted by that many steps. Solve s of episode
- * e uses seed derive(derive(seed, "plan", e), "solve", s), independent of the batch it is solved in.
+ * e (global index: firstEpisode + position in the slice) uses seed derive(derive(seed, "plan", e), "solve", s),
+ * independent of the batch and the slice it is solved in.
  */
 public final class PlanningController implements Controller {
     private final String name;
@@ -24,6 +25,7 @@ public final class PlanningController implements Controller {
     private float[][] warm;
     private int[] solves;
     private long seed;
+    private int firstEpisode;
 
     public PlanningController(String name, Planner planner, LatentModel model, int executeModelSteps) {
         if (executeModelSteps < 1 || executeModelSteps > planner.config().horizon()) {
@@ -47,7 +49,11 @@ public final class PlanningController implements Controller {
     }
 
     @Override
-    public void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed) {
+    public void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed, int firstEpisode) {
+        if (firstEpisode < 0) {
+            throw new IllegalArgumentException("firstEpisode must be >= 0, got " + firstEpisode);
+        }
+        this.firstEpisode = firstEpisode;
         this.goals = goalLatents;
         this.warm = new float[pairs.size()][];
         this.solves = new int[pairs.size()];
@@ -60,7 +66,7 @@ public final class PlanningController implements Controller {
         List<PlanProblem> problems = new ArrayList<>(episodes.length);
         for (int i = 0; i < episodes.length; i++) {
             int e = episodes[i];
-            long s = Seeds.derive(Seeds.derive(seed, "plan", e), "solve", solves[e]++);
+            long s = Seeds.derive(Seeds.derive(seed, "plan", firstEpisode + e), "solve", solves[e]++);
             problems.add(new PlanProblem(Arrays.copyOfRange(latents, i * d, (i + 1) * d),
                     Arrays.copyOfRange(goals, e * d, (e + 1) * d), warm[e], s));
         }

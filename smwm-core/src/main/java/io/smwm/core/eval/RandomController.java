@@ -4,7 +4,10 @@ import io.smwm.core.util.Seeds;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** The random-policy baseline: independent uniform actions within the env's bounds, one stream per episode. */
+/**
+ * The random-policy baseline: independent uniform actions within the env's bounds, one stream per episode,
+ * seeded from the run seed and the episode's global index.
+ */
 public final class RandomController implements Controller {
     private final float[] low;
     private final float[] high;
@@ -26,10 +29,10 @@ public final class RandomController implements Controller {
     }
 
     @Override
-    public void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed) {
+    public void begin(List<StartGoalPair> pairs, float[] goalLatents, long seed, int firstEpisode) {
         rngs = new SplittableRandom[pairs.size()];
         for (int e = 0; e < rngs.length; e++) {
-            rngs[e] = new SplittableRandom(Seeds.derive(seed, "random", e));
+            rngs[e] = new SplittableRandom(Seeds.derive(seed, "random", firstEpisode + e));
         }
     }
 

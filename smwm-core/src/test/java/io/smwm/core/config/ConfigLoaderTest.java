@@ -25,6 +25,10 @@ class ConfigLoaderTest {
         for (String t : ConfigLoader.BUNDLED_TASKS) assertNotNull(ConfigLoader.forTask(t), t);
         assertEquals(1.0, ConfigLoader.forTask("tworoom").loss().lambda());
         assertEquals(5, ConfigLoader.forTask("tworoom").model().frameskip());
+        // the full-size config trains the same model with the same loss as tworoom; only training differs
+        ExperimentConfig full = ConfigLoader.forTask("tworoom-full");
+        assertEquals(ConfigLoader.forTask("tworoom").model(), full.model());
+        assertEquals(ConfigLoader.forTask("tworoom").loss(), full.loss());
         assertEquals(6, ConfigLoader.forTask("dotworld-combined").model().actionDim());
         assertEquals(1, ConfigLoader.forTask("dotworld-coupled").model().frameskip());
     }

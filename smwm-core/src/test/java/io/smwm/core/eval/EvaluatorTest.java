@@ -71,6 +71,42 @@ class EvaluatorTest {
     }
 
     @Test
+    void runSlice_slicesConcatenated_equalTheWholeList() {
+        EvalConfig cfg = EvalConfig.defaults().withEpisodes(5).withSeed(11).withFilmstripEpisodes(3);
+        TwoRoomOracleModel model = new TwoRoomOracleModel();
+        Evaluator ev = new Evaluator(TWOROOM, model, cfg);
+        java.util.Map<String, PlannerConfig> planners = java.util.Map.of("cem", PlannerConfig.cem().withIterations(4));
+        List<StartGoalPair> pairs = ev.pairs(scripted(25));
+        List<Evaluator.MethodOutcome> whole = ev.runSlice(planners, pairs, 0, 25);
+        List<Evaluator.MethodOutcome> a = ev.runSlice(planners, pairs.subList(0, 2), 0, 25);
+        List<Evaluator.MethodOutcome> b = ev.runSlice(planners, pairs.subList(2, 5), 2, 25);
+        assertEquals(List.of("cem", "random"), whole.stream().map(Evaluator.MethodOutcome::method).toList());
+        for (int m = 0; m < whole.size(); m++) {
+            List<EpisodeRecord> joined = new java.util.ArrayList<>(a.get(m).outcome().episodes());
+            joined.addAll(b.get(m).outcome().episodes());
+            for (int e = 0; e < 5; e++) {
+                EpisodeRecord w = whole.get(m).outcome().episodes().get(e), j = joined.get(e);
+                assertEquals(w.pairId(), j.pairId());
+                assertEquals(w.successStep(), j.successStep(), w.method() + " episode " + e);
+                assertArrayEquals(w.stateCurve(), j.stateCurve(), w.method() + " episode " + e);
+                assertArrayEquals(w.latentCurve(), j.latentCurve(), w.method() + " episode " + e);
+            }
+            // filmstrips for global episodes 0..2: two from the first slice, one from the second
+            assertEquals(3, whole.get(m).outcome().filmstrips().size());
+            assertEquals(2, a.get(m).outcome().filmstrips().size());
+            assertEquals(1, b.get(m).outcome().filmstrips().size());
+            assertEquals(whole.get(m).outcome().filmstrips().get(2).pairId(),
+                    b.get(m).outcome().filmstrips().get(0).pairId());
+            assertEquals(whole.get(m).outcome().filmstrips().get(2).frames(),
+                    b.get(m).outcome().filmstrips().get(0).frames());
+        }
+        // a slice that claimed to start at 0 would replay episode 0's streams, not episode 2's
+        List<Evaluator.MethodOutcome> wrong = ev.runSlice(planners, pairs.subList(2, 5), 0, 25);
+        assertTrue(!java.util.Arrays.equals(whole.get(1).outcome().episodes().get(2).stateCurve(),
+                wrong.get(1).outcome().episodes().get(0).stateCurve()), "random streams follow the global index");
+    }
+
+    @Test
     void evalConfig_invalidValues_areAllReported() {
         IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new EvalConfig(0, -1, 0, 0, true, true, -1, true));

@@ -20,6 +20,7 @@ import io.smwm.data.batch.TrainingData;
 import io.smwm.data.eval.TablePairSource;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TrajectoryReader;
+import io.smwm.spark.eval.DistributedEvaluator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /** {@code smwm evaluate}: plan toward goal images on held-out start/goal pairs; the paper's protocol. */
@@ -65,8 +67,22 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report.")
     boolean overwrite;
 
+    @Option(names = "--master", description = "Spread the episodes over Spark executors (local[2], spark://..., yarn); "
+            + "the report equals the driver-only one for the same seed. Default: plan on the driver, no Spark.")
+    String master;
+
+    @Option(names = "--slices", description = "With --master: tasks per goal offset, each a contiguous slice of the "
+            + "pairs (default: Spark's default parallelism).")
+    Integer slices;
+
     @Override
     public Integer call() throws Exception {
+        if (slices != null && master == null) {
+            throw new UserError("--slices applies to a distributed evaluation; add --master (e.g. local[2])");
+        }
+        if (slices != null && slices < 1) {
+            throw new UserError("--slices must be >= 1, got " + slices);
+        }
         Path ckptDir = run.resolve("checkpoint");
         if (!Files.isDirectory(ckptDir)) {
             throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
@@ -96,9 +112,25 @@ final class EvaluateCommand implements Callable<Integer> {
             case "mppi" -> PlannerConfig.mppi();
             default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
         };
-        Evaluator ev = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec);
+        Map<String, PlannerConfig> planners = new LinkedHashMap<>();
+        planners.put(pc.method(), pc);
         long t0 = System.nanoTime();
-        EvaluationReport rep = ev.evaluate(pc, sources);
+        EvaluationReport rep;
+        String where;
+        if (master == null) {
+            rep = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec).evaluate(planners, sources);
+            where = "driver";
+        } else {
+            SparkSession spark = SparkSessions.create("smwm evaluate", master);
+            try {
+                int n = slices != null ? slices : spark.sparkContext().defaultParallelism();
+                rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), meta.env().id(), envCfg, ec,
+                        planners, sources, n);
+                where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
+            } finally {
+                spark.stop();
+            }
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("checkpoint", ckptDir.toString());
@@ -108,6 +140,7 @@ final class EvaluateCommand implements Callable<Integer> {
         prov.put("lambda", cfg.loss().lambda());
         prov.put("eval_seed", seed);
         prov.put("wall_seconds", secs);
+        prov.put("evaluated_on", where);
         Path dir = out != null ? out : run.resolve("eval");
         ReportWriter.write(rep, dir, prov, overwrite);
         System.out.printf("%-8s %6s %6s %9s %8s %8s %12s%n", "method", "offset", "budget", "success", "n", "stderr",

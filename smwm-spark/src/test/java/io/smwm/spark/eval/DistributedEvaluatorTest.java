@@ -1,0 +1,93 @@
+package io.smwm.spark.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.data.generate.GenerationSpec;
+import io.smwm.data.generate.LocalGenerator;
+import io.smwm.spark.cli.Main;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code evaluate --master local[2]} against the driver-only evaluation on a tiny tworoom model and table: the same
+ * seed must give the same report (results, every episode, curves, configuration, plots and filmstrip), with only
+ * measured times and provenance allowed to differ.
+ */
+class DistributedEvaluatorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void evaluateOnLocal2_equalsDriverOnlyEvaluation(@TempDir Path dir) throws Exception {
+        String table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("tworoom", new EnvConfig("default", 16, List.of(), Map.of()),
+                null, 20, 40, 3, 5, 10), table, false);
+        String config = new File(getClass().getResource("/tiny-tworoom.yaml").toURI()).getPath();
+        Path run = dir.resolve("run");
+        assertEquals(0, Main.run("train", "--data", table, "--out", run.toString(), "--config", config,
+                "--master", "none"));
+        // 7 pairs per offset in 3 slices (2, 2, 3 pairs): uneven slices, and the 4 filmstrip episodes span two
+        assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
+                "--goal-offsets", "5,10", "--seed", "3", "--out", dir.resolve("driver").toString()));
+        assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
+                "--goal-offsets", "5,10", "--seed", "3", "--out", dir.resolve("spark").toString(),
+                "--master", "local[2]", "--slices", "3"));
+
+        JsonNode driver = JSON.readTree(dir.resolve("driver/report.json").toFile());
+        JsonNode spark = JSON.readTree(dir.resolve("spark/report.json").toFile());
+        assertEquals("driver", driver.get("provenance").get("evaluated_on").asText());
+        assertTrue(spark.get("provenance").get("evaluated_on").asText().contains("local[2]"),
+                spark.get("provenance").toString());
+        assertEquals(2 * 2 * 7, driver.get("episodes").size(), "cem and random, 2 offsets, 7 pairs");
+        assertTrue(driver.get("results").get(0).get("plan_ms_median").isNumber());
+        assertTrue(spark.get("results").get(0).get("plan_ms_median").isNumber());
+        assertEquals(withoutTimes(driver), withoutTimes(spark));
+
+        // the plots and the filmstrip are drawn from the same numbers and frames: byte-identical files
+        List<String> pngs;
+        try (Stream<Path> s = Files.list(dir.resolve("driver"))) {
+            pngs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+        }
+        assertTrue(pngs.contains("filmstrip.png") && pngs.contains("success_vs_offset.png"), pngs.toString());
+        for (String png : pngs) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("driver").resolve(png)),
+                    Files.readAllBytes(dir.resolve("spark").resolve(png)), png);
+        }
+
+        // the comparison can fail: another seed draws other pairs
+        assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
+                "--goal-offsets", "5,10", "--seed", "4", "--out", dir.resolve("other").toString(),
+                "--master", "local[2]", "--slices", "3"));
+        assertNotEquals(withoutTimes(driver), withoutTimes(JSON.readTree(dir.resolve("other/report.json").toFile())));
+    }
+
+    @Test
+    void slicesWithoutMaster_isABadInput(@TempDir Path dir) {
+        assertEquals(2, Main.run("evaluate", "--run", dir.toString(), "--data", dir.toString(), "--slices", "2"));
+    }
+
+    /** The report without what is measured or recorded about the machine: creation time, provenance, plan times. */
+    private static JsonNode withoutTimes(JsonNode report) {
+        ObjectNode r = report.deepCopy();
+        r.remove("created_utc");
+        r.remove("provenance");
+        for (String list : List.of("results", "episodes")) {
+            for (JsonNode n : r.get(list)) {
+                ((ObjectNode) n).remove("plan_ms_median");
+            }
+        }
+        return r;
+    }
+}
