@@ -53,6 +53,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
+OUT="$(realpath -m "$OUT")" # absolute: Maven and the daemons run from other directories
 case "$FAULT" in none|kill-worker|kill-driver|all) ;; *) die "--fault must be none, kill-worker, kill-driver or all, got $FAULT" ;; esac
 for n in EPISODES STEPS IMAGE EPOCHS BATCH AVGK CKPT_EVERY KILL_AFTER TIMEOUT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
