@@ -31,6 +31,19 @@ public record LossTerms(double fwd, double inv, double total) {
         return m;
     }
 
+    /**
+     * A metrics row: {@code step}, {@code epoch}, then each term ({@link #asMap()} order), non-finite values as null
+     * (JSON has no NaN). Mutable and insertion-ordered, so callers can append their own keys.
+     */
+    public Map<String, Object> metricsRow(long step, int epoch) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", step);
+        m.put("epoch", epoch);
+        for (Map.Entry<String, Double> e : asMap().entrySet())
+            m.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
+        return m;
+    }
+
     /** Accumulates a weighted mean of terms over batches (weight = batch size). */
     public static final class Mean {
         private double f, i, t, w;

@@ -100,7 +100,7 @@ public final class LocalTrainer {
                     double dt = (System.nanoTime() - ts) / 1e9;
                     examples += b.size();
                     mean.add(r.loss(), b.size());
-                    Map<String, Object> row = row(r.step(), epoch, r.loss());
+                    Map<String, Object> row = r.loss().metricsRow(r.step(), epoch);
                     row.put("latent_std", r.latentStd());
                     row.put("grad_norm", r.gradNorm());
                     row.put("examples_per_s", b.size() / dt);
@@ -113,7 +113,7 @@ public final class LocalTrainer {
                 LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
                         : learner.evaluate(val, bs);
                 CollapseMonitor.Check c = monitor.check(epoch, learner::encode);
-                Map<String, Object> vr = row(learner.stepCount(), epoch, v);
+                Map<String, Object> vr = v.metricsRow(learner.stepCount(), epoch);
                 vr.put("latent_std", c.latentStd());
                 vr.put("effective_rank", c.effectiveRank());
                 vr.put("examples_per_s", eps);
@@ -146,14 +146,6 @@ public final class LocalTrainer {
         return f.length >= 2 ? f : Arrays.copyOf(f, f.length);
     }
 
-    private static Map<String, Object> row(long step, int epoch, LossTerms l) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", step);
-        m.put("epoch", epoch);
-        for (Map.Entry<String, Double> e : l.asMap().entrySet())
-            m.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
-        return m;
-    }
 
     private static String f(double v) {
         return String.format("%.5f", v);

@@ -217,7 +217,7 @@ public final class DistributedTrainer {
                         : learner.evaluate(val, bs);
                 CollapseMonitor.Check c = monitor == null ? new CollapseMonitor.Check(epoch, Double.NaN, Double.NaN, null)
                         : monitor.check(epoch, learner::encode);
-                Map<String, Object> vr = row(adamStep, epoch, v);
+                Map<String, Object> vr = v.metricsRow(adamStep, epoch);
                 vr.put("latent_std", c.latentStd());
                 vr.put("effective_rank", c.effectiveRank());
                 vr.put("examples_per_s", eps);
@@ -278,7 +278,7 @@ public final class DistributedTrainer {
     }
 
     private static Map<String, Object> roundRow(RoundSummary rs, RoundResult res) {
-        Map<String, Object> m = row(rs.step(), rs.epoch(), rs.loss());
+        Map<String, Object> m = rs.loss().metricsRow(rs.step(), rs.epoch());
         m.put("round", rs.round());
         m.put("examples", rs.examples());
         m.put("local_steps", res.steps());
@@ -291,14 +291,6 @@ public final class DistributedTrainer {
         return m;
     }
 
-    private static Map<String, Object> row(long step, int epoch, LossTerms l) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("step", step);
-        m.put("epoch", epoch);
-        for (Map.Entry<String, Double> e : l.asMap().entrySet())
-            m.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null);
-        return m;
-    }
 
     private static byte[][] heldOutFrames(TransitionSource s) {
         if (s == null || s.size() < 2) return null;
