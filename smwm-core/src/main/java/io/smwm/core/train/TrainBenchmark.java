@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * GFLOP/s at batch 64 and 256 after warm-up steps, with a breakdown of where a step's time goes (image conversion,
  * SameDiff forward+backward, Adam and parameter copies). FLOPs are counted analytically
  * ({@link #trainFlopsPerTransition}). Run: {@code java -cp ... -Dorg.nd4j.autodiff.samediff=false
- * io.smwm.core.train.TrainBenchmark [warmup=3] [steps=8] [batches=64,256]} with OMP_NUM_THREADS set to the cores.
+ * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256]} with OMP_NUM_THREADS set to the cores.
  * Prints (this is a command-line tool).
  */
 public final class TrainBenchmark {
@@ -64,8 +64,8 @@ public final class TrainBenchmark {
     }
 
     public static void main(String[] args) {
-        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 15; // oneDNN primitives and JIT settle over ~10 steps
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String batches = args.length > 2 ? args[2] : "64,256";
         ModelConfig mc = ModelConfig.DEFAULT;
         long flops = trainFlopsPerTransition(mc);

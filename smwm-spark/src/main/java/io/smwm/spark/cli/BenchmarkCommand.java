@@ -73,7 +73,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                     spark.stop();
                 }
             }
-            case "train" -> TrainBenchmark.main(new String[] {"3", "8", batches});
+            case "train" -> TrainBenchmark.main(new String[] {"15", "10", batches}); // 3 warm-up steps were not enough
             case "plan" -> plan();
             default -> throw new IllegalArgumentException("unknown benchmark '" + what
                     + "'; valid: envs, train, plan, averaging");
