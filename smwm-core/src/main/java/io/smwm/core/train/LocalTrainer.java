@@ -116,6 +116,8 @@ public final class LocalTrainer {
                 Map<String, Object> vr = v.metricsRow(learner.stepCount(), epoch);
                 vr.put("latent_std", c.latentStd());
                 vr.put("effective_rank", c.effectiveRank());
+                vr.put("significant_components", c.significantComponents());
+                vr.put("pca_top", c.topRatios(8));
                 vr.put("examples_per_s", eps);
                 if (c.warning() != null) vr.put("warning", c.warning());
                 metrics.write("val", vr);

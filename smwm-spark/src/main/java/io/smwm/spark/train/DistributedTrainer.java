@@ -215,11 +215,13 @@ public final class DistributedTrainer {
                 learner.setParams(Nd4j.createFromArray(params));
                 LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
                         : learner.evaluate(val, bs);
-                CollapseMonitor.Check c = monitor == null ? new CollapseMonitor.Check(epoch, Double.NaN, Double.NaN, null)
+                CollapseMonitor.Check c = monitor == null ? CollapseMonitor.Check.unmeasured(epoch)
                         : monitor.check(epoch, learner::encode);
                 Map<String, Object> vr = v.metricsRow(adamStep, epoch);
                 vr.put("latent_std", c.latentStd());
                 vr.put("effective_rank", c.effectiveRank());
+                vr.put("significant_components", c.significantComponents());
+                vr.put("pca_top", c.topRatios(8));
                 vr.put("examples_per_s", eps);
                 if (c.warning() != null) vr.put("warning", c.warning());
                 metrics.write("val", vr);
