@@ -2,8 +2,10 @@ package io.smwm.core.eval;
 
 import io.smwm.core.util.Seeds;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -26,6 +28,10 @@ import java.util.SplittableRandom;
  *   carries. The PCA count alone cannot tell: a latent that encodes ONE dot of the independent world nonlinearly
  *   (tanh) shows 3-4 components of ≥ 5 % (the dot's x, y and their curvature harmonics) while the other dot's
  *   action dimensions have R² ≈ 0 (seen in PyTorch and Java runs; notebooks/gpu_crosscheck/README.md).</li>
+ *   <li><b>component attribution</b> ({@link #componentR2}): for each leading principal component, the held-out R²
+ *   of its score from a polynomial of a state block (the controllable state, the uncontrolled objects). A component
+ *   explained by a polynomial of the controllable state but not linearly is a curvature harmonic of what the agent
+ *   controls; one explained by the uncontrolled state is distractor leakage.</li>
  * </ul>
  */
 public final class LatentDiagnostics {
@@ -157,6 +163,59 @@ public final class LatentDiagnostics {
                 pred[i][q] = s;
             }
         return Linalg.r2(pred, ys);
+    }
+
+    /**
+     * All monomials of total degree 1..{@code degree} of the column-standardised x [N][d] (no constant term), in a
+     * fixed order: [N][C(d + degree, degree) - 1]. Constant columns standardise to 0.
+     */
+    public static double[][] polynomialFeatures(double[][] x, int degree) {
+        if (degree < 1) throw new IllegalArgumentException("degree must be >= 1, got " + degree);
+        int n = x.length, d = x[0].length;
+        double[] mu = Linalg.colMeans(x), sd = perDimStd(x);
+        double[][] xs = new double[n][d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) xs[i][j] = sd[j] > 0 ? (x[i][j] - mu[j]) / sd[j] : 0;
+        List<int[]> monomials = new ArrayList<>();
+        monomials(d, degree, 0, new int[0], monomials);
+        double[][] f = new double[n][monomials.size()];
+        for (int i = 0; i < n; i++)
+            for (int m = 0; m < monomials.size(); m++) {
+                double v = 1;
+                for (int j : monomials.get(m)) v *= xs[i][j];
+                f[i][m] = v;
+            }
+        return f;
+    }
+
+    /** Appends every non-decreasing index tuple of length 1..left starting at index {@code from}, extending prefix. */
+    private static void monomials(int d, int left, int from, int[] prefix, List<int[]> out) {
+        if (left == 0) return;
+        for (int j = from; j < d; j++) {
+            int[] m = Arrays.copyOf(prefix, prefix.length + 1);
+            m[prefix.length] = j;
+            out.add(m);
+            monomials(d, left - 1, j, m, out);
+        }
+    }
+
+    /**
+     * Component attribution: for each of the first {@code components} principal components of z [N][d], the held-out
+     * R² (ridge, alpha 1e-3, 20 % test rows, seeded) of its score from {@link #polynomialFeatures} of
+     * {@code state} [N][s] up to {@code degree}; [min(components, d)]. Near 1: the component is a function of that
+     * state; near 0: it is not.
+     */
+    public static double[] componentR2(double[][] z, double[][] state, int components, int degree, long seed) {
+        if (z.length != state.length) throw new IllegalArgumentException("z and state need the same rows");
+        double[][] pc = principalProjection(z, components);
+        double[][] f = polynomialFeatures(state, degree);
+        double[] r2 = new double[pc[0].length];
+        for (int c = 0; c < r2.length; c++) {
+            double[][] y = new double[pc.length][1];
+            for (int i = 0; i < pc.length; i++) y[i][0] = pc[i][c];
+            r2[c] = ridgeProbeR2(f, y, 1e-3, 0.2, seed);
+        }
+        return r2;
     }
 
     /** Mean per-dimension R² of predicted actions â [N][k·m] against true actions a [N][k·m] (same space). */

@@ -118,4 +118,44 @@ class LatentDiagnosticsTest {
         assertEquals(false, healthy.get("collapsed"));
         assertEquals(3, healthy.get("significant_components"));
     }
+
+    @Test
+    void polynomialFeatures_countsEveryMonomialUpToTheDegree() {
+        double[][] x = {{1, 2, 3}, {2, 0, 1}, {0, 1, 5}};
+        assertEquals(9, LatentDiagnostics.polynomialFeatures(new double[][] {{1, 2}, {3, 5}, {0, 1}}, 3)[0].length);
+        assertEquals(9, LatentDiagnostics.polynomialFeatures(x, 2)[0].length, "3 linear + 6 quadratic");
+        assertEquals(19, LatentDiagnostics.polynomialFeatures(x, 3)[0].length, "+ 10 cubic");
+        assertThrows(IllegalArgumentException.class, () -> LatentDiagnostics.polynomialFeatures(x, 0));
+    }
+
+    /**
+     * z holds x, 0.8·y, the harmonic x² − 1/3 of a controlled position and 0.2·ux of an uncontrolled one (in that
+     * order of variance): a cubic of the controlled state explains the first three principal components, including
+     * the harmonic that a linear fit misses, and the uncontrolled state explains only the fourth.
+     */
+    @Test
+    void componentR2_separatesControlledHarmonicsFromDistractorLeakage() {
+        SplittableRandom r = new SplittableRandom(3);
+        int n = 2000;
+        double[][] ctrl = new double[n][2], unc = new double[n][2], z = new double[n][6];
+        for (int i = 0; i < n; i++) {
+            double x = r.nextDouble(-1, 1), y = r.nextDouble(-1, 1), ux = r.nextDouble(-1, 1), uy = r.nextDouble(-1, 1);
+            ctrl[i] = new double[] {x, y};
+            unc[i] = new double[] {ux, uy};
+            z[i] = new double[] {x, 0.8 * y, x * x - 1.0 / 3, 0.2 * ux, 0, 0};
+            for (int j = 0; j < 6; j++) z[i][j] += 1e-3 * r.nextGaussian();
+        }
+        double[] c3 = LatentDiagnostics.componentR2(z, ctrl, 4, 3, 1);
+        double[] c1 = LatentDiagnostics.componentR2(z, ctrl, 4, 1, 1);
+        double[] u3 = LatentDiagnostics.componentR2(z, unc, 4, 3, 1);
+        assertEquals(4, c3.length);
+        for (int c = 0; c < 3; c++) {
+            assertTrue(c3[c] > 0.99, "PC" + (c + 1) + " is a function of the controlled state: " + c3[c]);
+            assertTrue(u3[c] < 0.05, "PC" + (c + 1) + " owes nothing to the distractor: " + u3[c]);
+        }
+        assertTrue(c1[0] > 0.99 && c1[1] > 0.99, "x and y are linear: " + c1[0] + ", " + c1[1]);
+        assertTrue(c1[2] < 0.05, "the harmonic is not linear in the state: " + c1[2]);
+        assertTrue(c3[3] < 0.05, "PC4 is not controlled: " + c3[3]);
+        assertTrue(u3[3] > 0.99, "PC4 is the distractor: " + u3[3]);
+    }
 }

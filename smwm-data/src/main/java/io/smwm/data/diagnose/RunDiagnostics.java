@@ -38,12 +38,19 @@ import java.util.Map;
  * {@code probe_r2} (ridge linear probe of the controllable task state), {@code probe_r2_full_state},
  * {@code position_probe_r2} (agent position, where the task has one), {@code uncontrolled_probe_r2}
  * (in-scene distractor objects such as dotworld's random dots), {@code distractor_probe_r2} (visual distractor
- * state), {@code n}, {@code episodes}; and PNGs: pca_spectrum.png, training_curves.png, pc_position_x.png and
+ * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
+ * {@value #ATTRIBUTED_COMPONENTS}: held-out R² of its score from a degree-{@value #ATTRIBUTION_DEGREE} polynomial of
+ * the controllable / uncontrolled state, see {@link LatentDiagnostics#componentR2}; the second only where the task
+ * has uncontrolled objects), {@code pc_attribution_degree}, {@code n}, {@code episodes}; and PNGs: pca_spectrum.png, training_curves.png, pc_position_x.png and
  * pc_position_y.png (first two principal components coloured by the true position).
  */
 public final class RunDiagnostics {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int CHUNK = 256;
+    /** Leading principal components attributed to the controllable / uncontrolled state. */
+    static final int ATTRIBUTED_COMPONENTS = 8;
+    /** Polynomial degree of the attribution fit: cubic catches the curvature harmonics of a tanh embedding. */
+    static final int ATTRIBUTION_DEGREE = 3;
 
     private RunDiagnostics() {}
 
@@ -112,6 +119,15 @@ public final class RunDiagnostics {
             if (unc.length > 0) {
                 r.put("uncontrolled_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, columns(full, unc), 1e-3, 0.2,
                         cfg.train().seed()));
+            }
+            if (env != null) {
+                r.put("pc_attribution_degree", ATTRIBUTION_DEGREE);
+                r.put("pc_controllable_r2", LatentDiagnostics.componentR2(zz, controllable, ATTRIBUTED_COMPONENTS,
+                        ATTRIBUTION_DEGREE, cfg.train().seed()));
+                if (unc.length > 0) {
+                    r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(zz, columns(full, unc),
+                            ATTRIBUTED_COMPONENTS, ATTRIBUTION_DEGREE, cfg.train().seed()));
+                }
             }
             if (meta.distractorState().dim() > 0) {
                 r.put("distractor_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, toD(dstates), 1e-3, 0.2,

@@ -37,6 +37,13 @@ final class DiagnoseCommand implements Callable<Integer> {
             sb.append(String.format("%.3f ", ratio[i]));
         }
         System.out.printf("%-24s %s%n", "pca_top10", sb.toString().trim());
+        for (String key : new String[] {"pc_controllable_r2", "pc_uncontrolled_r2"}) {
+            if (r.get(key) instanceof double[] v) {
+                StringBuilder row = new StringBuilder();
+                for (double x : v) row.append(String.format("%.2f ", x));
+                System.out.printf("%-24s %s(PC1.., cubic in the state)%n", key, row);
+            }
+        }
         System.out.println("wrote " + run.resolve("diagnostics"));
         return 0;
     }

@@ -58,6 +58,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--budget", description = "Env-step budget (default: 2 x goal offset, 50 for 25).")
     Integer budget;
 
+    @Option(names = "--execute-steps", defaultValue = "5", description = "Model steps of each plan executed before "
+            + "re-planning, 1..horizon (default: ${DEFAULT-VALUE}, the paper's whole 5-step plan = 25 env actions).")
+    int executeSteps;
+
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -100,18 +104,22 @@ final class EvaluateCommand implements Callable<Integer> {
         if (budget != null && offsets.size() > 1) {
             throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
         }
-        double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);
-        EvalConfig ec = new EvalConfig(episodes, factor, 5, seed, true, true, 4, true);
-        EpisodeSplit split = TrainingData.split(meta, cfg);
-        List<PairSource> sources = new ArrayList<>();
-        for (int o : offsets) {
-            sources.add(new TablePairSource(data, split, o));
-        }
         PlannerConfig pc = switch (planner) {
             case "cem" -> PlannerConfig.cem();
             case "mppi" -> PlannerConfig.mppi();
             default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
         };
+        if (executeSteps < 1 || executeSteps > pc.horizon()) {
+            throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
+                    + executeSteps);
+        }
+        double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);
+        EvalConfig ec = new EvalConfig(episodes, factor, executeSteps, seed, true, true, 4, true);
+        EpisodeSplit split = TrainingData.split(meta, cfg);
+        List<PairSource> sources = new ArrayList<>();
+        for (int o : offsets) {
+            sources.add(new TablePairSource(data, split, o));
+        }
         Map<String, PlannerConfig> planners = new LinkedHashMap<>();
         planners.put(pc.method(), pc);
         long t0 = System.nanoTime();

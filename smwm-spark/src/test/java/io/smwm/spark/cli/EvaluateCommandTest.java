@@ -41,11 +41,22 @@ class EvaluateCommandTest {
             assertEquals(r.get("successes").asDouble() / 3, r.get("success_rate").asDouble(), 1e-9);
         }
         assertEquals("cem", results.get(0).get("method").asText());
+        assertEquals(5, rep.get("config").get("eval.executeModelSteps").asInt(), "the paper's whole plan by default");
         assertTrue(Files.exists(run.resolve("eval/report.html")));
         assertTrue(Files.exists(run.resolve("eval/report.md")));
         assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
                 "--episodes", "3", "--goal-offset", "10"), "an existing report is refused without --overwrite");
         assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
                 "--goal-offset", "500", "--overwrite"), "a goal offset longer than the episodes is refused");
+        for (String bad : List.of("0", "6")) {
+            assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
+                    "--episodes", "3", "--goal-offset", "10", "--execute-steps", bad, "--overwrite"),
+                    "--execute-steps outside 1..horizon is refused: " + bad);
+        }
+        assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--execute-steps", "1", "--overwrite"));
+        JsonNode rep1 = new ObjectMapper().readTree(run.resolve("eval/report.json").toFile());
+        assertEquals(1, rep1.get("config").get("eval.executeModelSteps").asInt());
+        assertEquals(3, rep1.get("results").get(0).get("episodes").asInt());
     }
 }
