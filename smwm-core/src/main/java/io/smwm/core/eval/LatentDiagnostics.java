@@ -120,9 +120,22 @@ public final class LatentDiagnostics {
     /**
      * Ridge linear probe: fits target ≈ [z, 1]·W on a seeded random (1 - testFraction) of rows with penalty
      * {@code alpha}·‖W‖² (bias not penalised: z and target are centred on the train rows), returns the mean per-column
-     * R² on the held-out rows.
+     * R² on the held-out rows (columns with no held-out variance left out).
      */
     public static double ridgeProbeR2(double[][] z, double[][] target, double alpha, double testFraction, long seed) {
+        double sum = 0;
+        int cols = 0;
+        for (double r : ridgeProbeR2PerColumn(z, target, alpha, testFraction, seed)) {
+            if (Double.isNaN(r)) continue;
+            sum += r;
+            cols++;
+        }
+        return cols == 0 ? Double.NaN : sum / cols;
+    }
+
+    /** {@link #ridgeProbeR2} per target column: one fit, [target columns] held-out R² (NaN: no held-out variance). */
+    public static double[] ridgeProbeR2PerColumn(double[][] z, double[][] target, double alpha, double testFraction,
+                                                 long seed) {
         if (z.length != target.length) throw new IllegalArgumentException("z and target need the same rows");
         int n = z.length, nTest = Math.max(1, (int) Math.round(n * testFraction));
         if (n - nTest < 2) throw new IllegalArgumentException("need at least 2 training rows, got " + (n - nTest));
@@ -162,7 +175,7 @@ public final class LatentDiagnostics {
                 for (int p = 0; p < d; p++) s += (zs[i][p] - mz[p]) * w[p][q];
                 pred[i][q] = s;
             }
-        return Linalg.r2(pred, ys);
+        return Linalg.r2PerColumn(pred, ys);
     }
 
     /**
@@ -200,22 +213,14 @@ public final class LatentDiagnostics {
     }
 
     /**
-     * Component attribution: for each of the first {@code components} principal components of z [N][d], the held-out
-     * R² (ridge, alpha 1e-3, 20 % test rows, seeded) of its score from {@link #polynomialFeatures} of
-     * {@code state} [N][s] up to {@code degree}; [min(components, d)]. Near 1: the component is a function of that
-     * state; near 0: it is not.
+     * Component attribution: for each column of {@code pcScores} [N][c] (from {@link #principalProjection}), the
+     * held-out R² ({@link #ridgeProbeR2PerColumn}: alpha 1e-3, 20 % test rows, seeded; one fit for all columns) of that
+     * score from {@link #polynomialFeatures} of {@code state} [N][s] up to {@code degree}; [c]. Near 1: the component
+     * is a function of that state; near 0: it is not.
      */
-    public static double[] componentR2(double[][] z, double[][] state, int components, int degree, long seed) {
-        if (z.length != state.length) throw new IllegalArgumentException("z and state need the same rows");
-        double[][] pc = principalProjection(z, components);
-        double[][] f = polynomialFeatures(state, degree);
-        double[] r2 = new double[pc[0].length];
-        for (int c = 0; c < r2.length; c++) {
-            double[][] y = new double[pc.length][1];
-            for (int i = 0; i < pc.length; i++) y[i][0] = pc[i][c];
-            r2[c] = ridgeProbeR2(f, y, 1e-3, 0.2, seed);
-        }
-        return r2;
+    public static double[] componentR2(double[][] pcScores, double[][] state, int degree, long seed) {
+        if (pcScores.length != state.length) throw new IllegalArgumentException("scores and state need the same rows");
+        return ridgeProbeR2PerColumn(polynomialFeatures(state, degree), pcScores, 1e-3, 0.2, seed);
     }
 
     /** Mean per-dimension R² of predicted actions â [N][k·m] against true actions a [N][k·m] (same space). */

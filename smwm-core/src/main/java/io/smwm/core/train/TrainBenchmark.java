@@ -56,11 +56,16 @@ public final class TrainBenchmark {
         return new long[]{total, first};
     }
 
+    /** Forward FLOPs of one step of the forward model g, (D + A) -> H -> H -> D (2 per multiply-add, biases ignored). */
+    public static long forwardModelFlops(ModelConfig c) {
+        long l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
+        return 2 * ((l + a) * h + h * h + h * l);
+    }
+
     static long headFlops(ModelConfig c) {
         long l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
-        long g = 2 * ((l + a) * h + h * h + h * l);
         long inv = 2 * (2 * l * h + h * h + h * a);
-        return g + inv;
+        return forwardModelFlops(c) + inv;
     }
 
     public static void main(String[] args) {

@@ -145,9 +145,10 @@ class LatentDiagnosticsTest {
             z[i] = new double[] {x, 0.8 * y, x * x - 1.0 / 3, 0.2 * ux, 0, 0};
             for (int j = 0; j < 6; j++) z[i][j] += 1e-3 * r.nextGaussian();
         }
-        double[] c3 = LatentDiagnostics.componentR2(z, ctrl, 4, 3, 1);
-        double[] c1 = LatentDiagnostics.componentR2(z, ctrl, 4, 1, 1);
-        double[] u3 = LatentDiagnostics.componentR2(z, unc, 4, 3, 1);
+        double[][] pcs = LatentDiagnostics.principalProjection(z, 4);
+        double[] c3 = LatentDiagnostics.componentR2(pcs, ctrl, 3, 1);
+        double[] c1 = LatentDiagnostics.componentR2(pcs, ctrl, 1, 1);
+        double[] u3 = LatentDiagnostics.componentR2(pcs, unc, 3, 1);
         assertEquals(4, c3.length);
         for (int c = 0; c < 3; c++) {
             assertTrue(c3[c] > 0.99, "PC" + (c + 1) + " is a function of the controlled state: " + c3[c]);

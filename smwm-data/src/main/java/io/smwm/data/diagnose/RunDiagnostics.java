@@ -41,8 +41,8 @@ import java.util.Map;
  * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
  * {@value #ATTRIBUTED_COMPONENTS}: held-out R² of its score from a degree-{@value #ATTRIBUTION_DEGREE} polynomial of
  * the controllable / uncontrolled state, see {@link LatentDiagnostics#componentR2}; the second only where the task
- * has uncontrolled objects), {@code pc_attribution_degree}, {@code n}, {@code episodes}; and PNGs: pca_spectrum.png, training_curves.png, pc_position_x.png and
- * pc_position_y.png (first two principal components coloured by the true position).
+ * has uncontrolled objects), {@code pc_attribution_degree}, {@code n}, {@code episodes}; and PNGs: pca_spectrum.png,
+ * training_curves.png, pc_position_x.png and pc_position_y.png (first two principal components coloured by the true position).
  */
 public final class RunDiagnostics {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -116,17 +116,19 @@ public final class RunDiagnostics {
                         cfg.train().seed()));
             }
             int[] unc = env == null ? new int[0] : env.uncontrolledStateIndices();
-            if (unc.length > 0) {
-                r.put("uncontrolled_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, columns(full, unc), 1e-3, 0.2,
+            double[][] uncontrolled = unc.length > 0 ? columns(full, unc) : null;
+            if (uncontrolled != null) {
+                r.put("uncontrolled_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, uncontrolled, 1e-3, 0.2,
                         cfg.train().seed()));
             }
             if (env != null) {
+                double[][] pcs = LatentDiagnostics.principalProjection(zz, ATTRIBUTED_COMPONENTS);
                 r.put("pc_attribution_degree", ATTRIBUTION_DEGREE);
-                r.put("pc_controllable_r2", LatentDiagnostics.componentR2(zz, controllable, ATTRIBUTED_COMPONENTS,
-                        ATTRIBUTION_DEGREE, cfg.train().seed()));
-                if (unc.length > 0) {
-                    r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(zz, columns(full, unc),
-                            ATTRIBUTED_COMPONENTS, ATTRIBUTION_DEGREE, cfg.train().seed()));
+                r.put("pc_controllable_r2", LatentDiagnostics.componentR2(pcs, controllable, ATTRIBUTION_DEGREE,
+                        cfg.train().seed()));
+                if (uncontrolled != null) {
+                    r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(pcs, uncontrolled, ATTRIBUTION_DEGREE,
+                            cfg.train().seed()));
                 }
             }
             if (meta.distractorState().dim() > 0) {

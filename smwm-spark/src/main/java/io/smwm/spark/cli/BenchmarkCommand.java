@@ -99,9 +99,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         System.out.println("planner " + cfg.toMap());
         System.out.printf("model: latent %d, model action %d; OMP_NUM_THREADS=%s%n", lm.latentDim(),
                 lm.modelActionDim(), System.getenv("OMP_NUM_THREADS"));
-        // g is (D + A) -> H -> H -> D (WorldModelGraph.forward): 2 FLOP per multiply-add, biases and activations ignored.
-        int d = lm.latentDim(), a = lm.modelActionDim(), h = model.config().hidden();
-        double stepFlop = 2.0 * ((double) (d + a) * h + (double) h * h + (double) h * d);
+        double stepFlop = TrainBenchmark.forwardModelFlops(model.config());
         double solveFlop = stepFlop * cfg.samples() * cfg.iterations() * cfg.horizon();
         System.out.printf("forward model: %.3f MFLOP per candidate step; one solve = %d x %d x %d steps = %.2f GFLOP%n",
                 stepFlop / 1e6, cfg.samples(), cfg.iterations(), cfg.horizon(), solveFlop / 1e9);

@@ -41,7 +41,8 @@ final class DiagnoseCommand implements Callable<Integer> {
             if (r.get(key) instanceof double[] v) {
                 StringBuilder row = new StringBuilder();
                 for (double x : v) row.append(String.format("%.2f ", x));
-                System.out.printf("%-24s %s(PC1.., cubic in the state)%n", key, row);
+                System.out.printf("%-24s %s(PC1.., polynomial of degree %s in the state)%n", key, row,
+                        r.get("pc_attribution_degree"));
             }
         }
         System.out.println("wrote " + run.resolve("diagnostics"));
