@@ -12,6 +12,9 @@ import java.util.List;
  * Watches for representation collapse (the λ = 0 failure mode): after each epoch, encodes a fixed held-out sample of
  * frames and records the mean per-dim latent std and the RankMe effective rank ({@link LatentDiagnostics}). Warns
  * when either falls below {@link #DROP_FRACTION} of its best value so far, or the std below {@link #STD_FLOOR}.
+ * The reference rank is the best rank among the epochs whose latent was formed: std ≥ {@link #STD_FLOOR} and ≥
+ * {@link #DROP_FRACTION} of the best std so far. A near-collapsed early latent (tiny isotropic noise) has a high
+ * effective rank that says nothing about the representation, and must not make every later epoch look like a fall.
  * Each check also counts the significant principal components (explained-variance ratio ≥
  * {@link LatentDiagnostics#SIGNIFICANT_RATIO}, the same rule as {@code smwm diagnose}) on the same frames, so the
  * spectrum can be followed epoch by epoch; with a few hundred frames it is a coarse reading of diagnose's count.
@@ -23,7 +26,7 @@ public final class CollapseMonitor {
 
     private final byte[][] frames;
     private final List<Check> history = new ArrayList<>();
-    private double bestStd = 0, bestRank = 0;
+    private double bestStd = 0;
 
     /**
      * One epoch's reading; {@code warning} is null when all is well. {@code explainedRatio} holds the PCA
@@ -59,6 +62,10 @@ public final class CollapseMonitor {
         double std = LatentDiagnostics.meanStd(z), rank = LatentDiagnostics.effectiveRank(z);
         double[] ratio = LatentDiagnostics.explainedVarianceRatio(z);
         int significant = LatentDiagnostics.significantComponents(ratio, LatentDiagnostics.SIGNIFICANT_RATIO);
+        double refStd = Math.max(bestStd, std), bestRank = 0;
+        for (Check h : history) {
+            if (h.latentStd() >= STD_FLOOR && h.latentStd() >= DROP_FRACTION * refStd) bestRank = Math.max(bestRank, h.effectiveRank());
+        }
         String warning = null;
         if (std < STD_FLOOR) warning = String.format("latent std %.2e below %.0e: representation collapsed", std, STD_FLOOR);
         else if (std < DROP_FRACTION * bestStd)
@@ -68,8 +75,7 @@ public final class CollapseMonitor {
         if (warning != null) LOG.warn("epoch {}: possible collapse: {}", epoch, warning);
         else LOG.info("epoch {}: latent std {}, effective rank {}, {} significant components (PCA {})", epoch,
                 String.format("%.4f", std), String.format("%.2f", rank), significant, formatRatios(ratio, 8));
-        bestStd = Math.max(bestStd, std);
-        bestRank = Math.max(bestRank, rank);
+        bestStd = refStd;
         Check c = new Check(epoch, std, rank, significant, ratio, warning);
         history.add(c);
         return c;

@@ -60,4 +60,38 @@ class CollapseMonitorTest {
         assertTrue(collapsed.warning().contains("collapsed"), collapsed.warning());
         assertEquals(3, m.history().size());
     }
+
+    /** Tiny isotropic noise (a near-collapsed first epoch) has a high effective rank: z = 1e-4 · N(0, 1) per dim. */
+    private static Function<byte[][], INDArray> noiseEncoder() {
+        return frames -> {
+            Random r = new Random(5);
+            double[][] z = new double[frames.length][16];
+            for (double[] row : z) for (int d = 0; d < 16; d++) row[d] = 1e-4 * r.nextGaussian();
+            return Nd4j.createFromArray(z).castTo(DataType.FLOAT);
+        };
+    }
+
+    @Test
+    void aNearCollapsedFirstEpochIsNotTheReferenceRank() {
+        CollapseMonitor m = new CollapseMonitor(frames(3));
+        CollapseMonitor.Check noise = m.check(1, noiseEncoder());
+        assertTrue(noise.effectiveRank() > 10, "isotropic noise has a high rank: " + noise.effectiveRank());
+        assertTrue(noise.warning().contains("collapsed"), noise.warning());
+        // the latent forms with 3 factors (rank ~3, far below the noise's): no warning now or later
+        assertNull(m.check(2, linearEncoder(0.1)).warning());
+        assertNull(m.check(3, linearEncoder(0.1)).warning());
+        // but a real fall of the rank after the latent formed still warns: 3 factors -> 1 factor (scaled so the std holds)
+        CollapseMonitor.Check one = m.check(4, frames -> linearEncoder(0.2).apply(keepFirst(frames, 1)));
+        assertNotNull(one.warning(), "rank fell from ~3 to ~1");
+        assertTrue(one.warning().contains("effective rank fell"), one.warning());
+    }
+
+    private static byte[][] keepFirst(byte[][] frames, int n) {
+        byte[][] out = new byte[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            out[i] = new byte[frames[i].length];
+            System.arraycopy(frames[i], 0, out[i], 0, n);
+        }
+        return out;
+    }
 }
