@@ -41,7 +41,9 @@ import java.util.Map;
  * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
  * {@value #ATTRIBUTED_COMPONENTS}: held-out R² of its score from a degree-{@value #ATTRIBUTION_DEGREE} polynomial of
  * the controllable / uncontrolled state, see {@link LatentDiagnostics#componentR2}; the second only where the task
- * has uncontrolled objects), {@code pc_attribution_degree}, {@code n}, {@code episodes}; and PNGs: pca_spectrum.png,
+ * has uncontrolled objects), {@code pc_joint_state_r2} (the same from a polynomial of the whole task state, cross
+ * terms included, where the task has uncontrolled objects: a component it explains and neither part alone does is
+ * an interaction, e.g. one dot occluding the other), {@code pc_attribution_degree}, {@code n}, {@code episodes}; and PNGs: pca_spectrum.png,
  * training_curves.png, pc_position_x.png and pc_position_y.png (first two principal components coloured by the true position).
  */
 public final class RunDiagnostics {
@@ -128,6 +130,8 @@ public final class RunDiagnostics {
                         cfg.train().seed()));
                 if (uncontrolled != null) {
                     r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(pcs, uncontrolled, ATTRIBUTION_DEGREE,
+                            cfg.train().seed()));
+                    r.put("pc_joint_state_r2", LatentDiagnostics.componentR2(pcs, full, ATTRIBUTION_DEGREE,
                             cfg.train().seed()));
                 }
             }

@@ -37,7 +37,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             sb.append(String.format("%.3f ", ratio[i]));
         }
         System.out.printf("%-24s %s%n", "pca_top10", sb.toString().trim());
-        for (String key : new String[] {"pc_controllable_r2", "pc_uncontrolled_r2"}) {
+        for (String key : new String[] {"pc_controllable_r2", "pc_uncontrolled_r2", "pc_joint_state_r2"}) {
             if (r.get(key) instanceof double[] v) {
                 StringBuilder row = new StringBuilder();
                 for (double x : v) row.append(String.format("%.2f ", x));

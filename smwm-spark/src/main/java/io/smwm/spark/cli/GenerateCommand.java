@@ -36,6 +36,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--distractors", split = ",", description = "Visual distractors, comma-separated: flicker, moving-background, random-dots.")
     List<String> distractors = List.of();
 
+    @Option(names = "--param", description = "Task parameter KEY=VALUE, repeatable (e.g. dotworld: start=central, layout=i,r; an unknown key is an error naming the valid ones).")
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+
     @Option(names = "--policy", description = "Behaviour policy (default: the task's own data policy).")
     String policy;
 
@@ -56,7 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GenerationSpec spec = new GenerationSpec(env, new EnvConfig(variant, imageSize, distractors, Map.of()),
+        GenerationSpec spec = new GenerationSpec(env, new EnvConfig(variant, imageSize, distractors, Map.copyOf(params)),
                 policy, episodes, steps, seed, frameskip, episodesPerFile);
         SparkSession spark = SparkSessions.create("smwm generate " + env, master);
         try {

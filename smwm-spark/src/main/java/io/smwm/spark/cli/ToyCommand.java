@@ -29,14 +29,26 @@ final class ToyCommand implements Callable<Integer> {
     @Option(names = "--lambda", description = "Inverse-loss weight (default: the bundled config's; 0 = forward-only).")
     Double lambda;
 
-    @Option(names = "--episodes", defaultValue = "400", description = "Episodes (default: ${DEFAULT-VALUE}).")
-    int episodes;
+    @Option(names = "--episodes", description = "Episodes (default: 400 of --steps steps; with --sampling transitions, 20000 "
+            + "one-transition episodes: the same 20,000 transitions).")
+    Integer episodes;
 
     @Option(names = "--steps", defaultValue = "50", description = "Steps per episode (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--sampling", defaultValue = "trajectories", description = "trajectories: episodes of --steps "
+            + "steps from starts anywhere (default); transitions: the paper's toy data, independent one-step "
+            + "transitions from central starts (dotworld start=central), --episodes of them.")
+    String sampling;
+
+    @Option(names = "--image-size", description = "Frame side in pixels (default: the bundled config's, 32; the paper's is 64).")
+    Integer imageSize;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Training batch size (default: ${DEFAULT-VALUE}; the paper's is 256).")
+    int batchSize;
 
     @Option(names = "--seed", defaultValue = "11", description = "Root seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -56,13 +68,35 @@ final class ToyCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "toy-" + variant + (lambda == null ? "" : "-lambda" + lambda));
         String table = dir.resolve("table").toString();
         Path run = dir.resolve("run");
-        int imageSize = io.smwm.core.config.ConfigLoader.forTask("dotworld-" + variant).model().imageSize();
+        boolean transitions = switch (sampling) {
+            case "trajectories" -> false;
+            case "transitions" -> true;
+            default -> throw new IllegalArgumentException("unknown --sampling '" + sampling
+                    + "'; valid: trajectories, transitions");
+        };
+        io.smwm.core.config.ExperimentConfig bundled = io.smwm.core.config.ConfigLoader.forTask("dotworld-" + variant);
+        int eps = episodes != null ? episodes : transitions ? 400 * 50 : 400;
+        int size = imageSize != null ? imageSize : bundled.model().imageSize();
+        String config = "dotworld-" + variant;
+        if (size != bundled.model().imageSize()) {
+            // the bundled config at another frame size: written next to the table, named in the run's config.yaml
+            io.smwm.core.config.ModelConfig m = bundled.model();
+            io.smwm.core.config.ExperimentConfig sized = bundled.withModel(new io.smwm.core.config.ModelConfig(size,
+                    m.channels(), m.convChannels(), m.latentDim(), m.hidden(), m.actionDim(), m.frameskip()));
+            java.nio.file.Files.createDirectories(dir);
+            Path file = dir.resolve("dotworld-" + variant + "-" + size + "px.yaml");
+            java.nio.file.Files.writeString(file, io.smwm.core.config.ConfigLoader.toYaml(sized));
+            config = file.toString();
+        }
         List<String> gen = new ArrayList<>(List.of("generate", "--env", "dotworld", "--variant", variant,
-                "--image-size", String.valueOf(imageSize),
-                "--episodes", String.valueOf(episodes), "--steps", String.valueOf(steps), "--seed", String.valueOf(seed),
+                "--image-size", String.valueOf(size), "--episodes", String.valueOf(eps),
+                "--steps", String.valueOf(transitions ? 1 : steps), "--seed", String.valueOf(seed),
                 "--out", table, "--overwrite"));
+        if (transitions) {
+            gen.addAll(List.of("--param", "start=central", "--frameskip", "1", "--episodes-per-file", "5000"));
+        }
         List<String> train = new ArrayList<>(List.of("train", "--data", table, "--out", run.toString(),
-                "--config", "dotworld-" + variant, "--epochs", String.valueOf(epochs), "--batch-size", "64",
+                "--config", config, "--epochs", String.valueOf(epochs), "--batch-size", String.valueOf(batchSize),
                 "--seed", String.valueOf(seed), "--overwrite"));
         if (master != null) {
             if (!"none".equals(master)) {

@@ -60,6 +60,25 @@ class CommandLineTest {
     }
 
     @Test
+    void generate_taskParams_areRecordedAndUnknownOnesRefused(@TempDir Path dir) throws Exception {
+        String table = dir.resolve("t").toString();
+        Run g = run("generate", "--env", "dotworld", "--variant", "distractor", "--param", "start=central",
+                "--episodes", "5", "--steps", "1", "--frameskip", "1", "--image-size", "32", "--out", table,
+                "--master", "local[1]");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().contains("wrote 5 episodes, 10 frames"), g.out());
+        JsonNode j = new ObjectMapper().readTree(run("inspect", table, "--json").out());
+        assertEquals("central", j.at("/env/params/start").asText(), j.toString());
+
+        Run bad = run("generate", "--env", "dotworld", "--param", "begin=central", "--episodes", "2", "--steps", "10",
+                "--out", dir.resolve("u").toString(), "--master", "local[1]");
+        assertEquals(CliErrors.USER_ERROR, bad.code());
+        assertTrue(bad.err().contains("begin") && bad.err().contains("start") && bad.err().contains("layout"),
+                bad.err());
+        assertFalse(Files.exists(dir.resolve("u")), "nothing written for a refused parameter");
+    }
+
+    @Test
     void generate_existingOutput_isAUserErrorNamingOverwrite(@TempDir Path dir) throws Exception {
         Path out = Files.createDirectories(dir.resolve("t"));
         Files.writeString(out.resolve("keep.txt"), "precious");
@@ -99,5 +118,28 @@ class CommandLineTest {
         Run t = run("toy", "--variant", "triple");
         assertEquals(CliErrors.USER_ERROR, t.code());
         assertTrue(t.err().contains("independent") && t.err().contains("combined"), t.err());
+    }
+
+    @Test
+    void toy_transitionSamplingAtAnotherFrameSize_generatesCentralOneStepEpisodesAndTrainsAtThatSize(@TempDir Path dir)
+            throws Exception {
+        Path out = dir.resolve("toy");
+        Run t = run("toy", "--variant", "single", "--sampling", "transitions", "--image-size", "16", "--episodes", "160",
+                "--epochs", "1", "--batch-size", "16", "--master", "none", "--out", out.toString());
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.out().contains("significant components"), t.out());
+        JsonNode meta = new ObjectMapper().readTree(out.resolve("table/meta/info.json").toFile());
+        assertEquals("central", meta.at("/env/params/start").asText(), meta.toString());
+        assertEquals(160, meta.get("episodes").asLong());
+        assertEquals(320, meta.get("frames").asLong(), "one step (two frames) per episode");
+        assertEquals(16, meta.at("/image/width").asInt());
+        String runConfig = Files.readString(out.resolve("run/config.yaml"));
+        assertTrue(runConfig.contains("imageSize: 16"), runConfig);
+        assertTrue(runConfig.contains("batchSize: 16"), runConfig);
+        assertTrue(Files.exists(out.resolve("dotworld-single-16px.yaml")));
+
+        Run bad = run("toy", "--variant", "single", "--sampling", "pairs", "--out", dir.resolve("bad").toString());
+        assertEquals(CliErrors.USER_ERROR, bad.code());
+        assertTrue(bad.err().contains("trajectories") && bad.err().contains("transitions"), bad.err());
     }
 }

@@ -35,7 +35,8 @@ import java.util.Map;
  *
  * <p><b>Variants</b> (layout string in brackets, see {@link #parseLayout}): {@code single} [i] m=2,
  * {@code independent} [i,i] m=4, {@code coupled} [c] m=2, {@code distractor} [i,r] m=2, {@code combined}
- * [c,i,i,r] m=6. The optional parameter {@code layout} overrides the variant's layout (e.g. "i,s,r" for tests).
+ * [c,i,i,r] m=6. The optional parameter {@code layout} overrides the variant's layout (e.g. "i,s,r" for tests);
+ * the optional parameter {@code start} ({@value #START_ANYWHERE} or {@value #START_CENTRAL}) sets where dots start.
  *
  * <p><b>Success.</b> Every controllable dot lies within {@link #SUCCESS_RADIUS} (Euclidean, arena units) of its
  * position in the goal state; random and static dots are ignored. Episodes never terminate.
@@ -54,7 +55,15 @@ public final class DotWorld extends AbstractEnvironment {
     /** Named variants and their layouts, in registry order (the first is the default). */
     public static final Map<String, String> VARIANT_LAYOUTS;
     /** The parameter keys this task accepts. */
-    public static final List<String> PARAM_KEYS = List.of("layout");
+    public static final List<String> PARAM_KEYS = List.of("layout", "start");
+    /** Start distribution {@code anywhere} (default): each dot's centre uniform in [RADIUS, 1 − RADIUS]. */
+    public static final String START_ANYWHERE = "anywhere";
+    /**
+     * Start distribution {@code central}: each dot's centre uniform in [RADIUS + MAX_STEP, 1 − RADIUS − MAX_STEP]
+     * (18..46 px at 64 px), so that no move of one step can reach the border. This is how the paper's toy data is
+     * sampled: independent one-step transitions from central starts (use with one step per episode).
+     */
+    public static final String START_CENTRAL = "central";
 
     static {
         Map<String, String> m = new LinkedHashMap<>();
@@ -79,6 +88,7 @@ public final class DotWorld extends AbstractEnvironment {
     public record Dot(MotionType type, int actionOffset) {}
 
     private final String layout;
+    private final boolean centralStart;
     private final List<Dot> dots;
     private final int actionDim;
     private final int[] controllable;
@@ -99,6 +109,12 @@ public final class DotWorld extends AbstractEnvironment {
         }
         this.layout = config.params().getOrDefault("layout", fromVariant);
         this.dots = parseLayout(layout);
+        String start = config.params().getOrDefault("start", START_ANYWHERE);
+        if (!START_ANYWHERE.equals(start) && !START_CENTRAL.equals(start)) {
+            throw new IllegalArgumentException(ID + ": bad start '" + start + "'; valid: " + START_ANYWHERE + ", "
+                    + START_CENTRAL);
+        }
+        this.centralStart = START_CENTRAL.equals(start);
         int m = 0;
         List<Integer> ctrl = new ArrayList<>();
         for (int i = 0; i < dots.size(); i++) {
@@ -194,6 +210,7 @@ public final class DotWorld extends AbstractEnvironment {
         String variant = VARIANT_LAYOUTS.containsKey(config.variant()) ? config.variant() : "single";
         Map<String, String> params = new LinkedHashMap<>();
         params.put("layout", layout);
+        params.put("start", centralStart ? START_CENTRAL : START_ANYWHERE);
         params.put("radius", Double.toString(RADIUS));
         params.put("maxStep", Double.toString(MAX_STEP));
         params.put("successRadius", Double.toString(SUCCESS_RADIUS));
@@ -203,8 +220,9 @@ public final class DotWorld extends AbstractEnvironment {
 
     @Override
     protected void resetTask() {
+        double lo = centralStart ? RADIUS + MAX_STEP : RADIUS;
         for (int i = 0; i < pos.length; i++) {
-            pos[i] = clamp(RADIUS + (1 - 2 * RADIUS) * rng.nextDouble());
+            pos[i] = clamp(lo + (1 - 2 * lo) * rng.nextDouble());
         }
     }
 

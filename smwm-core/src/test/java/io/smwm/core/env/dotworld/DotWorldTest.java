@@ -155,4 +155,39 @@ class DotWorldTest {
                 "dot2_independent_x", "dot2_independent_y", "dot3_independent_x", "dot3_independent_y",
                 "dot4_random_x", "dot4_random_y"), world("combined").spec().stateNames());
     }
+
+    @Test
+    void centralStart_placesEveryDotWhereOneStepCannotReachTheBorder_anywhereUsesTheWholeFrame() {
+        DotWorld central = new DotWorld(new EnvConfig("combined", 64, List.of(), Map.of("start", "central")));
+        DotWorld anywhere = world("combined");
+        double lo = DotWorld.RADIUS + DotWorld.MAX_STEP, hi = 1 - lo;
+        double minC = 1, maxC = 0, minA = 1, maxA = 0;
+        for (long seed = 0; seed < 300; seed++) {
+            central.reset(seed);
+            anywhere.reset(seed);
+            for (float v : central.state()) {
+                assertTrue(v >= lo - EPS && v <= hi + EPS, "central start " + v + " outside [" + lo + ", " + hi + "]");
+                minC = Math.min(minC, v);
+                maxC = Math.max(maxC, v);
+            }
+            for (float v : anywhere.state()) {
+                minA = Math.min(minA, v);
+                maxA = Math.max(maxA, v);
+            }
+        }
+        assertTrue(minC < lo + 0.02 && maxC > hi - 0.02, "central starts fill their range: " + minC + ".." + maxC);
+        assertTrue(minA < lo - 0.1 && maxA > hi + 0.1, "default starts use the whole frame: " + minA + ".." + maxA);
+        assertEquals("central", central.spec().params().get("start"));
+        assertEquals("anywhere", anywhere.spec().params().get("start"));
+        // one step of any action from a central start is never clamped
+        central.reset(7);
+        float[] s0 = central.state();
+        central.step(new float[] {1f, -1f, -1f, 1f, 1f, 1f});
+        float[] s1 = central.state();
+        assertEquals(s0[0] + DotWorld.MAX_STEP, s1[0], EPS);
+        assertEquals(s0[1] - DotWorld.MAX_STEP, s1[1], EPS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DotWorld(new EnvConfig("single", 64, List.of(), Map.of("start", "edge"))));
+        assertTrue(e.getMessage().contains("anywhere") && e.getMessage().contains("central"), e.getMessage());
+    }
 }
