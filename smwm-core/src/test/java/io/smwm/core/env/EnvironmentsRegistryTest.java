@@ -90,7 +90,7 @@ class EnvironmentsRegistryTest {
         var ex = assertThrows(IllegalArgumentException.class, () -> Environments.create("tworoom", cfg));
         assertTrue(ex.getMessage().contains("speed"), ex.getMessage());
         var ex2 = assertThrows(IllegalArgumentException.class, () -> Environments.create("dotworld", cfg));
-        assertTrue(ex2.getMessage().contains("[layout]"), ex2.getMessage());
+        assertTrue(ex2.getMessage().contains("[layout, start]"), ex2.getMessage());
     }
 
     @Test
