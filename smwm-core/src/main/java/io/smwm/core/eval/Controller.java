@@ -45,4 +45,20 @@ public interface Controller {
      * @return per listed episode, a chunk of primitive actions [steps][m] (steps &gt;= 1) to execute in order
      */
     float[][][] act(int[] episodes, float[] latents);
+
+    /**
+     * The model's predicted costs of the plans returned by the last {@link #act} call, one per listed episode in
+     * the same order, or null for controllers that do not plan (baselines).
+     */
+    default double[] lastPlanCosts() {
+        return null;
+    }
+
+    /**
+     * The model's predicted terminal cost of episode e's recorded actions (see {@link EpisodeRecord#demoCost}),
+     * known after the episode's first {@link #act}; NaN if not computed.
+     */
+    default double demoCost(int episode) {
+        return Double.NaN;
+    }
 }

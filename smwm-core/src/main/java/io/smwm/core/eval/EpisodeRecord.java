@@ -18,8 +18,22 @@ package io.smwm.core.eval;
  * @param planMs             amortised planning time of each solve: batch wall time / episodes in the batch
  * @param stateCurve         state distance at steps 0..budget [budget + 1] (held after a stop)
  * @param latentCurve        latent distance at steps 0..budget [budget + 1], or null when not recorded
+ * @param planCosts          the model's predicted cost ‖ẑ_H − z_g‖² of the plan chosen at each solve [solves]
+ *                           (empty for baselines)
+ * @param demoCost           the model's predicted terminal cost ‖ẑ − z_g‖² of the pair's recorded actions rolled
+ *                           out from the start latent (goalOffset / k model steps); NaN for baselines, pairs without
+ *                           recorded actions, or offsets not a multiple of k. A failed episode whose demoCost is
+ *                           below its first plan cost is a search failure (the model rates a route to the goal
+ *                           better than what the planner found); one whose demoCost is above it is a model
+ *                           failure (the model does not rate the route that works as better)
  */
 public record EpisodeRecord(String method, int goalOffset, int budget, String pairId, boolean success,
                             int successStep, int stepsExecuted, double finalStateDistance, double minStateDistance,
                             double finalLatentDistance, int solves, double[] planMs, float[] stateCurve,
-                            float[] latentCurve) {}
+                            float[] latentCurve, double[] planCosts, double demoCost) {
+
+    /** The predicted cost of the first solve's plan, or NaN when there was none. */
+    public double firstPlanCost() {
+        return planCosts == null || planCosts.length == 0 ? Double.NaN : planCosts[0];
+    }
+}

@@ -78,6 +78,7 @@ public final class EpisodeRunner {
         @SuppressWarnings("unchecked")
         ArrayDeque<float[]>[] queues = new ArrayDeque[n];
         List<List<Double>> planMs = new ArrayList<>();
+        List<List<Double>> planCosts = new ArrayList<>();
         int[] steps = new int[n];
         int film = Math.max(0, Math.min(cfg.filmstripEpisodes() - firstEpisode, n));
         int every = model != null ? model.frameskip() : 5;
@@ -88,6 +89,7 @@ public final class EpisodeRunner {
             successStep[e] = -1;
             queues[e] = new ArrayDeque<>();
             planMs.add(new ArrayList<>());
+            planCosts.add(new ArrayList<>());
             if (e < film) {
                 filmFrames.add(new ArrayList<>(List.of(frames[e])));
                 filmCaps.add(new ArrayList<>(List.of("t=0")));
@@ -116,6 +118,7 @@ public final class EpisodeRunner {
                 long t0 = System.nanoTime();
                 float[][][] chunks = controller.act(need, z);
                 double ms = (System.nanoTime() - t0) / 1e6 / need.length;
+                double[] costs = controller.lastPlanCosts();
                 for (int i = 0; i < need.length; i++) {
                     if (chunks[i].length == 0) {
                         throw new IllegalStateException(controller.name() + " returned no actions");
@@ -123,6 +126,9 @@ public final class EpisodeRunner {
                     queues[need[i]].addAll(Arrays.asList(chunks[i]));
                     if (controller.needsLatents()) {
                         planMs.get(need[i]).add(ms);
+                    }
+                    if (costs != null) {
+                        planCosts.get(need[i]).add(costs[i]);
                     }
                 }
             }
@@ -168,7 +174,8 @@ public final class EpisodeRunner {
                     successStep[e], last, stateCurve[e][last], min,
                     latentCurve == null ? Double.NaN : latentCurve[e][last], planMs.get(e).size(),
                     planMs.get(e).stream().mapToDouble(Double::doubleValue).toArray(), stateCurve[e],
-                    latentCurve == null ? null : latentCurve[e]));
+                    latentCurve == null ? null : latentCurve[e],
+                    planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e)));
             if (e < film) {
                 List<RgbImage> fr = new ArrayList<>(filmFrames.get(e));
                 List<String> cap = new ArrayList<>(filmCaps.get(e));

@@ -8,13 +8,16 @@ import io.smwm.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Receding-horizon control with a planner: at each re-planning point, plan H model steps toward the goal latent
  * for every listed episode in one batch, execute the first {@code executeModelSteps} of them (k primitive
  * actions each), then re-plan warm-started from the executed plan shifted by that many steps. Solve s of episode
  * e (global index: firstEpisode + position in the slice) uses seed derive(derive(seed, "plan", e), "solve", s),
- * independent of the batch and the slice it is solved in.
+ * independent of the batch and the slice it is solved in. At an episode's first solve it also rates the pair's
+ * recorded actions with the model ({@link #demoCost}), for failure diagnosis.
  */
 public final class PlanningController implements Controller {
     private final String name;
@@ -22,6 +25,9 @@ public final class PlanningController implements Controller {
     private final LatentModel model;
     private final int executeModelSteps;
     private float[] goals;
+    private List<StartGoalPair> pairs;
+    private double[] demoCosts;
+    private double[] lastCosts;
     private float[][] warm;
     private int[] solves;
     private long seed;
@@ -55,6 +61,9 @@ public final class PlanningController implements Controller {
         }
         this.firstEpisode = firstEpisode;
         this.goals = goalLatents;
+        this.pairs = pairs;
+        this.demoCosts = new double[pairs.size()];
+        Arrays.fill(demoCosts, Double.NaN);
         this.warm = new float[pairs.size()][];
         this.solves = new int[pairs.size()];
         this.seed = seed;
@@ -63,6 +72,7 @@ public final class PlanningController implements Controller {
     @Override
     public float[][][] act(int[] episodes, float[] latents) {
         int d = model.latentDim();
+        computeDemoCosts(episodes, latents);
         List<PlanProblem> problems = new ArrayList<>(episodes.length);
         for (int i = 0; i < episodes.length; i++) {
             int e = episodes[i];
@@ -73,11 +83,64 @@ public final class PlanningController implements Controller {
         List<PlanResult> results = planner.plan(problems);
         int steps = executeModelSteps * model.frameskip();
         float[][][] out = new float[episodes.length][][];
+        lastCosts = new double[episodes.length];
         for (int i = 0; i < episodes.length; i++) {
             PlanResult r = results.get(i);
+            lastCosts[i] = r.cost();
             warm[episodes[i]] = r.shifted(executeModelSteps, model.modelActionDim());
             out[i] = Arrays.copyOf(r.envActions(), steps);
         }
         return out;
+    }
+
+    @Override
+    public double[] lastPlanCosts() {
+        return lastCosts == null ? null : lastCosts.clone();
+    }
+
+    @Override
+    public double demoCost(int episode) {
+        return demoCosts[episode];
+    }
+
+    /**
+     * At an episode's first solve (its latent is then the start's), rolls its pair's recorded actions out in the
+     * model, goalOffset / k model steps, and keeps ‖ẑ − z_g‖²; one batched rollout per horizon.
+     */
+    private void computeDemoCosts(int[] episodes, float[] latents) {
+        int d = model.latentDim(), k = model.frameskip(), m = model.primitiveActionDim(), a = k * m;
+        Map<Integer, List<Integer>> byHorizon = new TreeMap<>(); // horizon -> positions i in episodes
+        for (int i = 0; i < episodes.length; i++) {
+            StartGoalPair p = pairs.get(episodes[i]);
+            if (solves[episodes[i]] == 0 && p.recordedActions() != null && p.goalOffset() % k == 0) {
+                byHorizon.computeIfAbsent(p.goalOffset() / k, h -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<Integer, List<Integer>> g : byHorizon.entrySet()) {
+            int h = g.getKey(), n = g.getValue().size();
+            float[] z0 = new float[n * d], acts = new float[n * h * a], out = new float[n * d];
+            for (int r = 0; r < n; r++) {
+                int i = g.getValue().get(r);
+                System.arraycopy(latents, i * d, z0, r * d, d);
+                float[][] rec = pairs.get(episodes[i]).recordedActions();
+                for (int s = 0; s < h; s++) {
+                    float[] step = new float[a];
+                    for (int j = 0; j < k; j++) {
+                        System.arraycopy(rec[s * k + j], 0, step, j * m, m);
+                    }
+                    System.arraycopy(model.normalise(step), 0, acts, (r * h + s) * a, a);
+                }
+            }
+            model.rolloutTerminal(z0, n, 1, acts, h, out);
+            for (int r = 0; r < n; r++) {
+                int e = episodes[g.getValue().get(r)];
+                double c = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = out[r * d + j] - goals[e * d + j];
+                    c += diff * diff;
+                }
+                demoCosts[e] = c;
+            }
+        }
     }
 }

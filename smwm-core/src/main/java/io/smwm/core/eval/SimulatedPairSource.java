@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 /**
  * Pairs made on the fly the way a recorded dataset would hold them: reset the env with a per-pair seed, run a
  * behaviour policy for {@code goalOffset} steps, and take the first frame/state as the start and the last as the
- * goal. Deterministic in (n, seed).
+ * goal, with the actions taken between them as the recorded route. Deterministic in (n, seed).
  */
 public final class SimulatedPairSource implements PairSource {
     private final Supplier<Environment> envFactory;
@@ -45,11 +45,13 @@ public final class SimulatedPairSource implements PairSource {
             policy.reset(env, new SplittableRandom(Seeds.derive(s, "policy")));
             float[] start = env.state(), startDistractor = env.distractorState();
             StepResult last = null;
+            float[][] actions = new float[goalOffset][];
             for (int t = 0; t < goalOffset; t++) {
-                last = env.step(policy.act(env));
+                actions[t] = policy.act(env).clone();
+                last = env.step(actions[t]);
             }
             out.add(new StartGoalPair("sim" + i + "@seed" + Long.toHexString(s), start, startDistractor,
-                    last.observation(), env.state(), goalOffset));
+                    last.observation(), env.state(), goalOffset, actions));
         }
         return out;
     }

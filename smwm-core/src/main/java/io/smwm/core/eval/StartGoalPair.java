@@ -12,9 +12,20 @@ import io.smwm.core.env.RgbImage;
  * @param goalFrame             the goal observation o_g (what the planner sees)
  * @param goalState             the goal's task state (what {@code Environment#isSuccess} is tested against)
  * @param goalOffset            env steps between start and goal in the recorded episode
+ * @param recordedActions       the primitive actions the recorded episode took from the start to the goal
+ *                              [goalOffset][m] (a route that reaches the goal), or null when the source has none
+ *                              (simulated pairs); evaluation uses it only to diagnose failures (see
+ *                              {@link EpisodeRecord#demoCost})
  */
 public record StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
-                            float[] goalState, int goalOffset) {
+                            float[] goalState, int goalOffset, float[][] recordedActions) {
+
+    /** A pair without recorded actions. */
+    public StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
+                         float[] goalState, int goalOffset) {
+        this(id, startState, startDistractorState, goalFrame, goalState, goalOffset, null);
+    }
+
     public StartGoalPair {
         if (id == null || startState == null || goalFrame == null || goalState == null) {
             throw new IllegalArgumentException("a start/goal pair needs an id, a start state, a goal frame and a "
@@ -24,5 +35,9 @@ public record StartGoalPair(String id, float[] startState, float[] startDistract
             throw new IllegalArgumentException("pair " + id + ": goalOffset must be >= 1, got " + goalOffset);
         }
         startDistractorState = startDistractorState == null ? new float[0] : startDistractorState;
+        if (recordedActions != null && recordedActions.length != goalOffset) {
+            throw new IllegalArgumentException("pair " + id + ": " + recordedActions.length + " recorded actions for "
+                    + "goal offset " + goalOffset);
+        }
     }
 }

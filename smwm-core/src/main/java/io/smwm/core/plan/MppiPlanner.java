@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * The temperature λ is relative to the iteration's cost range, so one value works whatever the latent's scale.
  * As in TD-MPC's MPPI, the per-component noise std is refitted to the same weights (σ² = Σ w (a − μ)² / Σ w),
  * starting from {@code noiseStd} each solve; with a fixed σ the weighted mean of N = 300 samples in H·A = 50
- * dimensions stays too noisy to reach a goal precisely. The plan is μ after the last iteration.
+ * dimensions stays too noisy to reach a goal precisely. The plan is μ after the last iteration, or with
+ * {@code planner.returnBest} the lowest-cost candidate seen when that beats μ.
  */
 public final class MppiPlanner extends SamplingPlanner {
     private double[] weights = new double[0];

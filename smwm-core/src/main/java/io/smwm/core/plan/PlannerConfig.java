@@ -27,9 +27,17 @@ import java.util.Map;
  *                    model sees it, so the model predicts what will actually be executed. The paper's code
  *                    samples unclipped; set false to match it. Executed actions are always clipped.
  * @param warmStart   start each re-plan from the previous plan shifted by the executed model steps (tail = 0)
+ * @param returnBest  return the lowest-cost candidate seen in any iteration when it beats the final mean, instead
+ *                    of the final mean (the paper's CEM returns the mean; a mean of elites from two routes, e.g.
+ *                    either side of an obstacle, can be neither)
+ * @param noiseCorrelation ρ in [0, 1): the sampling noise of each primitive action dimension is an AR(1) process
+ *                    over the H·k primitive steps of a plan, x_t = ρ·x_{t−1} + sqrt(1 − ρ²)·ε_t (unit variance
+ *                    at every step), so candidates move coherently and reach further (as iCEM's coloured noise
+ *                    does). 0 = independent noise, the paper's CEM
  */
 public record PlannerConfig(String method, int samples, int iterations, int elites, int horizon, double initStd,
-                            double temperature, double noiseStd, boolean clipSamples, boolean warmStart) {
+                            double temperature, double noiseStd, boolean clipSamples, boolean warmStart,
+                            boolean returnBest, double noiseCorrelation) {
 
     public PlannerConfig {
         List<String> errors = new ArrayList<>();
@@ -57,6 +65,9 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         if (!(noiseStd > 0) || Double.isInfinite(noiseStd)) {
             errors.add("planner.noiseStd must be finite and > 0, got " + noiseStd);
         }
+        if (!(noiseCorrelation >= 0 && noiseCorrelation < 1)) {
+            errors.add("planner.noiseCorrelation must be in [0, 1), got " + noiseCorrelation);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -64,57 +75,67 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
 
     /** The paper's CEM: 300 samples, 30 iterations, 30 elites, horizon 5, std 1, samples clipped, warm start. */
     public static PlannerConfig cem() {
-        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true);
+        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0);
     }
 
     /** MPPI with the same sampling budget as {@link #cem()}: temperature 0.1 (relative), noise std 1. */
     public static PlannerConfig mppi() {
-        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true);
+        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0);
     }
 
     public PlannerConfig withMethod(String v) {
         return new PlannerConfig(v, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withSamples(int v) {
         return new PlannerConfig(method, v, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withIterations(int v) {
         return new PlannerConfig(method, samples, v, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withElites(int v) {
         return new PlannerConfig(method, samples, iterations, v, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withHorizon(int v) {
         return new PlannerConfig(method, samples, iterations, elites, v, initStd, temperature, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withTemperature(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, v, noiseStd,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withNoiseStd(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, v,
-                clipSamples, warmStart);
+                clipSamples, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withClipSamples(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                v, warmStart);
+                v, warmStart, returnBest, noiseCorrelation);
     }
 
     public PlannerConfig withWarmStart(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, v);
+                clipSamples, v, returnBest, noiseCorrelation);
+    }
+
+    public PlannerConfig withReturnBest(boolean v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart, v, noiseCorrelation);
+    }
+
+    public PlannerConfig withNoiseCorrelation(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart, returnBest, v);
     }
 
     /** Stable keys ("planner.samples", ...) to their values, for reports and provenance. */
@@ -130,6 +151,8 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         m.put("planner.noiseStd", noiseStd);
         m.put("planner.clipSamples", clipSamples);
         m.put("planner.warmStart", warmStart);
+        m.put("planner.returnBest", returnBest);
+        m.put("planner.noiseCorrelation", noiseCorrelation);
         return m;
     }
 }

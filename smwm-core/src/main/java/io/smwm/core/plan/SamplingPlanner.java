@@ -27,6 +27,8 @@ abstract class SamplingPlanner implements Planner {
     protected float[] terminal = new float[0];
     protected float[] costs = new float[0];
     protected float[] mean = new float[0];
+    /** With {@code planner.returnBest}: each episode's lowest-cost candidate so far [E, H·A]. */
+    private float[] bestPlan = new float[0];
     /** Per-episode sampling std σ [E, H·A] in normalised action space (the subclass refits it each iteration). */
     protected float[] std = new float[0];
     protected float[] z0 = new float[0];
@@ -86,23 +88,36 @@ abstract class SamplingPlanner implements Planner {
         }
         begin(e);
         float[][] best = new float[e][cfg.iterations()];
+        float[] bestCost = new float[e];
+        Arrays.fill(bestCost, Float.POSITIVE_INFINITY);
         for (int it = 0; it < cfg.iterations(); it++) {
             sample(e, it);
             evaluate(candidates, e, samples);
             for (int i = 0; i < e; i++) {
                 float b = Float.POSITIVE_INFINITY;
+                int arg = 0;
                 for (int n = 0; n < samples; n++) {
-                    b = Math.min(b, costs[i * samples + n]);
+                    if (costs[i * samples + n] < b) {
+                        b = costs[i * samples + n];
+                        arg = n;
+                    }
                 }
                 best[i][it] = b;
+                if (cfg.returnBest() && b < bestCost[i]) {
+                    bestCost[i] = b;
+                    System.arraycopy(candidates, (i * samples + arg) * planLength, bestPlan, i * planLength,
+                            planLength);
+                }
             }
             update(e, it);
         }
-        evaluate(mean, e, 1); // the cost of the returned plans
+        evaluate(mean, e, 1); // the cost of the final means
         List<PlanResult> out = new ArrayList<>(e);
         for (int i = 0; i < e; i++) {
-            float[] plan = Arrays.copyOfRange(mean, i * planLength, (i + 1) * planLength);
-            out.add(new PlanResult(plan, box.toEnvActions(plan), costs[i], best[i]));
+            boolean useBest = cfg.returnBest() && bestCost[i] < costs[i];
+            float[] src = useBest ? bestPlan : mean;
+            float[] plan = Arrays.copyOfRange(src, i * planLength, (i + 1) * planLength);
+            out.add(new PlanResult(plan, box.toEnvActions(plan), useBest ? bestCost[i] : costs[i], best[i]));
         }
         return out;
     }
@@ -133,6 +148,7 @@ abstract class SamplingPlanner implements Planner {
         terminal = new float[e * samples * latentDim];
         costs = new float[e * samples];
         mean = new float[e * planLength];
+        bestPlan = new float[e * planLength];
         std = new float[e * planLength];
         z0 = new float[e * latentDim];
         goal = new float[e * latentDim];
@@ -142,18 +158,35 @@ abstract class SamplingPlanner implements Planner {
 
     /**
      * Draws each episode's candidates: row 0 is the current mean μ, rows 1..N-1 are μ + σ·ε with ε ~ N(0, 1) from
-     * the episode's own stream (clipped into the action box when {@code planner.clipSamples}).
+     * the episode's own stream (clipped into the action box when {@code planner.clipSamples}); with
+     * {@code planner.noiseCorrelation} ρ &gt; 0, ε of each primitive dimension is AR(1) over the primitive steps.
      */
     protected void sample(int episodes, int iteration) {
-        int l = planLength;
+        int l = planLength, m = model.primitiveActionDim(), steps = l / m;
+        double rho = cfg.noiseCorrelation(), innov = Math.sqrt(1 - rho * rho);
         for (int e = 0; e < episodes; e++) {
             SplittableRandom r = rngs[e];
             int mu = e * l;
             System.arraycopy(mean, mu, candidates, e * samples * l, l);
             for (int n = 1; n < samples; n++) {
                 int c = (e * samples + n) * l;
-                for (int j = 0; j < l; j++) {
-                    candidates[c + j] = mean[mu + j] + std[mu + j] * (float) r.nextGaussian();
+                if (rho == 0) {
+                    for (int j = 0; j < l; j++) {
+                        candidates[c + j] = mean[mu + j] + std[mu + j] * (float) r.nextGaussian();
+                    }
+                } else {
+                    // AR(1) along the H·k primitive steps, per primitive dimension; component of primitive step
+                    // t = h·k + s, dimension d is at h·A + s·m + d = t·m + d
+                    for (int d = 0; d < m; d++) {
+                        double x = r.nextGaussian();
+                        for (int t = 0; t < steps; t++) {
+                            if (t > 0) {
+                                x = rho * x + innov * r.nextGaussian();
+                            }
+                            int j = t * m + d;
+                            candidates[c + j] = mean[mu + j] + std[mu + j] * (float) x;
+                        }
+                    }
                 }
                 if (cfg.clipSamples()) {
                     box.clipNormalised(candidates, c, l);

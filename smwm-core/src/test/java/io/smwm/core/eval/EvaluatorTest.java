@@ -143,4 +143,65 @@ class EvaluatorTest {
             assertEquals(25, a.get(i).goalOffset());
         }
     }
+    /** A pair in the left room reached by 25 steps of a constant action: no wall contact on the way. */
+    static StartGoalPair openRoute(float[][] recorded) {
+        Environment env = TWOROOM.get();
+        env.reset(0);
+        float[] start = {0.2f, 0.25f};
+        env.setState(start);
+        float[][] route = new float[25][];
+        io.smwm.core.env.StepResult last = null;
+        for (int t = 0; t < 25; t++) {
+            route[t] = new float[] {0.2f, 0.8f};
+            last = env.step(route[t]);
+        }
+        return new StartGoalPair("open", start, new float[0], last.observation(), env.state(), 25,
+                recorded == null ? route : recorded);
+    }
+
+    @Test
+    void demoCost_isTheModelsPredictedCostOfTheRecordedRoute_andEachSolvesPlanCostIsKept() {
+        TwoRoomOracleModel model = new TwoRoomOracleModel();
+        EvalConfig cfg = EvalConfig.defaults().withEpisodes(2);
+        float[][] still = new float[25][2]; // a wrong "recorded" route: stand still
+        List<StartGoalPair> pairs = List.of(openRoute(null), openRoute(still));
+        EpisodeRunner runner = new EpisodeRunner(TWOROOM, model, cfg);
+        PlannerConfig pc = PlannerConfig.cem().withIterations(8);
+        EpisodeRunner.Outcome o = runner.run(new PlanningController("cem",
+                io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 5), pairs, 50, 1L);
+        EpisodeRecord right = o.episodes().get(0), wrong = o.episodes().get(1);
+        // the oracle's dynamics are exact away from walls: the true route lands on the goal latent
+        assertTrue(right.demoCost() < 1e-4, "demo cost of the true route " + right.demoCost());
+        // standing still leaves the start's offset to the goal, (0.125, 0.5)
+        assertEquals(0.125 * 0.125 + 0.5 * 0.5, wrong.demoCost(), 2e-3);
+        for (EpisodeRecord e : o.episodes()) {
+            assertEquals(e.solves(), e.planCosts().length);
+            assertTrue(e.firstPlanCost() >= 0 && Double.isFinite(e.firstPlanCost()), "" + e.firstPlanCost());
+        }
+        // the random baseline neither plans nor rates routes
+        EpisodeRunner.Outcome r = runner.run(new RandomController(new float[] {-1, -1}, new float[] {1, 1}),
+                pairs, 50, 1L);
+        assertTrue(Double.isNaN(r.episodes().get(0).demoCost()));
+        assertEquals(0, r.episodes().get(0).planCosts().length);
+        // simulated pairs carry the route the policy took
+        StartGoalPair sim = scripted(25).sample(1, 4L).get(0);
+        assertEquals(25, sim.recordedActions().length);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new StartGoalPair("x",
+                new float[2], null, sim.goalFrame(), new float[2], 25, new float[24][2]));
+    }
+
+    @Test
+    void failureDiagnosis_countsSearchModelAndUndiagnosedFailures() {
+        java.util.function.BiFunction<Boolean, double[], EpisodeRecord> rec = (ok, c) -> new EpisodeRecord("cem", 25,
+                50, "p", ok, ok ? 3 : -1, 50, 0, 0, 0, 1, new double[] {1}, new float[51], null,
+                new double[] {c[0]}, c[1]);
+        List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
+                rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
+                rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
+        java.util.Map<String, Object> d = io.smwm.core.eval.report.ReportWriter.failureDiagnosis(eps, "cem", 25);
+        assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d);
+        EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
+                new float[51], null, new double[0], Double.NaN);
+        assertEquals(null, io.smwm.core.eval.report.ReportWriter.failureDiagnosis(List.of(baseline), "random", 25));
+    }
 }

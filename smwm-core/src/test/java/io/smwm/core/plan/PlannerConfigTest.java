@@ -18,6 +18,8 @@ class PlannerConfigTest {
         assertEquals(5, c.horizon());
         assertEquals(1.0, c.initStd());
         assertTrue(c.warmStart());
+        assertTrue(!c.returnBest(), "the paper's CEM executes the final mean");
+        assertEquals(0.0, c.noiseCorrelation(), "the paper's CEM samples independent noise");
     }
 
     @Test
@@ -37,19 +39,21 @@ class PlannerConfigTest {
     @Test
     void severalProblems_areReportedAtOnce() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true));
+                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0));
         String m = e.getMessage();
         assertTrue(m.contains("planner.method must be one of [cem, mppi], got cma"), m);
         assertTrue(m.contains("planner.iterations must be >= 1, got 0"), m);
         assertTrue(m.contains("planner.horizon must be >= 1, got 0"), m);
         assertTrue(m.contains("planner.initStd must be finite and > 0, got NaN"), m);
         assertTrue(m.contains("planner.temperature must be finite and > 0, got -1.0"), m);
+        assertTrue(m.contains("planner.noiseCorrelation must be in [0, 1), got 1.0"), m);
     }
 
     @Test
     void toMap_hasStableKeys() {
         assertEquals(java.util.List.of("planner.method", "planner.samples", "planner.iterations", "planner.elites",
                 "planner.horizon", "planner.initStd", "planner.temperature", "planner.noiseStd",
-                "planner.clipSamples", "planner.warmStart"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
+                "planner.clipSamples", "planner.warmStart", "planner.returnBest",
+                "planner.noiseCorrelation"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
     }
 }

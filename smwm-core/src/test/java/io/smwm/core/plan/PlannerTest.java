@@ -155,4 +155,93 @@ class PlannerTest {
         java.util.Arrays.fill(out, g);
         return out;
     }
+    /** z_1 = z0 + a² for one scalar action (k = 1, H = 1): a goal of 0.25 has two optimal actions, ±0.5. */
+    static final class TwoRouteModel implements LatentModel {
+        @Override public int latentDim() { return 1; }
+        @Override public int primitiveActionDim() { return 1; }
+        @Override public int frameskip() { return 1; }
+        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) {
+            throw new UnsupportedOperationException();
+        }
+        @Override public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] a, int horizon,
+                                              float[] out) {
+            for (int row = 0; row < groups * perGroup; row++) {
+                out[row] = z0[row / perGroup] + a[row] * a[row];
+            }
+        }
+        @Override public float[] unnormalise(float[] a) { return a.clone(); }
+        @Override public float[] normalise(float[] a) { return a.clone(); }
+    }
+
+    @Test
+    void returnBest_twoRoutes_executesARouteWhereTheEliteMeanFallsBetweenThem() {
+        TwoRouteModel model = new TwoRouteModel();
+        // one refit: the 30 elites sit near both +0.5 and -0.5, so their mean lies between the routes
+        PlannerConfig cfg = PlannerConfig.cem().withHorizon(1).withIterations(1);
+        PlanProblem prob = new PlanProblem(new float[] {0f}, new float[] {0.25f}, null, 3L);
+        PlanResult mean = Planners.create(cfg, model, new float[] {-1f}, new float[] {1f}).plan(List.of(prob)).get(0);
+        PlanResult best = Planners.create(cfg.withReturnBest(true), model, new float[] {-1f}, new float[] {1f})
+                .plan(List.of(prob)).get(0);
+        assertTrue(Math.abs(mean.plan()[0]) < 0.4f, "elite mean " + mean.plan()[0]);
+        assertTrue(mean.cost() > 0.005, "the mean's cost " + mean.cost());
+        assertEquals(0.5f, Math.abs(best.plan()[0]), 0.02f, "best candidate " + best.plan()[0]);
+        assertTrue(best.cost() < 1e-3 && best.cost() < mean.cost() / 5, best.cost() + " vs " + mean.cost());
+        assertEquals(best.plan()[0], best.envActions()[0][0], 1e-6f);
+        // the reported cost is the executed plan's: roll it out again
+        float[] out = new float[1];
+        model.rolloutTerminal(new float[] {0f}, 1, 1, best.plan(), 1, out);
+        assertEquals((out[0] - 0.25f) * (out[0] - 0.25f), best.cost(), 1e-7f);
+    }
+    /** k = 5, m = 2; the terminal latent is the sum of dimension 0 over all primitive steps (a displacement). */
+    static final class DisplacementModel implements LatentModel {
+        final List<float[]> firstCall = new ArrayList<>();
+        @Override public int latentDim() { return 1; }
+        @Override public int primitiveActionDim() { return 2; }
+        @Override public int frameskip() { return 5; }
+        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) {
+            throw new UnsupportedOperationException();
+        }
+        @Override public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] a, int horizon,
+                                              float[] out) {
+            int l = horizon * 10;
+            for (int row = 0; row < groups * perGroup; row++) {
+                float sum = 0;
+                for (int t = 0; t < horizon * 5; t++) {
+                    sum += a[row * l + t * 2];
+                }
+                out[row] = z0[row / perGroup] + sum;
+            }
+            if (firstCall.isEmpty()) {
+                firstCall.add(java.util.Arrays.copyOf(out, groups * perGroup));
+            }
+        }
+        @Override public float[] unnormalise(float[] a) { return a.clone(); }
+        @Override public float[] normalise(float[] a) { return a.clone(); }
+    }
+
+    private static double firstIterationDisplacementVariance(double rho) {
+        DisplacementModel model = new DisplacementModel();
+        PlannerConfig cfg = PlannerConfig.cem().withIterations(1).withClipSamples(false).withSamples(2000)
+                .withNoiseCorrelation(rho);
+        Planners.create(cfg, model, LOW, HIGH).plan(List.of(new PlanProblem(new float[] {0f}, new float[] {0f},
+                null, 5L)));
+        float[] d = model.firstCall.get(0);
+        double s = 0, sq = 0;
+        for (int n = 1; n < d.length; n++) { // row 0 is the mean
+            s += d[n];
+            sq += d[n] * (double) d[n];
+        }
+        int n = d.length - 1;
+        return sq / n - (s / n) * (s / n);
+    }
+
+    @Test
+    void noiseCorrelation_makesSampledDisplacementsAsWideAsAnAr1ProcessPredicts() {
+        // 25 unit-variance steps: independent noise sums to variance 25; AR(1) with rho sums to
+        // 25(1+rho)/(1-rho) - 2rho(1-rho^25)/(1-rho)^2, about 308 for rho = 0.9
+        double white = firstIterationDisplacementVariance(0.0), ar = firstIterationDisplacementVariance(0.9);
+        double expected = 25 * 1.9 / 0.1 - 2 * 0.9 * (1 - Math.pow(0.9, 25)) / 0.01;
+        assertEquals(25, white, 25 * 0.1, "white noise");
+        assertEquals(expected, ar, expected * 0.1, "AR(1) noise");
+    }
 }

@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
 /**
  * Start/goal pairs from held-out episodes of a trajectory table (REFERENCE §4): pair i picks a held-out
  * episode and a start frame t uniformly (seeded) such that t + goalOffset is in the episode; the start is the
- * stored state (task and distractor) at t, the goal the frame and task state at t + goalOffset. Only the chosen
+ * stored state (task and distractor) at t, the goal the frame and task state at t + goalOffset, and the recorded
+ * actions a_t..a_{t+goalOffset-1} the route the data took (for failure diagnosis). Only the chosen
  * episodes are kept in memory.
  */
 public final class TablePairSource implements PairSource {
@@ -92,8 +93,17 @@ public final class TablePairSource implements PairSource {
             out.add(new StartGoalPair(String.format("ep%06d@t%d", e.episodeIndex(), t), e.states()[t].clone(),
                     e.distractorStates()[t].clone(),
                     new RgbImage(e.imageWidth(), e.imageHeight(), e.frames()[t + goalOffset].clone()),
-                    e.states()[t + goalOffset].clone(), goalOffset));
+                    e.states()[t + goalOffset].clone(), goalOffset, recorded(e, t)));
         }
         return out;
+    }
+
+    /** a_t .. a_{t+goalOffset-1}: the recorded route from the start to the goal, [goalOffset][m]. */
+    private float[][] recorded(Episode e, int t) {
+        float[][] a = new float[goalOffset][];
+        for (int i = 0; i < goalOffset; i++) {
+            a[i] = e.actions()[t + i].clone();
+        }
+        return a;
     }
 }

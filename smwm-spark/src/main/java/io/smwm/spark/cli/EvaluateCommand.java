@@ -62,6 +62,21 @@ final class EvaluateCommand implements Callable<Integer> {
             + "re-planning, 1..horizon (default: ${DEFAULT-VALUE}, the paper's whole 5-step plan = 25 env actions).")
     int executeSteps;
 
+    @Option(names = "--plan-pick", defaultValue = "mean", description = "What each solve executes: mean (the "
+            + "paper's CEM: the final sampling mean) or best (the lowest-cost candidate seen, when it beats the mean). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String planPick;
+
+    @Option(names = "--samples", description = "Planner candidates per iteration (default: the paper's 300).")
+    Integer samples;
+
+    @Option(names = "--iterations", description = "Planner iterations per solve (default: the paper's 30).")
+    Integer iterations;
+
+    @Option(names = "--noise-correlation", description = "AR(1) correlation ρ in [0, 1) of the planner's sampling "
+            + "noise along each plan's primitive steps (default: 0, the paper's independent noise).")
+    Double noiseCorrelation;
+
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -109,6 +124,18 @@ final class EvaluateCommand implements Callable<Integer> {
             case "mppi" -> PlannerConfig.mppi();
             default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
         };
+        pc = switch (planPick) {
+            case "mean" -> pc;
+            case "best" -> pc.withReturnBest(true);
+            default -> throw new UserError("unknown --plan-pick '" + planPick + "'; valid: mean, best");
+        };
+        try {
+            pc = samples == null ? pc : pc.withSamples(samples);
+            pc = iterations == null ? pc : pc.withIterations(iterations);
+            pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
+        }
         if (executeSteps < 1 || executeSteps > pc.horizon()) {
             throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
                     + executeSteps);
@@ -157,6 +184,14 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("%-8s %6d %6d %8.1f%% %8d %7.1f%% %12s%n", m.method(), m.goalOffset(), m.budget(),
                     100 * m.successRate(), m.episodes(), 100 * m.stderr(),
                     Double.isNaN(m.planMsMedian()) ? "-" : String.format("%.1f", m.planMsMedian()));
+        }
+        for (MethodResult m : rep.results()) {
+            Map<String, Object> d = ReportWriter.failureDiagnosis(rep.episodes(), m.method(), m.goalOffset());
+            if (d != null && (int) d.get("failures") > 0) {
+                System.out.printf("%s offset %d failures: %s search (the model rates the recorded route better than "
+                        + "the plan), %s model, %s undiagnosed%n", m.method(), m.goalOffset(), d.get("search"),
+                        d.get("model"), d.get("undiagnosed"));
+            }
         }
         System.out.printf("evaluated in %.0f s; report %s%n", secs, dir.resolve("report.html"));
         return 0;

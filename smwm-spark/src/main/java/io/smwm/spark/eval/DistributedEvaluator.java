@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The driver draws every goal offset's pairs exactly as {@link Evaluator#evaluate} does (same seeds) and cuts
  * each pair list into at most {@code slicesPerOffset} contiguous slices; one Spark task per (offset, slice). A task
- * receives its slice as JSON text (start and goal states, goal frame bytes), loads the checkpoint once from the
- * broadcast checkpoint files (the bytes of {@code RUN/checkpoint/*}, checked by {@link CheckpointIO#load} like any
+ * receives its slice as JSON text (start and goal states, goal frame bytes, recorded actions), loads the checkpoint
+ * once from the broadcast checkpoint files (the bytes of {@code RUN/checkpoint/*}, checked by {@link CheckpointIO#load} like any
  * checkpoint, so executors need not see the driver's run directory, only the jar), and runs every method on the
  * slice with {@link Evaluator#runSlice}, planning batched over the slice's episodes. It returns the per-episode
  * records and filmstrip frames as JSON text; no Java-serialised objects of ours travel or are stored. The driver
@@ -60,15 +60,16 @@ public final class DistributedEvaluator {
 
     /** One start/goal pair as primitives. */
     public record PairData(String id, float[] startState, float[] startDistractorState, int width, int height,
-                           byte[] goalFrame, float[] goalState, int goalOffset) {
+                           byte[] goalFrame, float[] goalState, int goalOffset, float[][] recordedActions) {
         static PairData of(StartGoalPair p) {
             return new PairData(p.id(), p.startState(), p.startDistractorState(), p.goalFrame().width(),
-                    p.goalFrame().height(), p.goalFrame().data(), p.goalState(), p.goalOffset());
+                    p.goalFrame().height(), p.goalFrame().data(), p.goalState(), p.goalOffset(),
+                    p.recordedActions());
         }
 
         StartGoalPair toPair() {
             return new StartGoalPair(id, startState, startDistractorState, new RgbImage(width, height, goalFrame),
-                    goalState, goalOffset);
+                    goalState, goalOffset, recordedActions);
         }
     }
 

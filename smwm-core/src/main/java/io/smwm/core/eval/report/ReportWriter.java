@@ -25,10 +25,15 @@ import java.util.Map;
  *   e.g. checkpoint, table_fingerprint, seed), {@code config} (planner.*, eval.*, env.*, pairs.*),
  *   {@code results} (per method and goal offset: method, goal_offset, budget, episodes, successes,
  *   success_rate in [0,1], stderr = sqrt(p(1-p)/n), plan_ms_median (null for baselines),
- *   mean_final_state_distance), {@code curves} (per method and offset: state_distance_mean/_stderr and
+ *   mean_final_state_distance, failure_diagnosis: null for baselines, else {failures, search, model,
+ *   undiagnosed}: failed episodes whose recorded route the model rates better than the planner's first plan
+ *   (demo_cost &lt; first_plan_cost: the planner missed it), rates no better (the model misleads the planner), or
+ *   that lack a demo cost), {@code curves} (per method and offset: state_distance_mean/_stderr and
  *   latent_distance_mean/_stderr per env step 0..budget, latent null when not recorded), {@code episodes} (method,
  *   goal_offset, budget, pair_id, success, success_step (-1 = never), steps, final_state_distance,
- *   min_state_distance, final_latent_distance, solves, plan_ms_median) and {@code plots} (file names). Non-finite
+ *   min_state_distance, final_latent_distance, solves, plan_ms_median, first_plan_cost (the model's predicted
+ *   cost of the first plan), demo_cost (its predicted cost of the pair's recorded actions; see
+ *   {@link EpisodeRecord#demoCost})) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
  *   <li>{@code report.md}: the success table; {@code report.html}: table plus the plots (relative links).</li>
  *   <li>PNG: {@code success_vs_offset.png} (when more than one offset ran), {@code distance_state_o<N>.png} and
@@ -108,6 +113,7 @@ public final class ReportWriter {
             m.put("stderr", r.stderr());
             m.put("plan_ms_median", num(r.planMsMedian()));
             m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
+            m.put("failure_diagnosis", failureDiagnosis(rep.episodes(), r.method(), r.goalOffset()));
             results.add(m);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("method", r.method());
@@ -134,6 +140,8 @@ public final class ReportWriter {
             double[] ms = e.planMs().clone();
             Arrays.sort(ms);
             m.put("plan_ms_median", ms.length == 0 ? null : num(ms[ms.length / 2]));
+            m.put("first_plan_cost", num(e.firstPlanCost()));
+            m.put("demo_cost", num(e.demoCost()));
             eps.add(m);
         }
         root.put("results", results);
@@ -141,6 +149,40 @@ public final class ReportWriter {
         root.put("episodes", eps);
         root.put("plots", plots);
         return root;
+    }
+
+    /**
+     * For a planning method at one offset: {failures, search, model, undiagnosed} over its failed episodes
+     * (search: demo_cost &lt; first_plan_cost; model: demo_cost &gt;= first_plan_cost; undiagnosed: either cost
+     * unknown); null for a method that does not plan.
+     */
+    public static Map<String, Object> failureDiagnosis(List<EpisodeRecord> episodes, String method, int goalOffset) {
+        List<EpisodeRecord> mine = episodes.stream()
+                .filter(e -> e.method().equals(method) && e.goalOffset() == goalOffset).toList();
+        if (mine.stream().noneMatch(e -> e.planCosts() != null && e.planCosts().length > 0)) {
+            return null;
+        }
+        int failures = 0, search = 0, model = 0, unknown = 0;
+        for (EpisodeRecord e : mine) {
+            if (e.success()) {
+                continue;
+            }
+            failures++;
+            double demo = e.demoCost(), plan = e.firstPlanCost();
+            if (!Double.isFinite(demo) || !Double.isFinite(plan)) {
+                unknown++;
+            } else if (demo < plan) {
+                search++;
+            } else {
+                model++;
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("failures", failures);
+        m.put("search", search);
+        m.put("model", model);
+        m.put("undiagnosed", unknown);
+        return m;
     }
 
     private static Object num(double v) {
@@ -169,6 +211,14 @@ public final class ReportWriter {
                     r.goalOffset(), r.budget(), 100 * r.successRate(), 100 * r.stderr(), r.successes(),
                     r.episodes(), Double.isNaN(r.planMsMedian()) ? "-" : String.format("%.1f", r.planMsMedian()),
                     r.meanFinalStateDistance()));
+        }
+        for (MethodResult r : rep.results()) {
+            Map<String, Object> d = failureDiagnosis(rep.episodes(), r.method(), r.goalOffset());
+            if (d != null && (int) d.get("failures") > 0) {
+                b.append(String.format("%n%s at offset %d, failures: %s search (the model rates the recorded route "
+                                + "to the goal better than the first plan), %s model (it does not), %s undiagnosed.%n",
+                        r.method(), r.goalOffset(), d.get("search"), d.get("model"), d.get("undiagnosed")));
+            }
         }
         return b.toString();
     }
