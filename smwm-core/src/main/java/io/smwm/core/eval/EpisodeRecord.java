@@ -21,8 +21,9 @@ package io.smwm.core.eval;
  * @param planCosts          the model's predicted cost ‖ẑ_H − z_g‖² of the plan chosen at each solve [solves]
  *                           (empty for baselines)
  * @param demoCost           the model's predicted terminal cost ‖ẑ − z_g‖² of the pair's recorded actions rolled
- *                           out from the start latent (goalOffset / k model steps); NaN for baselines, pairs without
- *                           recorded actions, or offsets not a multiple of k. A failed episode whose demoCost is
+ *                           out from the start latent; NaN for baselines, pairs without recorded actions, and goal
+ *                           offsets other than the plan's length H·k (the costs only compare when both are whole
+ *                           routes to the goal). A failed episode whose demoCost is
  *                           below its first plan cost is a search failure (the model rates a route to the goal
  *                           better than what the planner found); one whose demoCost is above it is a model
  *                           failure (the model does not rate the route that works as better)

@@ -105,14 +105,17 @@ public final class PlanningController implements Controller {
 
     /**
      * At an episode's first solve (its latent is then the start's), rolls its pair's recorded actions out in the
-     * model, goalOffset / k model steps, and keeps ‖ẑ − z_g‖²; one batched rollout per horizon.
+     * model and keeps ‖ẑ − z_g‖²; one batched rollout per horizon. Only for pairs whose goal offset is the plan's
+     * length H·k: then the recorded route and the first plan are both complete routes to the goal of the same
+     * length and their predicted costs compare (a 5-step plan toward a goal 40 steps away does not).
      */
     private void computeDemoCosts(int[] episodes, float[] latents) {
         int d = model.latentDim(), k = model.frameskip(), m = model.primitiveActionDim(), a = k * m;
+        int planSteps = planner.config().horizon() * k;
         Map<Integer, List<Integer>> byHorizon = new TreeMap<>(); // horizon -> positions i in episodes
         for (int i = 0; i < episodes.length; i++) {
             StartGoalPair p = pairs.get(episodes[i]);
-            if (solves[episodes[i]] == 0 && p.recordedActions() != null && p.goalOffset() % k == 0) {
+            if (solves[episodes[i]] == 0 && p.recordedActions() != null && p.goalOffset() == planSteps) {
                 byHorizon.computeIfAbsent(p.goalOffset() / k, h -> new ArrayList<>()).add(i);
             }
         }

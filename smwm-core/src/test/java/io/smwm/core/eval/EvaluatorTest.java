@@ -178,6 +178,11 @@ class EvaluatorTest {
             assertEquals(e.solves(), e.planCosts().length);
             assertTrue(e.firstPlanCost() >= 0 && Double.isFinite(e.firstPlanCost()), "" + e.firstPlanCost());
         }
+        // a goal 30 steps away is beyond a 25-step plan: its costs do not compare, so there is no demo cost
+        StartGoalPair far = scripted(30).sample(1, 4L).get(0);
+        EpisodeRunner.Outcome f = runner.run(new PlanningController("cem",
+                io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 5), List.of(far), 60, 1L);
+        assertTrue(Double.isNaN(f.episodes().get(0).demoCost()), "offset 30: " + f.episodes().get(0).demoCost());
         // the random baseline neither plans nor rates routes
         EpisodeRunner.Outcome r = runner.run(new RandomController(new float[] {-1, -1}, new float[] {1, 1}),
                 pairs, 50, 1L);

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>The driver draws every goal offset's pairs exactly as {@link Evaluator#evaluate} does (same seeds) and cuts
  * each pair list into at most {@code slicesPerOffset} contiguous slices; one Spark task per (offset, slice). A task
  * receives its slice as JSON text (start and goal states, goal frame bytes, recorded actions), loads the checkpoint
- * once from the broadcast checkpoint files (the bytes of {@code RUN/checkpoint/*}, checked by {@link CheckpointIO#load} like any
- * checkpoint, so executors need not see the driver's run directory, only the jar), and runs every method on the
- * slice with {@link Evaluator#runSlice}, planning batched over the slice's episodes. It returns the per-episode
+ * once from the broadcast checkpoint files (the bytes of {@code RUN/checkpoint/*}, checked by
+ * {@link CheckpointIO#load} like any checkpoint, so executors need not see the driver's run directory, only the
+ * jar), and runs every method on the slice with {@link Evaluator#runSlice}, planning batched over the slice's
+ * episodes. It returns the per-episode
  * records and filmstrip frames as JSON text; no Java-serialised objects of ours travel or are stored. The driver
  * concatenates the slices in pair order and builds the report with {@link Evaluator#report}.
  *
