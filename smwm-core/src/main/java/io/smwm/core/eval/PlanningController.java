@@ -8,8 +8,6 @@ import io.smwm.core.util.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Receding-horizon control with a planner: at each re-planning point, plan H model steps toward the goal latent
@@ -105,45 +103,46 @@ public final class PlanningController implements Controller {
 
     /**
      * At an episode's first solve (its latent is then the start's), rolls its pair's recorded actions out in the
-     * model and keeps ‖ẑ − z_g‖²; one batched rollout per horizon. Only for pairs whose goal offset is the plan's
-     * length H·k: then the recorded route and the first plan are both complete routes to the goal of the same
-     * length and their predicted costs compare (a 5-step plan toward a goal 40 steps away does not).
+     * model, in one batch over the listed episodes, and keeps ‖ẑ − z_g‖². Only for pairs whose goal offset is the
+     * plan's length H·k: then the recorded route and the first plan are both complete routes to the goal of the
+     * same length and their predicted costs compare (a 5-step plan toward a goal 40 steps away does not).
      */
     private void computeDemoCosts(int[] episodes, float[] latents) {
         int d = model.latentDim(), k = model.frameskip(), m = model.primitiveActionDim(), a = k * m;
-        int planSteps = planner.config().horizon() * k;
-        Map<Integer, List<Integer>> byHorizon = new TreeMap<>(); // horizon -> positions i in episodes
+        int h = planner.config().horizon();
+        List<Integer> rows = new ArrayList<>(); // positions i in episodes
         for (int i = 0; i < episodes.length; i++) {
             StartGoalPair p = pairs.get(episodes[i]);
-            if (solves[episodes[i]] == 0 && p.recordedActions() != null && p.goalOffset() == planSteps) {
-                byHorizon.computeIfAbsent(p.goalOffset() / k, h -> new ArrayList<>()).add(i);
+            if (solves[episodes[i]] == 0 && p.recordedActions() != null && p.goalOffset() == h * k) {
+                rows.add(i);
             }
         }
-        for (Map.Entry<Integer, List<Integer>> g : byHorizon.entrySet()) {
-            int h = g.getKey(), n = g.getValue().size();
-            float[] z0 = new float[n * d], acts = new float[n * h * a], out = new float[n * d];
-            for (int r = 0; r < n; r++) {
-                int i = g.getValue().get(r);
-                System.arraycopy(latents, i * d, z0, r * d, d);
-                float[][] rec = pairs.get(episodes[i]).recordedActions();
-                for (int s = 0; s < h; s++) {
-                    float[] step = new float[a];
-                    for (int j = 0; j < k; j++) {
-                        System.arraycopy(rec[s * k + j], 0, step, j * m, m);
-                    }
-                    System.arraycopy(model.normalise(step), 0, acts, (r * h + s) * a, a);
+        int n = rows.size();
+        if (n == 0) {
+            return;
+        }
+        float[] z0 = new float[n * d], acts = new float[n * h * a], out = new float[n * d];
+        float[] step = new float[a];
+        for (int r = 0; r < n; r++) {
+            int i = rows.get(r);
+            System.arraycopy(latents, i * d, z0, r * d, d);
+            float[][] rec = pairs.get(episodes[i]).recordedActions();
+            for (int s = 0; s < h; s++) {
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(rec[s * k + j], 0, step, j * m, m);
                 }
+                System.arraycopy(model.normalise(step), 0, acts, (r * h + s) * a, a);
             }
-            model.rolloutTerminal(z0, n, 1, acts, h, out);
-            for (int r = 0; r < n; r++) {
-                int e = episodes[g.getValue().get(r)];
-                double c = 0;
-                for (int j = 0; j < d; j++) {
-                    double diff = out[r * d + j] - goals[e * d + j];
-                    c += diff * diff;
-                }
-                demoCosts[e] = c;
+        }
+        model.rolloutTerminal(z0, n, 1, acts, h, out);
+        for (int r = 0; r < n; r++) {
+            int e = episodes[rows.get(r)];
+            double c = 0;
+            for (int j = 0; j < d; j++) {
+                double diff = out[r * d + j] - goals[e * d + j];
+                c += diff * diff;
             }
+            demoCosts[e] = c;
         }
     }
 }

@@ -13,9 +13,8 @@ import io.smwm.core.env.RgbImage;
  * @param goalState             the goal's task state (what {@code Environment#isSuccess} is tested against)
  * @param goalOffset            env steps between start and goal in the recorded episode
  * @param recordedActions       the primitive actions the recorded episode took from the start to the goal
- *                              [goalOffset][m] (a route that reaches the goal), or null when the source has none
- *                              (simulated pairs); evaluation uses it only to diagnose failures (see
- *                              {@link EpisodeRecord#demoCost})
+ *                              [goalOffset][m] (a route that reaches the goal), or null when the source has none;
+ *                              evaluation uses it only to diagnose failures (see {@link EpisodeRecord#demoCost})
  */
 public record StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
                             float[] goalState, int goalOffset, float[][] recordedActions) {

@@ -203,10 +203,11 @@ class EvaluatorTest {
         List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
-        java.util.Map<String, Object> d = io.smwm.core.eval.report.ReportWriter.failureDiagnosis(eps, "cem", 25);
-        assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d);
+        FailureDiagnosis d = FailureDiagnosis.of(eps, "cem", 25);
+        assertEquals(new FailureDiagnosis(4, 2, 1, 1), d);
+        assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d.toMap());
         EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
                 new float[51], null, new double[0], Double.NaN);
-        assertEquals(null, io.smwm.core.eval.report.ReportWriter.failureDiagnosis(List.of(baseline), "random", 25));
+        assertEquals(null, FailureDiagnosis.of(List.of(baseline), "random", 25));
     }
 }

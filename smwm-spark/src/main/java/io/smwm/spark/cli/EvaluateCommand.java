@@ -8,6 +8,7 @@ import io.smwm.core.env.Environment;
 import io.smwm.core.env.Environments;
 import io.smwm.core.eval.EvalConfig;
 import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.FailureDiagnosis;
 import io.smwm.core.eval.Evaluator;
 import io.smwm.core.eval.MethodResult;
 import io.smwm.core.eval.PairSource;
@@ -186,11 +187,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     Double.isNaN(m.planMsMedian()) ? "-" : String.format("%.1f", m.planMsMedian()));
         }
         for (MethodResult m : rep.results()) {
-            Map<String, Object> d = ReportWriter.failureDiagnosis(rep.episodes(), m.method(), m.goalOffset());
-            if (d != null && (int) d.get("failures") > 0) {
-                System.out.printf("%s offset %d failures: %s search (the model rates the recorded route better than "
-                        + "the plan), %s model, %s undiagnosed%n", m.method(), m.goalOffset(), d.get("search"),
-                        d.get("model"), d.get("undiagnosed"));
+            FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), m.method(), m.goalOffset());
+            if (d != null && d.failures() > 0) {
+                System.out.println(d.describe(m.method(), m.goalOffset()));
             }
         }
         System.out.printf("evaluated in %.0f s; report %s%n", secs, dir.resolve("report.html"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smwm.core.eval.EpisodeRecord;
 import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.FailureDiagnosis;
 import io.smwm.core.eval.Filmstrip;
 import io.smwm.core.eval.MethodResult;
 import io.smwm.core.util.UserError;
@@ -113,7 +114,8 @@ public final class ReportWriter {
             m.put("stderr", r.stderr());
             m.put("plan_ms_median", num(r.planMsMedian()));
             m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
-            m.put("failure_diagnosis", failureDiagnosis(rep.episodes(), r.method(), r.goalOffset()));
+            FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
+            m.put("failure_diagnosis", d == null ? null : d.toMap());
             results.add(m);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("method", r.method());
@@ -151,40 +153,6 @@ public final class ReportWriter {
         return root;
     }
 
-    /**
-     * For a planning method at one offset: {failures, search, model, undiagnosed} over its failed episodes
-     * (search: demo_cost &lt; first_plan_cost; model: demo_cost &gt;= first_plan_cost; undiagnosed: either cost
-     * unknown); null for a method that does not plan.
-     */
-    public static Map<String, Object> failureDiagnosis(List<EpisodeRecord> episodes, String method, int goalOffset) {
-        List<EpisodeRecord> mine = episodes.stream()
-                .filter(e -> e.method().equals(method) && e.goalOffset() == goalOffset).toList();
-        if (mine.stream().noneMatch(e -> e.planCosts() != null && e.planCosts().length > 0)) {
-            return null;
-        }
-        int failures = 0, search = 0, model = 0, unknown = 0;
-        for (EpisodeRecord e : mine) {
-            if (e.success()) {
-                continue;
-            }
-            failures++;
-            double demo = e.demoCost(), plan = e.firstPlanCost();
-            if (!Double.isFinite(demo) || !Double.isFinite(plan)) {
-                unknown++;
-            } else if (demo < plan) {
-                search++;
-            } else {
-                model++;
-            }
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("failures", failures);
-        m.put("search", search);
-        m.put("model", model);
-        m.put("undiagnosed", unknown);
-        return m;
-    }
-
     private static Object num(double v) {
         return Double.isFinite(v) ? v : null;
     }
@@ -213,11 +181,9 @@ public final class ReportWriter {
                     r.meanFinalStateDistance()));
         }
         for (MethodResult r : rep.results()) {
-            Map<String, Object> d = failureDiagnosis(rep.episodes(), r.method(), r.goalOffset());
-            if (d != null && (int) d.get("failures") > 0) {
-                b.append(String.format("%n%s at offset %d, failures: %s search (the model rates the recorded route "
-                                + "to the goal better than the first plan), %s model (it does not), %s undiagnosed.%n",
-                        r.method(), r.goalOffset(), d.get("search"), d.get("model"), d.get("undiagnosed")));
+            FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
+            if (d != null && d.failures() > 0) {
+                b.append(String.format("%n%s.%n", d.describe(r.method(), r.goalOffset())));
             }
         }
         return b.toString();
