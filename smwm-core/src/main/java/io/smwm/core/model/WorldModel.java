@@ -24,6 +24,7 @@ import java.util.Map;
 public final class WorldModel {
     private final WorldModelGraph graph;
     private final Normalizer normalizer;
+    private ForwardKernel kernel;
 
     private WorldModel(WorldModelGraph graph, Normalizer normalizer) {
         this.graph = graph;
@@ -80,24 +81,37 @@ public final class WorldModel {
 
     /**
      * Open-loop rollout: ẑ_{h+1} = g(ẑ_h, a_h), ẑ_0 = z0. z0 [B, latentDim], actions [B, H, k·m] normalised.
-     * Returns [B, H, latentDim] with entry h = ẑ_{h+1} (the prediction after applying action h).
+     * Returns [B, H, latentDim] with entry h = ẑ_{h+1} (the prediction after applying action h). Computed by
+     * {@link ForwardKernel} outside the SameDiff graph: each step equals {@link #predict} up to float rounding.
      */
     public synchronized INDArray rollout(INDArray z0, INDArray actionsNorm) {
-        checkShape("z0", z0, config().latentDim());
-        if (actionsNorm.rank() != 3 || actionsNorm.size(2) != config().modelActionDim() || actionsNorm.size(0) != z0.size(0))
-            throw new IllegalArgumentException("actions must be [B=" + z0.size(0) + ", H, k*m=" + config().modelActionDim()
-                    + "], got " + Arrays.toString(actionsNorm.shape()));
-        long b = z0.size(0), h = actionsNorm.size(1);
-        INDArray out = Nd4j.create(DataType.FLOAT, b, h, config().latentDim());
-        INDArray z = f32(z0);
-        for (long i = 0; i < h; i++) {
-            INDArray a = actionsNorm.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all())
-                    .castTo(DataType.FLOAT).dup('c');
-            z = graph.output(Map.of(WorldModelGraph.Z_IN, z, WorldModelGraph.A_IN, a), WorldModelGraph.G_OUT)
-                    .get(WorldModelGraph.G_OUT).dup();
-            out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
-        }
+        checkRollout(z0, actionsNorm);
+        INDArray out = Nd4j.create(DataType.FLOAT, z0.size(0), actionsNorm.size(1), config().latentDim());
+        kernel().rollout(f32(z0), f32(actionsNorm), out);
         return out;
+    }
+
+    /**
+     * The last latent of {@link #rollout} only, ẑ_H [B, latentDim], without keeping the trajectory (what planners
+     * score). z0 [B, latentDim], actions [B, H, k·m] normalised, H ≥ 1.
+     */
+    public synchronized INDArray rolloutTerminal(INDArray z0, INDArray actionsNorm) {
+        checkRollout(z0, actionsNorm);
+        return kernel().rollout(f32(z0), f32(actionsNorm), null);
+    }
+
+    private void checkRollout(INDArray z0, INDArray actionsNorm) {
+        checkShape("z0", z0, config().latentDim());
+        if (actionsNorm.rank() != 3 || actionsNorm.size(2) != config().modelActionDim() || actionsNorm.size(0) != z0.size(0)
+                || actionsNorm.size(1) < 1)
+            throw new IllegalArgumentException("actions must be [B=" + z0.size(0) + ", H>=1, k*m=" + config().modelActionDim()
+                    + "], got " + Arrays.toString(actionsNorm.shape()));
+    }
+
+    /** g outside SameDiff, built on first use (the parameters never change after construction). */
+    private ForwardKernel kernel() {
+        if (kernel == null) kernel = new ForwardKernel(graph);
+        return kernel;
     }
 
     /** â_t = h(z_t, z_{t+k}). z, zNext [B, latentDim]. Returns â [B, k·m], normalised. */

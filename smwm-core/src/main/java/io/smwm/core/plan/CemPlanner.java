@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
  * Cross-entropy method in normalised action space (REFERENCE §4). Per episode and iteration: draw N sequences
  * a ~ N(μ, σ²) (candidate 0 is μ itself; with {@code clipSamples} every candidate is projected into the action
  * box), roll all E·N of them out through the model in one batch, keep the K lowest-cost elites and refit μ and σ
- * to them (per component; σ is the elites' population std). The plan is μ after the last iteration (the paper's
- * choice), or with {@code planner.returnBest} the lowest-cost candidate seen when that beats μ.
+ * to them (per component; σ is the elites' sample std, divisor K − 1, as {@code torch.std} in the paper's code).
+ * The plan is μ after the last iteration (the paper's choice), or with {@code planner.returnBest} the lowest-cost
+ * candidate seen when that beats μ.
  * Start: μ = warm start or 0, σ = {@code initStd}. Ties between equal costs go to the lower candidate index.
  */
 public final class CemPlanner extends SamplingPlanner {
@@ -57,8 +58,9 @@ public final class CemPlanner extends SamplingPlanner {
                     std[mu + j] += d * d;
                 }
             }
+            float dof = Math.max(1, k - 1); // K = 1: σ = 0
             for (int j = 0; j < l; j++) {
-                std[mu + j] = (float) Math.sqrt(std[mu + j] / k);
+                std[mu + j] = (float) Math.sqrt(std[mu + j] / dof);
             }
         }
     }

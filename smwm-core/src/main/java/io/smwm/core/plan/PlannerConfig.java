@@ -24,8 +24,9 @@ import java.util.Map;
  * @param noiseStd    MPPI: initial std of the Gaussian perturbations around the mean (normalised units; refitted
  *                    to the weighted samples every iteration)
  * @param clipSamples project every candidate into the env's action box (mapped into normalised space) before the
- *                    model sees it, so the model predicts what will actually be executed. The paper's code
- *                    samples unclipped; set false to match it. Executed actions are always clipped.
+ *                    model sees it. The paper's code samples unclipped, and so does {@link #cem()}: on the two
+ *                    full-size TwoRoom models clipping cost 0.3 and 3.6 points of success (300 pairs each,
+ *                    README). {@link #mppi()} clips. Executed actions are always clipped to the env's bounds.
  * @param warmStart   start each re-plan from the previous plan shifted by the executed model steps (tail = 0)
  * @param returnBest  return the lowest-cost candidate seen in any iteration when it beats the final mean, instead
  *                    of the final mean (the paper's CEM returns the mean; a mean of elites from two routes, e.g.
@@ -73,9 +74,12 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         }
     }
 
-    /** The paper's CEM: 300 samples, 30 iterations, 30 elites, horizon 5, std 1, samples clipped, warm start. */
+    /**
+     * The paper's CEM as its code runs it: 300 samples, 30 iterations, 30 elites, horizon 5, std 1, samples not
+     * clipped, σ refitted as the elites' sample std, warm start, independent noise, the final mean executed.
+     */
     public static PlannerConfig cem() {
-        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0);
+        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, false, true, false, 0.0);
     }
 
     /** MPPI with the same sampling budget as {@link #cem()}: temperature 0.1 (relative), noise std 1. */

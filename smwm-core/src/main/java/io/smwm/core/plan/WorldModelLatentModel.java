@@ -6,11 +6,10 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adapts a trained {@link WorldModel} to the planner's {@link LatentModel}: encode = f, terminal rollout = g
- * applied H times with the latent of each row's group repeated over its candidates. Rows are independent (the
+ * applied H times ({@link WorldModel#rolloutTerminal}) with the latent of each row's group repeated over its candidates. Rows are independent (the
  * model has no cross-batch operations), as {@link LatentModel} requires.
  */
 public final class WorldModelLatentModel implements LatentModel {
@@ -51,9 +50,8 @@ public final class WorldModelLatentModel implements LatentModel {
         }
         INDArray z = Nd4j.create(rep, new long[] {rows, d}, 'c');
         INDArray act = Nd4j.create(java.util.Arrays.copyOf(actions, rows * horizon * a), new long[] {rows, horizon, a}, 'c');
-        INDArray traj = model.rollout(z, act); // [rows, H, D]
-        INDArray last = traj.get(NDArrayIndex.all(), NDArrayIndex.point(horizon - 1), NDArrayIndex.all()).dup('c');
-        System.arraycopy(last.castTo(DataType.FLOAT).data().asFloat(), 0, out, 0, rows * d);
+        INDArray last = model.rolloutTerminal(z, act); // [rows, D], c order
+        System.arraycopy(last.data().asFloat(), 0, out, 0, rows * d);
     }
 
     @Override

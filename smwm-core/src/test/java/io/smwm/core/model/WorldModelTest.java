@@ -96,6 +96,34 @@ class WorldModelTest {
     }
 
     @Test
+    void rolloutTerminal_fullSizeG_matchesPredictAndTrajectory_acrossBatchSizes() {
+        ModelConfig c = ModelConfig.DEFAULT; // latent 64, hidden 256, model action 10: the planner's shapes
+        WorldModel m = WorldModel.of(c, LOSS, Normalizer.identity(c.actionDim(), c.frameskip()),
+                WorldModelGraph.build(c, LOSS, 9L).flatParams());
+        Nd4j.getRandom().setSeed(3);
+        for (int b : new int[] {37, 5, 37}) { // a smaller batch in between: the kernel's buffers are resized
+            INDArray z0 = Nd4j.rand(DataType.FLOAT, b, 64).subi(0.5).muli(1.6);
+            INDArray acts = Nd4j.randn(DataType.FLOAT, b, 5, 10).muli(1.5);
+            INDArray z = z0;
+            for (int h = 0; h < 5; h++) {
+                z = m.predict(z, acts.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(h), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+            }
+            INDArray last = m.rolloutTerminal(z0, acts);
+            assertArrayEquals(new long[] {b, 64}, last.shape());
+            assertTrue(z.equalsWithEps(last, 1e-5), "batch " + b + ": terminal latent differs from 5 predicts by "
+                    + z.sub(last).amaxNumber());
+            INDArray traj = m.rollout(z0, acts);
+            assertEquals(last, traj.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(4), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            assertTrue(last.amaxNumber().doubleValue() < 1.0, "tanh output must lie in (-1, 1)");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.rolloutTerminal(Nd4j.zeros(DataType.FLOAT, 2, 64), Nd4j.zeros(DataType.FLOAT, 2, 0, 10)));
+        assertTrue(e.getMessage().contains("H>=1"), e.getMessage());
+    }
+
+    @Test
     void normaliseThenUnnormalise_roundTrips() {
         Normalizer n = Normalizer.fromPrimitiveStats(new double[]{1, -2}, new double[]{2, 0}, 3, 1e-3);
         assertEquals(6, n.dim());

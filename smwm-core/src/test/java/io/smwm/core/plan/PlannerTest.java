@@ -135,6 +135,29 @@ class PlannerTest {
     }
 
     @Test
+    void cem_refitsSigmaAsTheElitesSampleStd_likeTorchStd() {
+        // one iteration, every candidate an elite: afterwards μ and σ are the mean and the K−1 std of the candidates
+        LinearLatentModel model = new LinearLatentModel(1, 2, new float[] {1f, 1f}, 1f);
+        PlannerConfig cfg = PlannerConfig.cem().withHorizon(1).withElites(6).withSamples(6).withIterations(1)
+                .withClipSamples(false);
+        CemPlanner p = (CemPlanner) Planners.create(cfg, model, LOW, HIGH);
+        p.plan(List.of(new PlanProblem(new float[] {0f, 0f}, new float[] {0.3f, -0.2f}, null, 5L)));
+        for (int j = 0; j < 2; j++) {
+            double mean = 0, ss = 0;
+            for (int n = 0; n < 6; n++) {
+                mean += p.candidates[n * 2 + j] / 6.0;
+            }
+            for (int n = 0; n < 6; n++) {
+                double d = p.candidates[n * 2 + j] - mean;
+                ss += d * d;
+            }
+            assertEquals(mean, p.mean[j], 1e-6, "μ component " + j);
+            assertEquals(Math.sqrt(ss / 5), p.std[j], 1e-6, "σ component " + j + " (population std would be "
+                    + Math.sqrt(ss / 6) + ")");
+        }
+    }
+
+    @Test
     void shifted_dropsExecutedStepsAndZeroFillsTheTail() {
         float[] plan = {1, 2, 3, 4, 5, 6};
         PlanResult r = new PlanResult(plan, new float[0][], 0f, new float[0]);

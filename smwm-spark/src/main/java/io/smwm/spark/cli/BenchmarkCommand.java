@@ -104,9 +104,44 @@ final class BenchmarkCommand implements Callable<Integer> {
         System.out.printf("forward model: %.3f MFLOP per candidate step; one solve = %d x %d x %d steps = %.2f GFLOP%n",
                 stepFlop / 1e6, cfg.samples(), cfg.iterations(), cfg.horizon(), solveFlop / 1e9);
         for (int e : new int[] {1, episodes}) {
-            Planner p = Planners.create(cfg, lm, lo, hi);
+            TimedModel timed = new TimedModel(lm);
+            Planner p = Planners.create(cfg, timed, lo, hi);
             PlanBenchmark.Timing t = PlanBenchmark.time(p, problems(lm.latentDim(), e), 1, 3);
-            System.out.printf("%s = %.1f GFLOP/s in the forward model%n", t, solveFlop / 1e9 / (t.msPerSolve() / 1e3));
+            double modelShare = timed.nanos / (double) timed.wallNanos();
+            System.out.printf("%s = %.1f GFLOP/s; the model's rollouts take %.0f %% of it (%.1f ms per solve), "
+                    + "sampling and refits the rest%n", t, solveFlop / 1e9 / (t.msPerSolve() / 1e3),
+                    100 * modelShare, modelShare * t.msPerSolve());
+        }
+    }
+
+    /** Accumulates the wall time spent in {@link LatentModel#rolloutTerminal} between first and last call. */
+    private static final class TimedModel implements LatentModel {
+        private final LatentModel inner;
+        long nanos;
+        private long first = -1, last;
+
+        TimedModel(LatentModel inner) {
+            this.inner = inner;
+        }
+
+        long wallNanos() {
+            return last - first;
+        }
+
+        @Override public int latentDim() { return inner.latentDim(); }
+        @Override public int primitiveActionDim() { return inner.primitiveActionDim(); }
+        @Override public int frameskip() { return inner.frameskip(); }
+        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) { return inner.encode(frames); }
+        @Override public float[] unnormalise(float[] a) { return inner.unnormalise(a); }
+        @Override public float[] normalise(float[] a) { return inner.normalise(a); }
+
+        @Override
+        public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
+            long t0 = System.nanoTime();
+            if (first < 0) first = t0;
+            inner.rolloutTerminal(z0, groups, perGroup, actions, horizon, out);
+            last = System.nanoTime();
+            nanos += last - t0;
         }
     }
 

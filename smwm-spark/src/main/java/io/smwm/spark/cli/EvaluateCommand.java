@@ -78,6 +78,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "noise along each plan's primitive steps (default: 0, the paper's independent noise).")
     Double noiseCorrelation;
 
+    @Option(names = "--clip-samples", arity = "1", paramLabel = "true|false", description = "Project every candidate "
+            + "into the env's action box before the model sees it (default: false for CEM, as the paper's code "
+            + "samples; true for MPPI). Executed actions are clipped either way.")
+    Boolean clipSamples;
+
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -134,6 +139,7 @@ final class EvaluateCommand implements Callable<Integer> {
             pc = samples == null ? pc : pc.withSamples(samples);
             pc = iterations == null ? pc : pc.withIterations(iterations);
             pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
+            pc = clipSamples == null ? pc : pc.withClipSamples(clipSamples);
         } catch (IllegalArgumentException e) {
             throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
         }

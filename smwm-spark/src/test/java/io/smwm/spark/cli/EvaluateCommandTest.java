@@ -1,6 +1,7 @@
 package io.smwm.spark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,7 @@ class EvaluateCommandTest {
         }
         assertEquals("cem", results.get(0).get("method").asText());
         assertEquals(5, rep.get("config").get("eval.executeModelSteps").asInt(), "the paper's whole plan by default");
+        assertFalse(rep.get("config").get("planner.clipSamples").asBoolean(), "the paper's CEM samples unclipped");
         assertTrue(Files.exists(run.resolve("eval/report.html")));
         assertTrue(Files.exists(run.resolve("eval/report.md")));
         assertEquals(CliErrors.USER_ERROR, Main.run("evaluate", "--run", run.toString(), "--data", table,
@@ -54,9 +56,10 @@ class EvaluateCommandTest {
                     "--execute-steps outside 1..horizon is refused: " + bad);
         }
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "3",
-                "--goal-offset", "10", "--seed", "1", "--execute-steps", "1", "--overwrite"));
+                "--goal-offset", "10", "--seed", "1", "--execute-steps", "1", "--clip-samples", "true", "--overwrite"));
         JsonNode rep1 = new ObjectMapper().readTree(run.resolve("eval/report.json").toFile());
         assertEquals(1, rep1.get("config").get("eval.executeModelSteps").asInt());
+        assertTrue(rep1.get("config").get("planner.clipSamples").asBoolean());
         assertEquals(3, rep1.get("results").get(0).get("episodes").asInt());
     }
 }

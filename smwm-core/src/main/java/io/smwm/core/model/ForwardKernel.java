@@ -1,0 +1,86 @@
+package io.smwm.core.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The forward model g for planning: the layers of {@link WorldModelGraph}'s g ([z, a] [B, latentDim + k·m] ->
+ * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh) run as plain ND4J ops on buffers
+ * reused across calls, without a SameDiff session.
+ *
+ * <p>Why it exists (measured by {@code smwm benchmark plan}, see the README): a CEM solve is 45,000 candidate steps
+ * through g. In the SameDiff graph the output tanh is ND4J's legacy element-wise op, which costs as much as a
+ * third of a solve; here it is the declarable op {@code tanh}, which the oneDNN build runs vectorised, and each
+ * step writes into the same buffers instead of allocating new arrays. The result equals the graph's
+ * {@link WorldModelGraph#G_OUT} up to float rounding ({@code WorldModelTest} compares five steps at 1e-5).
+ *
+ * <p>Holds copies of g's parameters, so a later change to the graph's parameters is not seen (a {@link WorldModel}
+ * never changes them). Not thread-safe: {@link WorldModel} calls it under its own lock.
+ */
+final class ForwardKernel {
+    private final int latentDim;
+    private final int actionDim;
+    private final INDArray w0, b0, w1, b1, w2, b2;
+    private long rows = -1;
+    private INDArray x, h0, h1, zOut;
+
+    ForwardKernel(WorldModelGraph graph) {
+        this.latentDim = graph.config().latentDim();
+        this.actionDim = graph.config().modelActionDim();
+        this.w0 = f32c(graph.param("fwd_fc0_W"));
+        this.b0 = f32c(graph.param("fwd_fc0_b"));
+        this.w1 = f32c(graph.param("fwd_fc1_W"));
+        this.b1 = f32c(graph.param("fwd_fc1_b"));
+        this.w2 = f32c(graph.param("fwd_fc2_W"));
+        this.b2 = f32c(graph.param("fwd_fc2_b"));
+    }
+
+    /**
+     * Open-loop rollout. z0 [B, latentDim] float; actions [B, H, k·m] float, normalised. Writes ẑ_{h+1} into
+     * {@code out[:, h, :]} when {@code out} [B, H, latentDim] is given, and returns the terminal latent ẑ_H
+     * [B, latentDim] (a new array).
+     */
+    INDArray rollout(INDArray z0, INDArray actions, INDArray out) {
+        long b = z0.size(0), h = actions.size(1);
+        ensure(b);
+        INDArray zPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
+        INDArray aPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, latentDim + actionDim));
+        zPart.assign(z0);
+        for (long i = 0; i < h; i++) {
+            aPart.assign(actions.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()));
+            Nd4j.exec(new XwPlusB(new INDArray[] {x, w0, b0}, h0));
+            Nd4j.exec(new RectifiedLinear(h0, h0, 0.0));
+            Nd4j.exec(new XwPlusB(new INDArray[] {h0, w1, b1}, h1));
+            Nd4j.exec(new RectifiedLinear(h1, h1, 0.0));
+            Nd4j.exec(new XwPlusB(new INDArray[] {h1, w2, b2}, zOut));
+            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(zOut).addOutputs(zOut).build());
+            if (out != null) {
+                out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(zOut);
+            }
+            if (i + 1 < h) {
+                zPart.assign(zOut);
+            }
+        }
+        return zOut.dup('c');
+    }
+
+    private void ensure(long b) {
+        if (b == rows) {
+            return;
+        }
+        x = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim + actionDim}, 'c');
+        h0 = Nd4j.create(DataType.FLOAT, new long[] {b, w0.size(1)}, 'c');
+        h1 = Nd4j.create(DataType.FLOAT, new long[] {b, w1.size(1)}, 'c');
+        zOut = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim}, 'c');
+        rows = b;
+    }
+
+    private static INDArray f32c(INDArray a) {
+        return a.castTo(DataType.FLOAT).dup('c');
+    }
+}
