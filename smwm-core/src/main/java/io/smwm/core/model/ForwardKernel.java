@@ -26,7 +26,7 @@ final class ForwardKernel {
     private final int latentDim;
     private final int actionDim;
     private final INDArray w0, b0, w1, b1, w2, b2;
-    private long rows = -1;
+    private long capacity;
     private INDArray x, h0, h1, zOut;
 
     ForwardKernel(WorldModelGraph graph) {
@@ -47,7 +47,9 @@ final class ForwardKernel {
      */
     INDArray rollout(INDArray z0, INDArray actions, INDArray out) {
         long b = z0.size(0), h = actions.size(1);
-        ensure(b);
+        grow(b);
+        // the first b rows of each buffer: c-order row blocks starting at offset 0, so contiguous views
+        INDArray x = rowsOf(this.x, b), h0 = rowsOf(this.h0, b), h1 = rowsOf(this.h1, b), z = rowsOf(zOut, b);
         INDArray zPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
         INDArray aPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, latentDim + actionDim));
         zPart.assign(z0);
@@ -57,27 +59,36 @@ final class ForwardKernel {
             Nd4j.exec(new RectifiedLinear(h0, h0, 0.0));
             Nd4j.exec(new XwPlusB(new INDArray[] {h0, w1, b1}, h1));
             Nd4j.exec(new RectifiedLinear(h1, h1, 0.0));
-            Nd4j.exec(new XwPlusB(new INDArray[] {h1, w2, b2}, zOut));
-            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(zOut).addOutputs(zOut).build());
+            Nd4j.exec(new XwPlusB(new INDArray[] {h1, w2, b2}, z));
+            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(z).addOutputs(z).build());
             if (out != null) {
-                out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(zOut);
+                out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
             }
             if (i + 1 < h) {
-                zPart.assign(zOut);
+                zPart.assign(z);
             }
         }
-        return zOut.dup('c');
+        return z.dup('c');
     }
 
-    private void ensure(long b) {
-        if (b == rows) {
+    /**
+     * Grows the buffers to at least b rows; never shrinks them. A planner alternates between E·N rows (its
+     * candidates) and E rows (the final means) every solve, so reallocating on every change of b would allocate
+     * the large buffers once per solve.
+     */
+    private void grow(long b) {
+        if (b <= capacity) {
             return;
         }
         x = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim + actionDim}, 'c');
         h0 = Nd4j.create(DataType.FLOAT, new long[] {b, w0.size(1)}, 'c');
         h1 = Nd4j.create(DataType.FLOAT, new long[] {b, w1.size(1)}, 'c');
         zOut = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim}, 'c');
-        rows = b;
+        capacity = b;
+    }
+
+    private static INDArray rowsOf(INDArray buffer, long b) {
+        return b == buffer.size(0) ? buffer : buffer.get(NDArrayIndex.interval(0, b), NDArrayIndex.all());
     }
 
     private static INDArray f32c(INDArray a) {

@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adapts a trained {@link WorldModel} to the planner's {@link LatentModel}: encode = f, terminal rollout = g
- * applied H times ({@link WorldModel#rolloutTerminal}) with the latent of each row's group repeated over its candidates. Rows are independent (the
+ * applied H times ({@link WorldModel#rolloutTerminal}) with the latent of each row's group repeated over its
+ * candidates. Rows are independent (the
  * model has no cross-batch operations), as {@link LatentModel} requires.
  */
 public final class WorldModelLatentModel implements LatentModel {
