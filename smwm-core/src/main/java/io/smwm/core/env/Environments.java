@@ -39,7 +39,8 @@ public final class Environments {
 
     static {
         register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
-                policies("scripted", TwoRoomScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+                policies("scripted", TwoRoomScriptedPolicy::new, TwoRoomScriptedPolicy.NOISY_EXPERT,
+                        TwoRoomScriptedPolicy::noisyExpert, "random", RandomPolicy::new), "scripted"));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
                 policies(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new, "random", RandomPolicy::new),
                 DotWorldInBoundsPolicy.NAME));
@@ -63,6 +64,16 @@ public final class Environments {
         Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
         m.put(n1, s1);
         m.put(n2, s2);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1,
+                                                                   String n2, Supplier<BehaviourPolicy> s2,
+                                                                   String n3, Supplier<BehaviourPolicy> s3) {
+        Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
+        m.put(n1, s1);
+        m.put(n2, s2);
+        m.put(n3, s3);
         return java.util.Collections.unmodifiableMap(m);
     }
 

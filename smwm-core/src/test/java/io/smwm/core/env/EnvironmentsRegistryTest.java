@@ -79,7 +79,7 @@ class EnvironmentsRegistryTest {
     @Test
     void unknownPolicy_errorListsValidPolicies() {
         var ex = assertThrows(IllegalArgumentException.class, () -> Environments.policy("tworoom", "expert"));
-        assertTrue(ex.getMessage().contains("[scripted, random]"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("[scripted, noisy-expert, random]"), ex.getMessage());
         var ex2 = assertThrows(IllegalArgumentException.class, () -> Environments.policy("dotworld", "scripted"));
         assertTrue(ex2.getMessage().contains("[in-bounds, random]"), ex2.getMessage());
     }

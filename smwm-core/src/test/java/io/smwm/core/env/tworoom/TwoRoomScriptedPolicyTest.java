@@ -46,6 +46,46 @@ class TwoRoomScriptedPolicyTest {
         assertTrue(scripted > random, "scripted should cross more than random");
     }
 
+    /** Mean distance covered in 25 steps from a uniformly drawn step of 100-step episodes. */
+    private static double meanDisplacement25(String policy, int episodes) {
+        Environment env = Environments.create("tworoom", EnvConfig.defaults());
+        BehaviourPolicy p = Environments.policy("tworoom", policy);
+        double sum = 0;
+        int n = 0;
+        for (int ep = 0; ep < episodes; ep++) {
+            env.reset(Seeds.derive(77, "episode", ep));
+            p.reset(env, new SplittableRandom(Seeds.derive(77, "policy", ep)));
+            float[][] xy = new float[101][];
+            xy[0] = env.state().clone();
+            for (int t = 0; t < 100; t++) {
+                float[] a = p.act(env);
+                assertTrue(a.length == 2 && Math.abs(a[0]) <= 1 && Math.abs(a[1]) <= 1, "action within bounds");
+                env.step(a);
+                xy[t + 1] = env.state().clone();
+            }
+            for (int t = 0; t + 25 <= 100; t += 5) {
+                sum += Math.hypot(xy[t + 25][0] - xy[t][0], xy[t + 25][1] - xy[t][1]);
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void noisyExpert_isABiasedRandomWalk_slowerThanScripted_fasterThanRandom() {
+        double scripted = meanDisplacement25("scripted", 100);
+        double expert = meanDisplacement25(TwoRoomScriptedPolicy.NOISY_EXPERT, 100);
+        double random = meanDisplacement25("random", 100);
+        System.out.printf("tworoom mean 25-step displacement: scripted %.3f, noisy-expert %.3f, random %.3f%n",
+                scripted, expert, random);
+        // measured: scripted 0.301, noisy-expert 0.158, random 0.082 (full speed would cover 25 * 0.025 = 0.625)
+        assertTrue(expert < 0.7 * scripted, "noisy-expert should be much slower than scripted: " + expert + " vs "
+                + scripted);
+        assertTrue(expert > 1.4 * random, "noisy-expert should drift more than random: " + expert + " vs " + random);
+        assertTrue(Environments.policy("tworoom", TwoRoomScriptedPolicy.NOISY_EXPERT).name()
+                .equals(TwoRoomScriptedPolicy.NOISY_EXPERT));
+    }
+
     @Test
     void scriptedPolicy_isDeterministicGivenItsStream() {
         Environment a = Environments.create("tworoom", EnvConfig.defaults());
