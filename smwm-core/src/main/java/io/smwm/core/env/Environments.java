@@ -39,41 +39,33 @@ public final class Environments {
 
     static {
         register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
-                policies("scripted", TwoRoomScriptedPolicy::new, TwoRoomScriptedPolicy.NOISY_EXPERT,
-                        TwoRoomScriptedPolicy::noisyExpert, "random", RandomPolicy::new), "scripted"));
+                policies(p("scripted", TwoRoomScriptedPolicy::new),
+                        p(TwoRoomScriptedPolicy.NOISY_EXPERT, TwoRoomScriptedPolicy::noisyExpert),
+                        p("random", RandomPolicy::new)), "scripted"));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
-                policies(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new, "random", RandomPolicy::new),
+                policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
                 DotWorldInBoundsPolicy.NAME));
         register(new Task(Reacher.ID, Reacher::new, List.of("default"),
-                policies("scripted", ReacherScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+                policies(p("scripted", ReacherScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
-                policies("scripted", PushTScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+                policies(p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
-                policies("scripted", CubeScriptedPolicy::new, "random", RandomPolicy::new), "scripted"));
+                policies(p("scripted", CubeScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
+    }
+
+    /** A policy registered under a name. */
+    private record Named(String name, Supplier<BehaviourPolicy> policy) {}
+
+    private static Named p(String name, Supplier<BehaviourPolicy> policy) {
+        return new Named(name, policy);
     }
 
     /** An insertion-ordered policy map (so error messages and listings are stable). */
-    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1) {
+    private static Map<String, Supplier<BehaviourPolicy>> policies(Named... named) {
         Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
-        m.put(n1, s1);
-        return java.util.Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1,
-                                                                   String n2, Supplier<BehaviourPolicy> s2) {
-        Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
-        m.put(n1, s1);
-        m.put(n2, s2);
-        return java.util.Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Supplier<BehaviourPolicy>> policies(String n1, Supplier<BehaviourPolicy> s1,
-                                                                   String n2, Supplier<BehaviourPolicy> s2,
-                                                                   String n3, Supplier<BehaviourPolicy> s3) {
-        Map<String, Supplier<BehaviourPolicy>> m = new LinkedHashMap<>();
-        m.put(n1, s1);
-        m.put(n2, s2);
-        m.put(n3, s3);
+        for (Named n : named) {
+            m.put(n.name(), n.policy());
+        }
         return java.util.Collections.unmodifiableMap(m);
     }
 
