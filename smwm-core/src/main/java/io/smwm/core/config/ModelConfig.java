@@ -16,11 +16,16 @@ import java.util.List;
  * @param hidden       width of both hidden layers of g and h
  * @param actionDim    m, the primitive env action dimension
  * @param frameskip    k, primitive env steps per model step
+ * @param history      frames per observation: the encoder sees o_t stacked with the {@code history − 1} frames
+ *                     before it (consecutive env frames, oldest first, on the channel axis), so z can carry
+ *                     velocities a single frame does not show. 1 = a single frame, the paper's setting. At an
+ *                     episode's start the missing earlier frames repeat its first frame (a scene at rest), and a
+ *                     goal image is the goal frame repeated (at rest at the goal)
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
-                          int actionDim, int frameskip) {
+                          int actionDim, int frameskip, int history) {
 
-    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5);
+    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1);
 
     public ModelConfig {
         Checks.atLeast("model.imageSize", imageSize, 4);
@@ -36,6 +41,10 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         Checks.atLeast("model.hidden", hidden, 1);
         Checks.atLeast("model.actionDim", actionDim, 1);
         Checks.atLeast("model.frameskip", frameskip, 1);
+        Checks.atLeast("model.history", history, 1);
+        if (history > 16) {
+            throw new IllegalArgumentException("model.history must be <= 16 frames, got " + history);
+        }
         int side = imageSize;
         for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2; // k3 s2 p1: ceil(side/2)
         if (side / 2 < 1)
@@ -64,5 +73,20 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     /** Bytes of one uint8 HWC image. */
     public int imageBytes() {
         return imageSize * imageSize * channels;
+    }
+
+    /** Channels the encoder's first convolution sees: {@code channels · history}. */
+    public int inputChannels() {
+        return channels * history;
+    }
+
+    /** Bytes of one observation: {@code history} uint8 HWC frames concatenated, oldest first. */
+    public int observationBytes() {
+        return imageBytes() * history;
+    }
+
+    /** The same config with {@code model.history = h}. */
+    public ModelConfig withHistory(int h) {
+        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, h);
     }
 }

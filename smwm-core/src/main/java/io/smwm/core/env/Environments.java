@@ -45,7 +45,7 @@ public final class Environments {
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
                 policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
                 DotWorldInBoundsPolicy.NAME));
-        register(new Task(Reacher.ID, Reacher::new, List.of("default"),
+        register(new Task(Reacher.ID, Reacher::new, Reacher.VARIANTS,
                 policies(p("scripted", ReacherScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
                 policies(p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));

@@ -14,6 +14,10 @@ import java.util.function.Supplier;
  * goal frames are encoded in one batch, and at every step the episodes whose action chunk is used up get a new
  * one from the controller in one batched call. An episode succeeds if {@code env.isSuccess(goalState)} holds at
  * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike).
+ *
+ * <p>A model with frame history h ({@link LatentModel#history()}) sees each episode's last h frames: the pair's
+ * recorded frames before the start ({@link StartGoalPair#startHistory()}), then the executed ones; where fewer
+ * exist the earliest is repeated. Its goal observation is the goal frame repeated h times: the goal at rest.
  */
 public final class EpisodeRunner {
     private final Supplier<Environment> envFactory;
@@ -55,9 +59,12 @@ public final class EpisodeRunner {
             throw new IllegalArgumentException(controller.name() + " needs a latent model");
         }
         int d = latents ? model.latentDim() : 0;
+        int hist = latents ? model.history() : 1;
         Environment[] envs = new Environment[n];
         RgbImage[] frames = new RgbImage[n];
-        List<RgbImage> goalFrames = new ArrayList<>(n);
+        @SuppressWarnings("unchecked")
+        ArrayDeque<RgbImage>[] recent = new ArrayDeque[n]; // each episode's last `hist` frames, oldest first
+        List<RgbImage> goalFrames = new ArrayList<>(n * hist);
         for (int e = 0; e < n; e++) {
             StartGoalPair p = pairs.get(e);
             envs[e] = envFactory.get();
@@ -65,7 +72,18 @@ public final class EpisodeRunner {
             envs[e].setState(p.startState());
             envs[e].setDistractorState(p.startDistractorState());
             frames[e] = envs[e].render();
-            goalFrames.add(p.goalFrame());
+            recent[e] = new ArrayDeque<>(hist);
+            List<RgbImage> before = p.startHistory();
+            for (int i = Math.max(0, before.size() - (hist - 1)); i < before.size(); i++) {
+                recent[e].addLast(before.get(i));
+            }
+            recent[e].addLast(frames[e]);
+            while (recent[e].size() < hist) {
+                recent[e].addFirst(recent[e].peekFirst());
+            }
+            for (int i = 0; i < hist; i++) {
+                goalFrames.add(p.goalFrame());
+            }
         }
         float[] goalZ = latents ? model.encode(goalFrames) : null;
         controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed, firstEpisode);
@@ -97,7 +115,7 @@ public final class EpisodeRunner {
         }
         float[][] current = new float[n][]; // z_t of each episode's current frame (when encoded)
         if (latents) {
-            encodeActive(frames, active, current);
+            encodeActive(recent, active, current);
         }
         record(0, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
 
@@ -134,6 +152,10 @@ public final class EpisodeRunner {
             }
             for (int e : act) {
                 frames[e] = envs[e].step(queues[e].poll()).observation();
+                recent[e].addLast(frames[e]);
+                if (recent[e].size() > hist) {
+                    recent[e].removeFirst();
+                }
                 steps[e] = t;
                 if (e < film && (t % every == 0 || t == budget)) {
                     filmFrames.get(e).add(frames[e]);
@@ -141,7 +163,7 @@ public final class EpisodeRunner {
                 }
             }
             if (latents && (cfg.latentCurve() || needsAny(queues, active))) {
-                encodeActive(frames, active, current);
+                encodeActive(recent, active, current);
             }
             record(t, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
             for (int e : act) {
@@ -196,12 +218,12 @@ public final class EpisodeRunner {
         return false;
     }
 
-    /** Encodes the active episodes' frames in one batch into {@code out[e]}. */
-    private void encodeActive(RgbImage[] frames, boolean[] active, float[][] out) {
+    /** Encodes the active episodes' current observations (their last h frames) in one batch into {@code out[e]}. */
+    private void encodeActive(ArrayDeque<RgbImage>[] recent, boolean[] active, float[][] out) {
         List<RgbImage> batch = new ArrayList<>();
-        for (int e = 0; e < frames.length; e++) {
+        for (int e = 0; e < recent.length; e++) {
             if (active[e]) {
-                batch.add(frames[e]);
+                batch.addAll(recent[e]);
             }
         }
         if (batch.isEmpty()) {
@@ -209,7 +231,7 @@ public final class EpisodeRunner {
         }
         float[] z = model.encode(batch);
         int d = model.latentDim();
-        for (int e = 0, row = 0; e < frames.length; e++) {
+        for (int e = 0, row = 0; e < recent.length; e++) {
             if (active[e]) {
                 out[e] = Arrays.copyOfRange(z, row * d, ++row * d);
             }

@@ -1,6 +1,7 @@
 package io.smwm.core.eval;
 
 import io.smwm.core.env.RgbImage;
+import java.util.List;
 
 /**
  * One evaluation episode's start and goal (REFERENCE §4): the env is set to the stored start state, and the goal
@@ -15,14 +16,25 @@ import io.smwm.core.env.RgbImage;
  * @param recordedActions       the primitive actions the recorded episode took from the start to the goal
  *                              [goalOffset][m] (a route that reaches the goal), or null when the source has none;
  *                              evaluation uses it only to diagnose failures (see {@link EpisodeRecord#demoCost})
+ * @param startHistory          the recorded frames just before the start, oldest first (at most what a model with
+ *                              frame history needs; empty at an episode's first frame or when the source keeps
+ *                              none): the start observation of a model with {@code model.history} h is these
+ *                              frames' last h − 1 plus the start frame, the earliest repeated where fewer exist
  */
 public record StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
-                            float[] goalState, int goalOffset, float[][] recordedActions) {
+                            float[] goalState, int goalOffset, float[][] recordedActions,
+                            List<RgbImage> startHistory) {
 
     /** A pair without recorded actions. */
     public StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
                          float[] goalState, int goalOffset) {
-        this(id, startState, startDistractorState, goalFrame, goalState, goalOffset, null);
+        this(id, startState, startDistractorState, goalFrame, goalState, goalOffset, null, List.of());
+    }
+
+    /** A pair without frames before its start. */
+    public StartGoalPair(String id, float[] startState, float[] startDistractorState, RgbImage goalFrame,
+                         float[] goalState, int goalOffset, float[][] recordedActions) {
+        this(id, startState, startDistractorState, goalFrame, goalState, goalOffset, recordedActions, List.of());
     }
 
     public StartGoalPair {
@@ -34,6 +46,7 @@ public record StartGoalPair(String id, float[] startState, float[] startDistract
             throw new IllegalArgumentException("pair " + id + ": goalOffset must be >= 1, got " + goalOffset);
         }
         startDistractorState = startDistractorState == null ? new float[0] : startDistractorState;
+        startHistory = startHistory == null ? List.of() : List.copyOf(startHistory);
         if (recordedActions != null && recordedActions.length != goalOffset) {
             throw new IllegalArgumentException("pair " + id + ": " + recordedActions.length + " recorded actions for "
                     + "goal offset " + goalOffset);

@@ -26,15 +26,16 @@ import java.util.SplittableRandom;
 /**
  * The one place that wires the SameDiff graph of the world model (paper §1, toy architecture):
  * <pre>
- *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
+ *   f: o [B, C·h, S, S] float in [0,1] -> Conv(C·h->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]
  *   g: [z_t, a_t] [B, latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
  *   h: [z_t, z_{t+k}] [B, 2·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
  * </pre>
- * o_t and o_{t+k} go through the SAME encoder variables. Images are converted from uint8 HWC to float NCHW in [0,1]
- * in Java ({@link #imagesToInput}), not in the graph.
+ * o_t and o_{t+k} go through the SAME encoder variables. An observation is h = {@code model.history} frames
+ * (oldest first) stacked on the channel axis: channel f·C + c is channel c of frame f. Observations are converted from
+ * uint8 HWC frames to float NCHW in [0,1] in Java ({@link #imagesToInput}), not in the graph.
  *
- * <p>Placeholders: {@link #OBS_T}, {@link #OBS_TK} [B, C, S, S]; {@link #ACTION} a_t normalised [B, k·m]; and, for
+ * <p>Placeholders: {@link #OBS_T}, {@link #OBS_TK} [B, C·h, S, S]; {@link #ACTION} a_t normalised [B, k·m]; and, for
  * inference from given latents, {@link #Z_IN}, {@link #Z_IN_K} [B, latentDim] and {@link #A_IN} [B, k·m].
  * Outputs: {@link #Z_T}, {@link #Z_TK}, {@link #Z_PRED} = g(z_t, a_t), {@link #A_HAT} = h(z_t, z_{t+k}), the loss terms
  * {@link LossTerms#FWD}, {@link LossTerms#INV}, {@link LossTerms#TOTAL} (defined by {@link WorldModelLoss}), and
@@ -80,7 +81,7 @@ public final class WorldModelGraph {
         Map<String, SDVariable> p = new LinkedHashMap<>();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (ParamSpec s : specs) p.put(s.name(), sd.var(s.name(), init(s, rnd)));
-        int c = config.channels(), side = config.imageSize(), a = config.modelActionDim(), l = config.latentDim();
+        int c = config.inputChannels(), side = config.imageSize(), a = config.modelActionDim(), l = config.latentDim();
         SDVariable obsT = sd.placeHolder(OBS_T, DataType.FLOAT, -1, c, side, side);
         SDVariable obsTk = sd.placeHolder(OBS_TK, DataType.FLOAT, -1, c, side, side);
         SDVariable action = sd.placeHolder(ACTION, DataType.FLOAT, -1, a);
@@ -115,7 +116,7 @@ public final class WorldModelGraph {
     /** The trainable arrays in their canonical order (the order of the flat parameter vector and of checkpoints). */
     public static List<ParamSpec> paramSpecs(ModelConfig c) {
         List<ParamSpec> s = new ArrayList<>();
-        long in = c.channels();
+        long in = c.inputChannels();
         for (int i = 0; i < c.convChannels().size(); i++) {
             long out = c.convChannels().get(i);
             s.add(new ParamSpec("enc_conv" + i + "_W", new long[]{3, 3, in, out}));
@@ -275,28 +276,38 @@ public final class WorldModelGraph {
         return Nd4j.toFlattened('c', arrs);
     }
 
-    /** uint8 HWC images [B][S·S·C] -> float NCHW [B, C, S, S] in [0, 1]. */
+    /**
+     * Observations -> float NCHW [B, C·h, S, S] in [0, 1]. Each observation is h = {@code model.history} uint8 HWC
+     * frames of S·S·C bytes concatenated, oldest first: byte[h·S·S·C] (one frame when h = 1).
+     */
     public static INDArray imagesToInput(byte[][] images, ModelConfig c) {
-        int s = c.imageSize(), ch = c.channels(), hw = s * s;
-        float[] buf = new float[images.length * ch * hw];
+        int s = c.imageSize(), ch = c.channels(), hw = s * s, h = c.history(), frame = hw * ch;
+        float[] buf = new float[images.length * h * frame];
         for (int b = 0; b < images.length; b++) {
             byte[] img = images[b];
-            if (img == null || img.length != hw * ch)
-                throw new IllegalArgumentException("image " + b + " must have H*W*C=" + hw * ch + " bytes (uint8 HWC "
-                        + s + "x" + s + "x" + ch + "), got " + (img == null ? "null" : img.length));
-            int base = b * ch * hw;
-            for (int p = 0, q = 0; p < hw; p++)
-                for (int k = 0; k < ch; k++) buf[base + k * hw + p] = (img[q++] & 0xFF) * (1f / 255f);
+            if (img == null || img.length != h * frame)
+                throw new IllegalArgumentException("observation " + b + " must have " + (h > 1 ? h + " frames of " : "")
+                        + "H*W*C=" + frame + " bytes (uint8 HWC " + s + "x" + s + "x" + ch + "), got "
+                        + (img == null ? "null" : img.length + " bytes"));
+            for (int f = 0, q = 0; f < h; f++) {
+                int base = (b * h + f) * frame;
+                for (int p = 0; p < hw; p++)
+                    for (int k = 0; k < ch; k++) buf[base + k * hw + p] = (img[q++] & 0xFF) * (1f / 255f);
+            }
         }
-        return Nd4j.create(buf, new long[]{images.length, ch, s, s}, 'c');
+        return Nd4j.create(buf, new long[]{images.length, (long) h * ch, s, s}, 'c');
     }
 
-    /** uint8 (or any integer/float type holding 0..255) HWC images [B, S, S, C] -> float NCHW [B, C, S, S] in [0,1]. */
+    /**
+     * uint8 (or any integer/float type holding 0..255) HWC observations [B, S, S, C·h] -> float NCHW [B, C·h, S, S]
+     * in [0,1]; with history h > 1 the last axis holds the frames' channels oldest first (frame f's channel c at
+     * f·C + c).
+     */
     public static INDArray imagesToInput(INDArray images, ModelConfig c) {
         long[] sh = images.shape();
-        if (sh.length != 4 || sh[1] != c.imageSize() || sh[2] != c.imageSize() || sh[3] != c.channels())
+        if (sh.length != 4 || sh[1] != c.imageSize() || sh[2] != c.imageSize() || sh[3] != c.inputChannels())
             throw new IllegalArgumentException("images must be [B, " + c.imageSize() + ", " + c.imageSize() + ", "
-                    + c.channels() + "] (HWC), got " + java.util.Arrays.toString(sh));
+                    + c.inputChannels() + "] (HWC), got " + java.util.Arrays.toString(sh));
         INDArray f = images.dataType() == DataType.UINT8 || images.dataType() == DataType.UBYTE
                 ? images.castTo(DataType.INT32).castTo(DataType.FLOAT) : images.castTo(DataType.FLOAT);
         return f.permute(0, 3, 1, 2).div(255.0).dup('c');

@@ -37,9 +37,17 @@ public interface LatentModel {
     }
 
     /**
-     * z = f(o) for a batch of frames.
+     * h, the frames per observation the encoder sees (o_t and the h − 1 frames before it); 1 for a single frame.
+     */
+    default int history() {
+        return 1;
+    }
+
+    /**
+     * z = f(o) for a batch of observations.
      *
-     * @param frames B frames (HWC uint8 RGB, the env's render size)
+     * @param frames B·h frames (HWC uint8 RGB, the env's render size), h = {@link #history()}: observation b is
+     *               frames [b·h, (b+1)·h), oldest first
      * @return z, flat [B, D]
      */
     float[] encode(List<RgbImage> frames);

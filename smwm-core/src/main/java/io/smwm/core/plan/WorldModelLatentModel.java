@@ -32,10 +32,25 @@ public final class WorldModelLatentModel implements LatentModel {
     public int frameskip() { return model.config().frameskip(); }
 
     @Override
+    public int history() { return model.config().history(); }
+
+    @Override
     public float[] encode(List<RgbImage> frames) {
-        byte[][] b = new byte[frames.size()][];
+        int h = history();
+        if (frames.size() % h != 0) {
+            throw new IllegalArgumentException(frames.size() + " frames do not make observations of " + h + " frames");
+        }
+        byte[][] b = new byte[frames.size() / h][];
         for (int i = 0; i < b.length; i++) {
-            b[i] = frames.get(i).data();
+            if (h == 1) {
+                b[i] = frames.get(i).data();
+            } else {
+                int n = frames.get(i * h).data().length;
+                b[i] = new byte[n * h];
+                for (int f = 0; f < h; f++) {
+                    System.arraycopy(frames.get(i * h + f).data(), 0, b[i], f * n, n);
+                }
+            }
         }
         return model.encode(b).castTo(DataType.FLOAT).data().asFloat();
     }

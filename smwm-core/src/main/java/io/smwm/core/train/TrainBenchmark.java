@@ -43,7 +43,7 @@ public final class TrainBenchmark {
 
     /** {encoder forward FLOPs, first conv forward FLOPs} for one image. */
     static long[] encoderFlops(ModelConfig c) {
-        long side = c.imageSize(), in = c.channels(), total = 0, first = 0;
+        long side = c.imageSize(), in = c.inputChannels(), total = 0, first = 0;
         for (int i = 0; i < c.convChannels().size(); i++) {
             long out = c.convChannels().get(i);
             side = (side + 1) / 2;
@@ -156,7 +156,7 @@ public final class TrainBenchmark {
 
     static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        byte[][] o = new byte[n][c.imageBytes()], o2 = new byte[n][c.imageBytes()];
+        byte[][] o = new byte[n][c.observationBytes()], o2 = new byte[n][c.observationBytes()];
         float[][] a = new float[n][c.modelActionDim()];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < o[i].length; p++) {

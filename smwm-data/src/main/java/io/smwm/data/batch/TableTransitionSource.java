@@ -24,7 +24,9 @@ import org.apache.hadoop.conf.Configuration;
  * t = 0..T-k: the model action is the k primitive actions concatenated, [k·m]. Each epoch visits the table's
  * files in an order shuffled from (seed, epoch), keeps the episodes selected by the filter (a train or
  * validation {@link EpisodeSplit}) and shuffles transitions through a buffer of {@code shuffleBuffer}
- * transitions before cutting batches. Frames are shared between transitions (no copies).
+ * transitions before cutting batches. Frames are shared between transitions (no copies) when the history is 1; with
+ * a frame history h > 1 the observation o_t is frames t−h+1..t concatenated (oldest first, the episode's first
+ * frame repeated before its start), and likewise o_{t+k}.
  * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
  */
 public final class TableTransitionSource implements TransitionSource {
@@ -36,6 +38,7 @@ public final class TableTransitionSource implements TransitionSource {
     private final boolean withStates;
     private final TableMetadata meta;
     private final int[] files; // the file indices this source reads, ascending
+    private final int history;
     private volatile long exactSize = -1;
 
     /**
@@ -71,7 +74,20 @@ public final class TableTransitionSource implements TransitionSource {
      */
     public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
                                  int shuffleBuffer, boolean withStates, int[] files) throws IOException {
+        this(conf, tablePath, keepEpisode, frameskip, shuffleBuffer, withStates, files, 1);
+    }
+
+    /**
+     * As {@link #TableTransitionSource(Configuration, String, LongPredicate, int, int, boolean, int[])}, with
+     * observations of {@code history} frames ({@code model.history}).
+     */
+    public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
+                                 int shuffleBuffer, boolean withStates, int[] files, int history) throws IOException {
         this.conf = java.util.Objects.requireNonNull(conf, "conf");
+        if (history < 1) {
+            throw new IllegalArgumentException("history must be >= 1, got " + history);
+        }
+        this.history = history;
         if (frameskip < 1) {
             throw new IllegalArgumentException("frameskip must be >= 1, got " + frameskip);
         }
@@ -135,6 +151,22 @@ public final class TableTransitionSource implements TransitionSource {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         return new EpochIterator(epoch, batchSize, new SplittableRandom(Seeds.derive(seed, "epoch", epoch)));
+    }
+
+    /**
+     * The observation at frame t: frames t−h+1..t concatenated, oldest first, frame 0 repeated for indices before
+     * the episode's start; the frame itself (not a copy) when h = 1.
+     */
+    public static byte[] observation(byte[][] frames, int t, int h) {
+        if (h == 1) {
+            return frames[t];
+        }
+        int n = frames[t].length;
+        byte[] out = new byte[n * h];
+        for (int f = 0; f < h; f++) {
+            System.arraycopy(frames[Math.max(0, t - h + 1 + f)], 0, out, f * n, n);
+        }
+        return out;
     }
 
     /** One transition: references into an episode's arrays. */
@@ -237,8 +269,8 @@ public final class TableTransitionSource implements TransitionSource {
             for (int i = 0; i < b; i++) {
                 Ref r = refs.get(i);
                 Episode e = r.episode();
-                o[i] = e.frames()[r.t()];
-                ok[i] = e.frames()[r.t() + frameskip];
+                o[i] = observation(e.frames(), r.t(), history);
+                ok[i] = observation(e.frames(), r.t() + frameskip, history);
                 a[i] = TrainingData.modelAction(e, r.t(), frameskip);
                 if (s != null) {
                     s[i] = e.states()[r.t()];

@@ -13,6 +13,7 @@ import io.smwm.core.model.WorldModel;
 import io.smwm.core.train.MetricsLog;
 import io.smwm.core.util.UserError;
 import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TableTransitionSource;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.Episode;
 import io.smwm.data.table.TableMetadata;
@@ -90,8 +91,8 @@ public final class RunDiagnostics {
                 }
                 episodes++;
                 for (int t = (int) (e.episodeIndex() % stride); t + k < e.frameCount(); t += stride) {
-                    bo.add(e.frames()[t]);
-                    bok.add(e.frames()[t + k]);
+                    bo.add(TableTransitionSource.observation(e.frames(), t, cfg.model().history()));
+                    bok.add(TableTransitionSource.observation(e.frames(), t + k, cfg.model().history()));
                     ba.add(TrainingData.modelAction(e, t, k));
                     states.add(e.states()[t]);
                     dstates.add(e.distractorStates()[t]);

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * Start/goal pairs from held-out episodes of a trajectory table (REFERENCE §4): pair i picks a held-out
  * episode and a start frame t uniformly (seeded) such that t + goalOffset is in the episode; the start is the
  * stored state (task and distractor) at t, the goal the frame and task state at t + goalOffset, and the recorded
- * actions a_t..a_{t+goalOffset-1} the route the data took (for failure diagnosis). Only the chosen
+ * actions a_t..a_{t+goalOffset-1} the route the data took (for failure diagnosis), and up to
+ * {@code historyFrames} recorded frames before t (for models that see a frame history). Only the chosen
  * episodes are kept in memory.
  */
 public final class TablePairSource implements PairSource {
@@ -30,9 +31,24 @@ public final class TablePairSource implements PairSource {
     private final EpisodeSplit split;
     private final int goalOffset;
     private final TableMetadata meta;
+    private final int historyFrames;
 
     /** @param split the run's episode split; its validation episodes are used (all episodes if it has none) */
     public TablePairSource(String tablePath, EpisodeSplit split, int goalOffset) throws IOException {
+        this(tablePath, split, goalOffset, 0);
+    }
+
+    /**
+     * @param split         the run's episode split; its validation episodes are used (all episodes if it has none)
+     * @param historyFrames frames before each start to keep ({@code model.history − 1}); the same pairs are drawn
+     *                      whatever this is
+     */
+    public TablePairSource(String tablePath, EpisodeSplit split, int goalOffset, int historyFrames)
+            throws IOException {
+        if (historyFrames < 0) {
+            throw new IllegalArgumentException("historyFrames must be >= 0, got " + historyFrames);
+        }
+        this.historyFrames = historyFrames;
         this.tablePath = tablePath;
         this.split = split;
         this.goalOffset = goalOffset;
@@ -93,9 +109,18 @@ public final class TablePairSource implements PairSource {
             out.add(new StartGoalPair(String.format("ep%06d@t%d", e.episodeIndex(), t), e.states()[t].clone(),
                     e.distractorStates()[t].clone(),
                     new RgbImage(e.imageWidth(), e.imageHeight(), e.frames()[t + goalOffset].clone()),
-                    e.states()[t + goalOffset].clone(), goalOffset, recorded(e, t)));
+                    e.states()[t + goalOffset].clone(), goalOffset, recorded(e, t), history(e, t)));
         }
         return out;
+    }
+
+    /** The recorded frames max(0, t − historyFrames) .. t − 1, oldest first. */
+    private List<RgbImage> history(Episode e, int t) {
+        List<RgbImage> h = new ArrayList<>();
+        for (int i = Math.max(0, t - historyFrames); i < t; i++) {
+            h.add(new RgbImage(e.imageWidth(), e.imageHeight(), e.frames()[i].clone()));
+        }
+        return h;
     }
 
     /** a_t .. a_{t+goalOffset-1}: the recorded route from the start to the goal, [goalOffset][m]. */

@@ -3,6 +3,7 @@ package io.smwm.data.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.eval.StartGoalPair;
 import io.smwm.core.util.UserError;
@@ -38,5 +39,33 @@ class TablePairSourceTest {
         assertEquals(pairs.stream().map(StartGoalPair::id).toList(),
                 src.sample(6, 5L).stream().map(StartGoalPair::id).toList());
         assertThrows(UserError.class, () -> new TablePairSource(table, EpisodeSplit.of(4, 0.0, 1L), 7));
+    }
+
+    @Test
+    void historyFrames_areTheRecordedFramesBeforeTheStart_andDoNotChangeWhichPairsAreDrawn(@TempDir Path dir)
+            throws Exception {
+        String table = TestTables.makeValid(dir);
+        EpisodeSplit split = EpisodeSplit.of(4, 0.0, 1L);
+        List<StartGoalPair> plain = new TablePairSource(table, split, 3).sample(8, 2L);
+        List<StartGoalPair> hist = new TablePairSource(table, split, 3, 2).sample(8, 2L);
+        java.util.Map<Long, io.smwm.data.table.Episode> eps = new java.util.HashMap<>();
+        try (io.smwm.data.table.TrajectoryReader r = io.smwm.data.table.TrajectoryReader.open(table)) {
+            r.readAll().forEach(e -> eps.put(e.episodeIndex(), e));
+        }
+        boolean sawShort = false, sawFull = false;
+        for (int i = 0; i < plain.size(); i++) {
+            StartGoalPair p = hist.get(i);
+            assertEquals(plain.get(i).id(), p.id());
+            assertEquals(0, plain.get(i).startHistory().size());
+            long ep = Long.parseLong(p.id().substring(2, 8));
+            int t = Integer.parseInt(p.id().substring(p.id().indexOf("@t") + 2));
+            assertEquals(Math.min(2, t), p.startHistory().size(), p.id());
+            for (int j = 0; j < p.startHistory().size(); j++) {
+                assertArrayEquals(eps.get(ep).frames()[t - p.startHistory().size() + j], p.startHistory().get(j).data());
+            }
+            sawShort |= t < 2;
+            sawFull |= t >= 2;
+        }
+        assertTrue(sawFull, "some start late enough for two frames before it");
     }
 }

@@ -57,6 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent-dim", description = "Latent dimension.")
     Integer latentDim;
 
+    @Option(names = "--history", description = "Frames per observation (model.history): o_t stacked with the "
+            + "frames before it, so the latent can see velocities; 1 = a single frame (the paper's setting).")
+    Integer history;
+
     @Option(names = "--shuffle-buffer", defaultValue = "4096", description = "Transitions held for shuffling (default: ${DEFAULT-VALUE}).")
     int shuffleBuffer;
 
@@ -164,12 +168,13 @@ final class TrainCommand implements Callable<Integer> {
         EpisodeSplit split = TrainingData.split(meta, cfg);
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
-                : new TableTransitionSource(hconf, data, split::isValidation, k, shuffleBuffer, false, null);
+                : new TableTransitionSource(hconf, data, split::isValidation, k, shuffleBuffer, false, null,
+                        cfg.model().history());
         LocalTrainer.Result r;
         if (local) {
             printStart(meta, split, cfg, "in this JVM");
             TableTransitionSource train = new TableTransitionSource(hconf, data, split::isTraining, k, shuffleBuffer,
-                    false, null);
+                    false, null, cfg.model().history());
             r = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").fit(train, val);
         } else {
             if (workers == null) {
@@ -202,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--resume and --overwrite contradict each other; choose one");
         }
         for (Object[] o : new Object[][] {{"--config", config}, {"--lambda", lambda}, {"--batch-size", batchSize},
-                {"--seed", seed}, {"--latent-dim", latentDim}}) {
+                {"--seed", seed}, {"--latent-dim", latentDim}, {"--history", history}}) {
             if (o[1] != null) {
                 throw new UserError("--resume continues with the checkpoint's config; drop " + o[0]);
             }
@@ -236,7 +241,10 @@ final class TrainCommand implements Callable<Integer> {
         if (latentDim != null) {
             ModelConfig m = cfg.model();
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim, m.hidden(),
-                    m.actionDim(), m.frameskip()));
+                    m.actionDim(), m.frameskip(), m.history()));
+        }
+        if (history != null) {
+            cfg = cfg.withModel(cfg.model().withHistory(history));
         }
         return cfg;
     }
@@ -266,6 +274,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig d = ExperimentConfig.DEFAULT.model();
         return ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
-                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip()));
+                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.history()));
     }
 }

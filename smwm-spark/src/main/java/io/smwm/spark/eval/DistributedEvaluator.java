@@ -59,18 +59,24 @@ public final class DistributedEvaluator {
 
     private DistributedEvaluator() {}
 
-    /** One start/goal pair as primitives. */
+    /** One start/goal pair as primitives (frames as raw HWC bytes of width x height). */
     public record PairData(String id, float[] startState, float[] startDistractorState, int width, int height,
-                           byte[] goalFrame, float[] goalState, int goalOffset, float[][] recordedActions) {
+                           byte[] goalFrame, float[] goalState, int goalOffset, float[][] recordedActions,
+                           byte[][] startHistory) {
         static PairData of(StartGoalPair p) {
+            byte[][] hist = p.startHistory().stream().map(RgbImage::data).toArray(byte[][]::new);
             return new PairData(p.id(), p.startState(), p.startDistractorState(), p.goalFrame().width(),
                     p.goalFrame().height(), p.goalFrame().data(), p.goalState(), p.goalOffset(),
-                    p.recordedActions());
+                    p.recordedActions(), hist);
         }
 
         StartGoalPair toPair() {
+            List<RgbImage> hist = new ArrayList<>();
+            for (byte[] f : startHistory == null ? new byte[0][] : startHistory) {
+                hist.add(new RgbImage(width, height, f));
+            }
             return new StartGoalPair(id, startState, startDistractorState, new RgbImage(width, height, goalFrame),
-                    goalState, goalOffset, recordedActions);
+                    goalState, goalOffset, recordedActions, hist);
         }
     }
 

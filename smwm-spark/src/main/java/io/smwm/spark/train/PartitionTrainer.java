@@ -2,6 +2,7 @@ package io.smwm.spark.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.train.AdamState;
@@ -174,10 +175,10 @@ public final class PartitionTrainer {
 
     private static TableTransitionSource source(TaskSpec spec, int p) {
         EpisodeSplit split = EpisodeSplit.of(spec.episodes(), spec.valFraction(), spec.splitSeed());
-        int k = ConfigLoader.parse(spec.configYaml(), "task spec").model().frameskip();
+        ModelConfig m = ConfigLoader.parse(spec.configYaml(), "task spec").model();
         try {
             return new TableTransitionSource(ShippedHadoopConf.toConf(spec.hadoopConf()), spec.tablePath(),
-                    split::isTraining, k, spec.shuffleBuffer(), false, spec.files()[p]);
+                    split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.history());
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + p + ": cannot open " + spec.tablePath() + ": " + e, e);
         }

@@ -9,25 +9,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reacher: a planar two-link arm seen from above, torque-controlled (DMC-style), dynamics in
- * {@link ReacherDynamics}.
+ * Reacher: a planar two-link arm seen from above, torque-controlled, dynamics in {@link ReacherDynamics}.
  *
- * <p>Action a [2] in [-1, 1]: shoulder and elbow torque, τ = a · {@value ReacherDynamics#MAX_TORQUE} N·m, held
- * for one env step of 0.05 s (5 semi-implicit Euler sub-steps of 0.01 s).
+ * <p>Variants (the arm's constants): {@code dmc} (the default) has the DeepMind Control Suite reacher's masses,
+ * damping, motor gear, 0.02 s control step and ±160° wrist limit; {@code heavy} is this project's first, heavier
+ * and slower-damped arm (0.05 s step, free wrist), kept for comparison. The constants are recorded in the spec's
+ * params (and so in every table's metadata).
  *
- * <p>State [4] = (q1, q2, dq1, dq2): shoulder angle (rad, from the +x axis, counter-clockwise), elbow angle
- * (rad, relative to link 1), both wrapped to (-π, π], and their angular velocities (rad/s). The state is kept
- * in float precision after every step, so {@link #setState} followed by stepping reproduces the original run
- * exactly. There is no agent position in the state: {@link #positionStateIndices()} is empty.
+ * <p>Action a [2] in [-1, 1]: shoulder and wrist torque, τ = a · max torque, held for one env step.
+ *
+ * <p>State [4] = (q1, q2, dq1, dq2): shoulder angle (rad, from the +x axis, counter-clockwise, wrapped to
+ * (-π, π]), wrist angle (rad, relative to link 1: within ±160° for {@code dmc}, wrapped for {@code heavy}), and
+ * their angular velocities (rad/s). The state is kept in float precision after every step, so {@link #setState}
+ * followed by stepping reproduces the original run exactly. There is no agent position in the state:
+ * {@link #positionStateIndices()} is empty.
  *
  * <p>Success: both joints within {@value #SUCCESS_TOL} rad (wrapped difference) of the goal configuration;
  * velocities are ignored.
  *
  * <p>Render: top-down, arm base at the frame centre, the frame spans ±{@value #VIEW_HALF} m; link 1 orange,
- * link 2 teal, red fingertip. No config params.
+ * the hand teal, red fingertip. No config params.
  */
 public final class Reacher extends AbstractEnvironment {
     public static final String ID = "reacher";
+    /** The variants, the default first. */
+    public static final java.util.List<String> VARIANTS = java.util.List.of("dmc", "heavy");
     public static final double SUCCESS_TOL = 0.05;
     static final double VIEW_HALF = 0.28;
     static final int BACKGROUND = 0xeeeee4;
@@ -37,21 +43,36 @@ public final class Reacher extends AbstractEnvironment {
     static final int TIP_COLOR = 0xd62828;
 
     private final float[] s = new float[4];
+    private final ReacherDynamics dyn;
 
     public Reacher(EnvConfig config) {
         super(config);
         checkParams(ID, java.util.Set.of());
+        String v = "default".equals(config.variant()) ? VARIANTS.get(0) : config.variant();
+        if (!VARIANTS.contains(v)) {
+            throw new IllegalArgumentException("unknown variant '" + config.variant() + "' for " + ID + "; valid: "
+                    + VARIANTS);
+        }
+        this.variant = v;
+        this.dyn = "heavy".equals(v) ? ReacherDynamics.HEAVY : ReacherDynamics.DMC;
     }
+
+    private final String variant;
 
     @Override
     protected EnvSpec buildSpec() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("link_lengths_m", ReacherDynamics.L1 + "," + ReacherDynamics.L2);
-        p.put("max_torque_nm", Double.toString(ReacherDynamics.MAX_TORQUE));
-        p.put("damping_nms", Double.toString(ReacherDynamics.DAMPING));
-        p.put("dt_s", Double.toString(ReacherDynamics.SUB_DT * ReacherDynamics.SUB_STEPS));
+        p.put("link_lengths_m", dyn.l1 + "," + dyn.handLength);
+        p.put("max_torque_nm", Double.toString(dyn.maxTorque));
+        p.put("damping_nms", Double.toString(dyn.damping));
+        p.put("dt_s", Double.toString(dyn.dt()));
         p.put("success_tol_rad", Double.toString(SUCCESS_TOL));
-        return new EnvSpec(ID, config.variant(), 2, new float[] {-1, -1}, new float[] {1, 1}, 4,
+        if ("dmc".equals(variant)) {
+            p.put("finger_at_m", Double.toString(dyn.fingerAt));
+            p.put("masses_kg", String.format(java.util.Locale.ROOT, "%.5f,%.5f", dyn.m1, dyn.m2));
+            p.put("wrist_limit_rad", String.format(java.util.Locale.ROOT, "%.5f", dyn.wristLimit));
+        }
+        return new EnvSpec(ID, variant, 2, new float[] {-1, -1}, new float[] {1, 1}, 4,
                 List.of("q1", "q2", "dq1", "dq2"), distractorStateDim(), config.imageSize(), config.imageSize(),
                 config.distractors(), p);
     }
@@ -59,7 +80,8 @@ public final class Reacher extends AbstractEnvironment {
     @Override
     protected void resetTask() {
         s[0] = (float) ReacherDynamics.wrap((rng.nextDouble() * 2 - 1) * Math.PI);
-        s[1] = (float) ReacherDynamics.wrap((rng.nextDouble() * 2 - 1) * Math.PI);
+        double wrist = Double.isNaN(dyn.wristLimit) ? Math.PI : dyn.wristLimit;
+        s[1] = (float) ReacherDynamics.wrap((rng.nextDouble() * 2 - 1) * wrist);
         s[2] = 0f;
         s[3] = 0f;
     }
@@ -67,7 +89,7 @@ public final class Reacher extends AbstractEnvironment {
     @Override
     protected boolean stepTask(float[] a) {
         double[] d = {s[0], s[1], s[2], s[3]};
-        ReacherDynamics.step(d, a[0] * ReacherDynamics.MAX_TORQUE, a[1] * ReacherDynamics.MAX_TORQUE);
+        dyn.step(d, a[0], a[1]);
         for (int i = 0; i < 4; i++) {
             s[i] = (float) d[i];
         }
@@ -86,18 +108,19 @@ public final class Reacher extends AbstractEnvironment {
         double[] p = jointPositions(s[0], s[1]);
         double ex = cx + p[0] * scale, ey = cy - p[1] * scale;
         double tx = cx + p[2] * scale, ty = cy - p[3] * scale;
+        double f = dyn.handLength / dyn.fingerAt; // the hand's drawn end, as a fraction of the way to the tip
+        double hx = ex + (tx - ex) * f, hy = ey + (ty - ey) * f;
         double thick = 0.022 * scale;
         img.fillCircle(cx, cy, 0.018 * scale, BASE_COLOR);
         img.drawLine(cx, cy, ex, ey, thick, LINK1_COLOR);
-        img.drawLine(ex, ey, tx, ty, thick, LINK2_COLOR);
+        img.drawLine(ex, ey, hx, hy, thick, LINK2_COLOR);
         img.fillCircle(tx, ty, 0.016 * scale, TIP_COLOR);
     }
 
-    /** (elbow x, elbow y, tip x, tip y) in metres, base at the origin, y up. */
-    static double[] jointPositions(double q1, double q2) {
-        double ex = ReacherDynamics.L1 * Math.cos(q1), ey = ReacherDynamics.L1 * Math.sin(q1);
-        return new double[] {ex, ey, ex + ReacherDynamics.L2 * Math.cos(q1 + q2),
-                ey + ReacherDynamics.L2 * Math.sin(q1 + q2)};
+    /** (wrist x, wrist y, fingertip x, fingertip y) in metres, base at the origin, y up. */
+    double[] jointPositions(double q1, double q2) {
+        double ex = dyn.l1 * Math.cos(q1), ey = dyn.l1 * Math.sin(q1);
+        return new double[] {ex, ey, ex + dyn.fingerAt * Math.cos(q1 + q2), ey + dyn.fingerAt * Math.sin(q1 + q2)};
     }
 
     @Override
@@ -109,6 +132,11 @@ public final class Reacher extends AbstractEnvironment {
     public void setState(float[] state) {
         checkState(state);
         System.arraycopy(state, 0, s, 0, 4);
+    }
+
+    /** The wrist's joint limit |q2| ≤ limit in rad, or NaN where the wrist turns freely. */
+    public double wristLimit() {
+        return dyn.wristLimit;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 /**
  * Data policy "scripted" for {@link Reacher}: a noisy reaching controller with temporally correlated torques.
  *
- * <p>It picks a random target configuration (uniform over the torus of joint angles), drives the arm there with
+ * <p>It picks a random target configuration (uniform over the joint ranges), drives the arm there with
  * a PD law on the wrapped angle error, and adds Ornstein–Uhlenbeck torque noise (θ = 0.15, σ = 0.35 per step);
  * targets change after 15–45 steps or on arrival, and one target in four is a "wander" phase of pure OU
  * torques. The mix gives reaching motions (like a trained agent's data), rests near goals and free swinging, and
@@ -24,6 +24,7 @@ public final class ReacherScriptedPolicy implements BehaviourPolicy {
     private final double[] target = new double[2];
     private boolean wander;
     private int stepsLeft;
+    private double wristRange = Math.PI;
 
     @Override
     public String name() {
@@ -33,6 +34,8 @@ public final class ReacherScriptedPolicy implements BehaviourPolicy {
     @Override
     public void reset(Environment env, SplittableRandom rng) {
         this.rng = rng;
+        double limit = env instanceof Reacher r ? r.wristLimit() : Double.NaN;
+        wristRange = Double.isNaN(limit) ? Math.PI : limit;
         ou[0] = 0;
         ou[1] = 0;
         retarget();
@@ -40,7 +43,7 @@ public final class ReacherScriptedPolicy implements BehaviourPolicy {
 
     private void retarget() {
         target[0] = (rng.nextDouble() * 2 - 1) * Math.PI;
-        target[1] = (rng.nextDouble() * 2 - 1) * Math.PI;
+        target[1] = (rng.nextDouble() * 2 - 1) * wristRange;
         wander = rng.nextInt(4) == 0;
         stepsLeft = 15 + rng.nextInt(31);
     }
@@ -49,7 +52,7 @@ public final class ReacherScriptedPolicy implements BehaviourPolicy {
     public float[] act(Environment env) {
         float[] s = env.state();
         double e1 = ReacherDynamics.wrap(target[0] - s[0]);
-        double e2 = ReacherDynamics.wrap(target[1] - s[1]);
+        double e2 = wristRange < Math.PI ? target[1] - s[1] : ReacherDynamics.wrap(target[1] - s[1]);
         if (--stepsLeft <= 0 || (!wander && Math.abs(e1) < 0.05 && Math.abs(e2) < 0.05 && rng.nextInt(4) == 0)) {
             retarget();
         }

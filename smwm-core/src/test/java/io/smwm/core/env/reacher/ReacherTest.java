@@ -85,4 +85,66 @@ class ReacherTest {
         r.setState(new float[] {0.01f, (float) (Math.PI / 2), 0f, 0f});
         assertNotEquals(before, r.render(), "a 0.01 rad turn changes pixels");
     }
+
+    @Test
+    void heavyVariant_reproducesTheFirstArmBitForBit() {
+        Reacher r = new Reacher(EnvConfig.defaults().withVariant("heavy"));
+        r.reset(0);
+        r.setState(new float[] {0.5f, -1f, 0f, 0f});
+        for (int t = 0; t < 200; t++) {
+            r.step(new float[] {(float) Math.sin(t * 0.1), t % 40 < 20 ? 1f : -0.5f});
+        }
+        // the final state of this action sequence under the project's first arm (computed with that code)
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {1.059435f, 2.548734f, 2.2081873f, -2.0245073f}, r.state());
+        assertEquals("heavy", r.spec().variant());
+        assertEquals("0.05", r.spec().params().get("dt_s"));
+    }
+
+    @Test
+    void dmcVariant_isTheDefault_withDmcConstants() {
+        Reacher r = env();
+        assertEquals("dmc", r.spec().variant());
+        assertEquals("0.02", r.spec().params().get("dt_s"));
+        assertEquals("0.05", r.spec().params().get("max_torque_nm"));
+        assertEquals("0.01", r.spec().params().get("damping_nms"));
+        // capsule of radius 0.01 m, length 0.12 m, density 1000: 4.189e-5 m^3
+        assertEquals(0.0418879, ReacherDynamics.DMC.m1, 1e-6);
+    }
+
+    @Test
+    void dmcVariant_wristVelocityFollowsTorqueWithinAStep_shoulderWithinTen() {
+        Reacher r = env();
+        r.setState(new float[] {0f, 0f, 0f, 0f});
+        r.step(new float[] {0f, 1f});
+        r.step(new float[] {0f, 1f});
+        float w2 = r.state()[3];
+        for (int t = 0; t < 3; t++) {
+            r.step(new float[] {0f, 1f});
+        }
+        assertEquals(r.state()[3], w2, 0.1 * Math.abs(w2), "wrist at its steady speed after two steps");
+        r.setState(new float[] {0f, 0f, 0f, 0f});
+        float[] speeds = new float[30];
+        for (int t = 0; t < 30; t++) {
+            r.step(new float[] {1f, 0f});
+            speeds[t] = Math.abs(r.state()[2]);
+        }
+        assertTrue(speeds[0] < 0.3 * speeds[29], "the shoulder accelerates over several steps");
+        assertTrue(speeds[14] > 0.8 * speeds[29], "and is near its steady speed within fifteen steps");
+    }
+
+    @Test
+    void dmcVariant_wristStopsAtItsLimit() {
+        Reacher r = env();
+        r.setState(new float[] {0f, 2.7f, 0f, 0f});
+        for (int t = 0; t < 50; t++) {
+            r.step(new float[] {0f, 1f});
+        }
+        assertEquals(Math.toRadians(160), r.state()[1], 1e-5);
+        assertTrue(r.state()[3] <= 0, "no velocity into the stop");
+        for (int t = 0; t < 20; t++) {
+            r.step(new float[] {0f, -1f});
+        }
+        assertTrue(r.state()[1] < 2.7f, "and leaves it when pushed back");
+    }
 }
