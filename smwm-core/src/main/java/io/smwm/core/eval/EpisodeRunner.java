@@ -7,13 +7,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Runs E evaluation episodes in lock-step (REFERENCE §4): each env is set to its pair's stored start state, the
  * goal frames are encoded in one batch, and at every step the episodes whose action chunk is used up get a new
  * one from the controller in one batched call. An episode succeeds if {@code env.isSuccess(goalState)} holds at
- * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike).
+ * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike). Each
+ * record also says whether the pair was solved at the start and carries the start state's goal error
+ * ({@code env.goalError(goalState)} before any action), so reports can separate such pairs.
  */
 public final class EpisodeRunner {
     private final Supplier<Environment> envFactory;
@@ -58,6 +61,7 @@ public final class EpisodeRunner {
         Environment[] envs = new Environment[n];
         RgbImage[] frames = new RgbImage[n];
         List<RgbImage> goalFrames = new ArrayList<>(n);
+        List<Map<String, Double>> startError = new ArrayList<>(n);
         for (int e = 0; e < n; e++) {
             StartGoalPair p = pairs.get(e);
             envs[e] = envFactory.get();
@@ -66,6 +70,7 @@ public final class EpisodeRunner {
             envs[e].setDistractorState(p.startDistractorState());
             frames[e] = envs[e].render();
             goalFrames.add(p.goalFrame());
+            startError.add(envs[e].goalErrorSpec().toMap(envs[e].goalError(p.goalState())));
         }
         float[] goalZ = latents ? model.encode(goalFrames) : null;
         controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed, firstEpisode);
@@ -175,7 +180,8 @@ public final class EpisodeRunner {
                     latentCurve == null ? Double.NaN : latentCurve[e][last], planMs.get(e).size(),
                     planMs.get(e).stream().mapToDouble(Double::doubleValue).toArray(), stateCurve[e],
                     latentCurve == null ? null : latentCurve[e],
-                    planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e)));
+                    planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e),
+                    successStep[e] == 0, startError.get(e)));
             if (e < film) {
                 List<RgbImage> fr = new ArrayList<>(filmFrames.get(e));
                 List<String> cap = new ArrayList<>(filmCaps.get(e));
