@@ -33,11 +33,12 @@ import java.util.Map;
 public final class ConfigLoader {
 
     /**
-     * Names with a bundled config resource: one per task (chosen by the table's env when no --config is given)
-     * plus "tworoom-full", the longer TwoRoom training for the benchmark (never chosen by default).
+     * Names with a bundled config resource: one per task (chosen by the table's env when no --config is given:
+     * the env id, or "dotworld-" + variant) plus "tworoom-full", the longer TwoRoom training for the benchmark
+     * (never chosen by default).
      */
     public static final List<String> BUNDLED_TASKS = List.of("tworoom", "tworoom-full", "dotworld-single", "dotworld-independent",
-            "dotworld-coupled", "dotworld-distractor", "dotworld-combined");
+            "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "pusht", "cube");
 
     private static final List<String> SECTIONS = List.of("model", "loss", "train");
 

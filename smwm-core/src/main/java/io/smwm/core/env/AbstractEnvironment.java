@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
  * Template every task extends: seeding, action clipping, distractor plumbing and the render order.
  *
  * <p>Subclasses implement the task: {@link #resetTask}, {@link #stepTask}, {@link #drawScene}, the task state
- * get/set and {@link #isSuccess}. The render order is: fill with {@link #backgroundColor()}, distractor
+ * get/set, {@link #goalErrorSpec} and {@link #goalError}; {@link #isSuccess} is final, the goal error under its
+ * thresholds, so the two cannot disagree. The render order is: fill with {@link #backgroundColor()}, distractor
  * backgrounds, the scene, distractor overlays, distractor post-processing.
  */
 public abstract class AbstractEnvironment implements Environment {
@@ -132,6 +133,12 @@ public abstract class AbstractEnvironment implements Environment {
         }
     }
 
+    /** The goal error under every threshold: {@code goalErrorSpec().isMet(goalError(goalState))}. */
+    @Override
+    public final boolean isSuccess(float[] goalState) {
+        return goalErrorSpec().isMet(goalError(goalState));
+    }
+
     /**
      * Rejects config params the task does not take, naming each unknown key and the valid ones; subclasses call
      * this in their constructor.
@@ -147,7 +154,7 @@ public abstract class AbstractEnvironment implements Environment {
 
     /**
      * Checks a task state (to restore, or a goal) against the spec: its length, and that every component is
-     * finite. Subclasses call this in setState and isSuccess.
+     * finite. Subclasses call this in setState and goalError.
      */
     protected final void checkState(float[] state) {
         if (state.length != spec().stateDim()) {

@@ -14,7 +14,8 @@ package io.smwm.core.env;
  *       visual distractors, which never influences the task state. Setting both with {@link #setState(float[])}
  *       and {@link #setDistractorState(float[])} reproduces the rendered frame bit for bit.</li>
  *   <li>{@link #isSuccess(float[])} tests the task's success criterion of the current state against a goal
- *       task state (as stored in a trajectory table).</li>
+ *       task state (as stored in a trajectory table). The criterion is the goal error under its thresholds:
+ *       {@code isSuccess(g) == goalErrorSpec().isMet(goalError(g))} for every current state and goal.</li>
  * </ul>
  */
 public interface Environment {
@@ -43,8 +44,23 @@ public interface Environment {
     /** Restores a distractor state previously returned by {@link #distractorState()}. */
     void setDistractorState(float[] state);
 
-    /** True if the current task state meets the success criterion for the goal task state. */
+    /**
+     * True if the current task state meets the success criterion for the goal task state; exactly when
+     * {@code goalErrorSpec().isMet(goalError(goalState))}.
+     */
     boolean isSuccess(float[] goalState);
+
+    /** The names and thresholds of {@link #goalError}'s components; the same on every call of one instance. */
+    GoalErrorSpec goalErrorSpec();
+
+    /**
+     * The current task state's error to the goal task state in the task's own success metric: one finite value
+     * &gt;= 0 per {@code goalErrorSpec().names()}, in that order (e.g. TwoRoom: the agent's distance to the goal
+     * position). The success criterion holds exactly when every value is below its threshold.
+     *
+     * @throws IllegalArgumentException if the goal is not a task state of this env (wrong length, non-finite)
+     */
+    double[] goalError(float[] goalState);
 
     /**
      * Indices into {@link #state()} of the agent's position (x, y), in [0,1] arena units, or an empty array where

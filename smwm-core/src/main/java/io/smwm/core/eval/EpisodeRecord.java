@@ -1,5 +1,9 @@
 package io.smwm.core.eval;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One evaluation episode's outcome.
  *
@@ -27,11 +31,28 @@ package io.smwm.core.eval;
  *                           below its first plan cost is a search failure (the model rates a route to the goal
  *                           better than what the planner found); one whose demoCost is above it is a model
  *                           failure (the model does not rate the route that works as better)
+ * @param solvedAtStart      the success criterion already held at step 0, before any action: a property of the
+ *                           pair, the same for every method; true exactly when successStep is 0
+ * @param startGoalError     the start state's goal error ({@link io.smwm.core.env.Environment#goalError}) by
+ *                           component name, in the env's order: how far the pair's goal is in the task's own
+ *                           success metric
  */
 public record EpisodeRecord(String method, int goalOffset, int budget, String pairId, boolean success,
                             int successStep, int stepsExecuted, double finalStateDistance, double minStateDistance,
                             double finalLatentDistance, int solves, double[] planMs, float[] stateCurve,
-                            float[] latentCurve, double[] planCosts, double demoCost) {
+                            float[] latentCurve, double[] planCosts, double demoCost, boolean solvedAtStart,
+                            Map<String, Double> startGoalError) {
+
+    public EpisodeRecord {
+        if (startGoalError == null) {
+            throw new IllegalArgumentException("episode of pair " + pairId + ": startGoalError is required");
+        }
+        if (solvedAtStart != (successStep == 0)) {
+            throw new IllegalArgumentException("episode of pair " + pairId + ": solvedAtStart=" + solvedAtStart
+                    + " disagrees with success step " + successStep + " (solved at the start means success at step 0)");
+        }
+        startGoalError = Collections.unmodifiableMap(new LinkedHashMap<>(startGoalError));
+    }
 
     /** The predicted cost of the first solve's plan, or NaN when there was none. */
     public double firstPlanCost() {

@@ -31,11 +31,19 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.forTask("tworoom").loss(), full.loss());
         assertEquals(6, ConfigLoader.forTask("dotworld-combined").model().actionDim());
         assertEquals(1, ConfigLoader.forTask("dotworld-coupled").model().frameskip());
+        // pusht and cube: the defaults with the task's action dimension
+        for (String t : List.of("pusht", "cube")) {
+            ExperimentConfig c = ConfigLoader.forTask(t);
+            assertEquals(t.equals("pusht") ? 2 : 5, c.model().actionDim(), t);
+            assertEquals(ExperimentConfig.DEFAULT.loss(), c.loss(), t);
+            assertEquals(ExperimentConfig.DEFAULT.train(), c.train(), t);
+            assertEquals(ExperimentConfig.DEFAULT.model().imageSize(), c.model().imageSize(), t);
+        }
     }
 
     @Test
     void unknownTask_listsValidNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.forTask("pusht"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.forTask("no-such-task"));
         assertTrue(e.getMessage().contains("tworoom") && e.getMessage().contains("dotworld-combined"), e.getMessage());
     }
 

@@ -199,7 +199,7 @@ class EvaluatorTest {
     void failureDiagnosis_countsSearchModelAndUndiagnosedFailures() {
         java.util.function.BiFunction<Boolean, double[], EpisodeRecord> rec = (ok, c) -> new EpisodeRecord("cem", 25,
                 50, "p", ok, ok ? 3 : -1, 50, 0, 0, 0, 1, new double[] {1}, new float[51], null,
-                new double[] {c[0]}, c[1]);
+                new double[] {c[0]}, c[1], false, java.util.Map.of("agent_distance", 0.3));
         List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
@@ -207,7 +207,7 @@ class EvaluatorTest {
         assertEquals(new FailureDiagnosis(4, 2, 1, 1), d);
         assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d.toMap());
         EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
-                new float[51], null, new double[0], Double.NaN);
+                new float[51], null, new double[0], Double.NaN, false, java.util.Map.of("agent_distance", 0.3));
         assertEquals(null, FailureDiagnosis.of(List.of(baseline), "random", 25));
     }
 }

@@ -4,6 +4,7 @@ import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
 import io.smwm.core.env.Environment;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RandomPolicy;
 import io.smwm.core.env.RgbImage;
 import io.smwm.core.env.StepResult;
@@ -113,6 +114,16 @@ public final class DiscEnv implements Environment {
 
     @Override
     public boolean isSuccess(float[] goal) {
-        return Math.hypot(x - goal[0], y - goal[1]) < 0.05;
+        return goalErrorSpec().isMet(goalError(goal));
+    }
+
+    @Override
+    public GoalErrorSpec goalErrorSpec() {
+        return GoalErrorSpec.of("disc_distance", 0.05);
+    }
+
+    @Override
+    public double[] goalError(float[] goal) {
+        return new double[] {Math.hypot(x - goal[0], y - goal[1])};
     }
 }

@@ -193,6 +193,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     Double.isNaN(m.planMsMedian()) ? "-" : String.format("%.1f", m.planMsMedian()));
         }
         for (MethodResult m : rep.results()) {
+            System.out.println(m.describe());
+        }
+        for (MethodResult m : rep.results()) {
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), m.method(), m.goalOffset());
             if (d != null && d.failures() > 0) {
                 System.out.println(d.describe(m.method(), m.goalOffset()));

@@ -1,22 +1,41 @@
 package io.smwm.spark.cli;
 
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.util.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code smwm quickstart}: the whole pipeline on one machine: generate a small TwoRoom table on embedded Spark,
- * train a world model on it, evaluate planning toward goal images against the random policy, print the table.
+ * {@code smwm quickstart}: the whole pipeline on one machine: generate a small table of one task with its default
+ * data policy on embedded Spark, train a world model on it, evaluate planning toward goal images against the
+ * random policy, print the table.
+ *
+ * <p>Training uses the bundled config named like the task ({@code --config <env>}) when there is one, else no
+ * {@code --config}: train then picks the defaults sized to the table. TwoRoom runs exactly as it always has: its
+ * table, {@code --config tworoom}, output under {@value #TWOROOM_OUT}.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generate a small TwoRoom table, train, evaluate (SMWM vs random) and print the success table.")
+        description = "Generate a small table (TwoRoom by default), train, evaluate (SMWM vs random) and print the "
+                + "success table.")
 final class QuickstartCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "runs/quickstart", description = "Where everything lands: OUT/table, OUT/run (default: ${DEFAULT-VALUE}).")
+    /** The tasks the quickstart runs, the first the default. */
+    static final List<String> ENVS = List.of("tworoom", "reacher", "pusht", "cube");
+    static final String TWOROOM_OUT = "runs/quickstart";
+
+    @Option(names = "--env", defaultValue = "tworoom", description = "Task: tworoom, reacher, pusht or cube "
+            + "(default: ${DEFAULT-VALUE}).")
+    String env;
+
+    @Option(names = "--out", description = "Where everything lands: OUT/table, OUT/run (default: " + TWOROOM_OUT
+            + " for tworoom, runs/quickstart-<env> otherwise).")
     Path out;
 
-    @Option(names = "--episodes", defaultValue = "300", description = "TwoRoom episodes to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--episodes", defaultValue = "300", description = "Episodes to generate (default: ${DEFAULT-VALUE}).")
     int episodes;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")
@@ -31,38 +50,67 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an earlier quickstart under --out.")
     boolean overwrite;
 
-    @Override
-    public Integer call() {
-        String table = out.resolve("table").toString();
-        Path run = out.resolve("run");
-        boolean haveTable = Files.isDirectory(out.resolve("table"));
-        int code = 0;
-        if (!haveTable || overwrite) {
-            java.util.List<String> gen = new java.util.ArrayList<>(java.util.List.of("generate", "--env", "tworoom",
-                    "--episodes", String.valueOf(episodes), "--steps", "100", "--seed", String.valueOf(seed),
-                    "--out", table));
+    /** One step of the pipeline: its title and the command line it runs. */
+    record Step(String title, List<String> args) {}
+
+    /**
+     * The output directory: {@code --out}, else {@value #TWOROOM_OUT} for tworoom and runs/quickstart-ENV
+     * otherwise.
+     */
+    Path outDir() {
+        return out != null ? out : Path.of("tworoom".equals(env) ? TWOROOM_OUT : "runs/quickstart-" + env);
+    }
+
+    /**
+     * The generate, train and evaluate command lines; generate only when {@code generate} is set.
+     *
+     * @throws UserError if {@code --env} is not one of {@link #ENVS}
+     */
+    List<Step> plan(boolean generate) {
+        if (!ENVS.contains(env)) {
+            throw new UserError("unknown --env '" + env + "' for quickstart; valid: " + String.join(", ", ENVS));
+        }
+        Path dir = outDir();
+        String table = dir.resolve("table").toString();
+        String run = dir.resolve("run").toString();
+        List<Step> steps = new ArrayList<>();
+        if (generate) {
+            List<String> gen = new ArrayList<>(List.of("generate", "--env", env, "--episodes", String.valueOf(episodes),
+                    "--steps", "100", "--seed", String.valueOf(seed), "--out", table));
             if (overwrite) {
                 gen.add("--overwrite");
             }
-            code = step("1/3 generate", gen.toArray(new String[0]));
-        } else {
-            System.out.println("== 1/3 generate: reusing " + table + " (pass --overwrite to regenerate)");
+            steps.add(new Step("1/3 generate", gen));
         }
-        if (code == 0) {
-            code = step("2/3 train", "train", "--data", table, "--out", run.toString(), "--config", "tworoom",
-                    "--epochs", String.valueOf(epochs), "--batch-size", "64", "--seed", String.valueOf(seed),
-                    "--overwrite");
+        List<String> train = new ArrayList<>(List.of("train", "--data", table, "--out", run));
+        if (ConfigLoader.BUNDLED_TASKS.contains(env)) {
+            train.addAll(List.of("--config", env));
         }
-        if (code == 0) {
-            code = step("3/3 evaluate", "evaluate", "--run", run.toString(), "--data", table, "--episodes",
-                    String.valueOf(evalEpisodes), "--seed", String.valueOf(seed), "--overwrite");
-        }
-        return code;
+        train.addAll(List.of("--epochs", String.valueOf(epochs), "--batch-size", "64", "--seed", String.valueOf(seed),
+                "--overwrite"));
+        steps.add(new Step("2/3 train", train));
+        steps.add(new Step("3/3 evaluate", List.of("evaluate", "--run", run, "--data", table, "--episodes",
+                String.valueOf(evalEpisodes), "--seed", String.valueOf(seed), "--overwrite")));
+        return steps;
     }
 
-    private static int step(String title, String... args) {
-        System.out.println("== " + title);
-        // the same CLI, so each step behaves exactly as when run on its own
-        return Main.run(args);
+    @Override
+    public Integer call() {
+        boolean haveTable = Files.isDirectory(outDir().resolve("table"));
+        List<Step> steps = plan(!haveTable || overwrite);
+        if (haveTable && !overwrite) {
+            System.out.println("== 1/3 generate: reusing " + outDir().resolve("table")
+                    + " (pass --overwrite to regenerate)");
+        }
+        int code = 0;
+        for (Step s : steps) {
+            System.out.println("== " + s.title());
+            // the same CLI, so each step behaves exactly as when run on its own
+            code = Main.run(s.args().toArray(new String[0]));
+            if (code != 0) {
+                break;
+            }
+        }
+        return code;
     }
 }

@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run directory (metrics/, checkpoint/, config.yaml).")
     Path out;
 
-    @Option(names = "--config", description = "Bundled config name (" + "tworoom, dotworld-single, ...) or a YAML file; default: chosen from the table's env.")
+    @Option(names = "--config", description = "Bundled config name (tworoom, pusht, cube, dotworld-single, ...) or a YAML file; default: chosen from the table's env.")
     String config;
 
     @Option(names = "--lambda", description = "Inverse-loss weight λ (0 = forward-only baseline).")

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Contract: since per-episode planner and baseline streams depend only on the seed and the episode's global
  * index, and the latent model's outputs for one episode do not depend on the other rows of a batch, the report is
- * the driver-only report for the same seed: same results, episodes, curves, filmstrips and configuration. Only
- * measured times differ ({@code plan_ms_median}, wall seconds).
+ * the driver-only report for the same seed: same results (pair statistics included: each episode record carries
+ * its pair's solved-at-start flag and start-goal error, computed on the executor from the same states), episodes,
+ * curves, filmstrips and configuration. Only measured times differ ({@code plan_ms_median}, wall seconds).
  */
 public final class DistributedEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedEvaluator.class);

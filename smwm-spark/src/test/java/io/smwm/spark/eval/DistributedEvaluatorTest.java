@@ -39,11 +39,12 @@ class DistributedEvaluatorTest {
         // a model with a two-frame history: the executors also get each pair's recorded frame before its start
         assertEquals(0, Main.run("train", "--data", table, "--out", run.toString(), "--config", config,
                 "--history", "2", "--master", "none"));
-        // 7 pairs per offset in 3 slices (2, 2, 3 pairs): uneven slices, and the 4 filmstrip episodes span two
+        // 7 pairs per offset in 3 slices (2, 2, 3 pairs): uneven slices, and the 4 filmstrip episodes span two;
+        // at offset 2 the agent moves at most 0.07, about the success radius: pairs solved at the start
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
-                "--goal-offsets", "5,10", "--seed", "3", "--out", dir.resolve("driver").toString()));
+                "--goal-offsets", "2,5,10", "--seed", "3", "--out", dir.resolve("driver").toString()));
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
-                "--goal-offsets", "5,10", "--seed", "3", "--out", dir.resolve("spark").toString(),
+                "--goal-offsets", "2,5,10", "--seed", "3", "--out", dir.resolve("spark").toString(),
                 "--master", "local[2]", "--slices", "3"));
 
         JsonNode driver = JSON.readTree(dir.resolve("driver/report.json").toFile());
@@ -51,10 +52,14 @@ class DistributedEvaluatorTest {
         assertEquals("driver", driver.get("provenance").get("evaluated_on").asText());
         assertTrue(spark.get("provenance").get("evaluated_on").asText().contains("local[2]"),
                 spark.get("provenance").toString());
-        assertEquals(2 * 2 * 7, driver.get("episodes").size(), "cem and random, 2 offsets, 7 pairs");
+        assertEquals(2 * 3 * 7, driver.get("episodes").size(), "cem and random, 3 offsets, 7 pairs");
         assertTrue(driver.get("results").get(0).get("plan_ms_median").isNumber());
         assertTrue(spark.get("results").get(0).get("plan_ms_median").isNumber());
         assertEquals(withoutTimes(driver), withoutTimes(spark));
+        assertPairStatistics(driver);
+        assertPairStatistics(spark);
+        assertTrue(driver.get("results").get(0).get("trivial_pairs").asInt() > 0, "offset 2 has trivial pairs: "
+                + driver.get("results").get(0));
 
         // the plots and the filmstrip are drawn from the same numbers and frames: byte-identical files
         List<String> pngs;
@@ -69,7 +74,7 @@ class DistributedEvaluatorTest {
 
         // the comparison can fail: another seed draws other pairs
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
-                "--goal-offsets", "5,10", "--seed", "4", "--out", dir.resolve("other").toString(),
+                "--goal-offsets", "2,5,10", "--seed", "4", "--out", dir.resolve("other").toString(),
                 "--master", "local[2]", "--slices", "3"));
         assertNotEquals(withoutTimes(driver), withoutTimes(JSON.readTree(dir.resolve("other/report.json").toFile())));
     }
@@ -77,6 +82,33 @@ class DistributedEvaluatorTest {
     @Test
     void slicesWithoutMaster_isABadInput(@TempDir Path dir) {
         assertEquals(2, Main.run("evaluate", "--run", dir.toString(), "--data", dir.toString(), "--slices", "2"));
+    }
+
+    /**
+     * The pair statistics are there and consistent, so that the comparison above covers them: per result the
+     * trivial and non-trivial counts and the mean start-goal error, per episode solved_at_start and
+     * start_goal_error, the same for every method on a pair.
+     */
+    private static void assertPairStatistics(JsonNode report) {
+        for (JsonNode r : report.get("results")) {
+            int trivial = r.get("trivial_pairs").asInt();
+            assertEquals(r.get("episodes").asInt(), trivial + r.get("nontrivial_pairs").asInt(), r.toString());
+            assertEquals(r.get("successes").asInt() - trivial, r.get("successes_nontrivial").asInt(), r.toString());
+            assertTrue(r.get("nontrivial_pairs").asInt() == 0 ? r.get("success_rate_nontrivial").isNull()
+                    : r.get("success_rate_nontrivial").isNumber(), r.toString());
+            assertTrue(r.get("mean_start_goal_error").get("agent_distance").asDouble() > 0, r.toString());
+        }
+        Map<String, JsonNode> byPair = new java.util.HashMap<>();
+        for (JsonNode e : report.get("episodes")) {
+            assertEquals(e.get("solved_at_start").asBoolean(), e.get("success_step").asInt() == 0, e.toString());
+            assertTrue(e.get("start_goal_error").get("agent_distance").isNumber(), e.toString());
+            String key = e.get("goal_offset").asInt() + "/" + e.get("pair_id").asText();
+            JsonNode first = byPair.putIfAbsent(key, e);
+            if (first != null) {
+                assertEquals(first.get("solved_at_start"), e.get("solved_at_start"), key);
+                assertEquals(first.get("start_goal_error"), e.get("start_goal_error"), key);
+            }
+        }
     }
 
     /** The report without what is measured or recorded about the machine: creation time, provenance, plan times. */

@@ -3,6 +3,7 @@ package io.smwm.core.env.cube;
 import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.ode4j.math.DVector3C;
  * simulator at the start of every step, so a restored state reproduces the frame and the future exactly.
  * {@link #positionStateIndices()} is empty: the gripper position is in metres, not [0,1] arena units.
  *
- * <p>Success: cube centre within {@value #SUCCESS_DIST} m of the goal state's cube centre.
+ * <p>Success: cube centre closer than {@value #SUCCESS_DIST} m to the goal state's cube centre; the goal error is
+ * that distance, {@value #GOAL_ERROR_NAME}.
  */
 public final class Cube extends AbstractEnvironment {
     public static final String ID = "cube";
@@ -41,6 +43,9 @@ public final class Cube extends AbstractEnvironment {
     public static final double WORK_ZMIN = CubePhysics.FINGER_H / 2;
     public static final double WORK_ZMAX = 0.22;
     public static final double SUCCESS_DIST = 0.04;
+    /** The goal error's one component: the cube centre's distance to the goal's (m). */
+    public static final String GOAL_ERROR_NAME = "cube_distance_m";
+    private static final GoalErrorSpec GOAL_ERROR = GoalErrorSpec.of(GOAL_ERROR_NAME, SUCCESS_DIST);
     public static final double HALF_SIZE = CubePhysics.HALF;
     public static final int STATE_DIM = 22;
 
@@ -168,11 +173,17 @@ public final class Cube extends AbstractEnvironment {
     }
 
     @Override
-    public boolean isSuccess(float[] goalState) {
+    public GoalErrorSpec goalErrorSpec() {
+        return GOAL_ERROR;
+    }
+
+    /** [Euclidean distance of the cube centre to the goal's cube centre] in m; success below SUCCESS_DIST. */
+    @Override
+    public double[] goalError(float[] goalState) {
         checkState(goalState);
         double dx = (double) s[8] - goalState[8], dy = (double) s[9] - goalState[9];
         double dz = (double) s[10] - goalState[10];
-        return Math.sqrt(dx * dx + dy * dy + dz * dz) < SUCCESS_DIST;
+        return new double[] {Math.sqrt(dx * dx + dy * dy + dz * dz)};
     }
 
     /** Height (m) of the cube's lowest corner above the table, for the current state. */

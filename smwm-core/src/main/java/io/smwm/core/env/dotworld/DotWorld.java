@@ -3,6 +3,7 @@ package io.smwm.core.env.dotworld;
 import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RgbImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +39,9 @@ import java.util.Map;
  * [c,i,i,r] m=6. The optional parameter {@code layout} overrides the variant's layout (e.g. "i,s,r" for tests);
  * the optional parameter {@code start} ({@value #START_ANYWHERE} or {@value #START_CENTRAL}) sets where dots start.
  *
- * <p><b>Success.</b> Every controllable dot lies within {@link #SUCCESS_RADIUS} (Euclidean, arena units) of its
- * position in the goal state; random and static dots are ignored. Episodes never terminate.
+ * <p><b>Success.</b> Every controllable dot lies closer than {@link #SUCCESS_RADIUS} (Euclidean, arena units) to
+ * its position in the goal state; random and static dots are ignored. The goal error is the largest such distance
+ * over the controllable dots, {@value #GOAL_ERROR_NAME}. Episodes never terminate.
  *
  * <p><b>Colours.</b> Dot i gets {@code PALETTE[i % PALETTE.length]}: distinct saturated colours for up to 10 dots.
  */
@@ -52,6 +54,9 @@ public final class DotWorld extends AbstractEnvironment {
     public static final double MAX_STEP = 16.0 / 64.0;
     /** Success radius in arena units. */
     public static final double SUCCESS_RADIUS = 0.05;
+    /** The goal error's one component: the largest distance of a controllable dot to its goal position. */
+    public static final String GOAL_ERROR_NAME = "max_dot_distance";
+    private static final GoalErrorSpec GOAL_ERROR = GoalErrorSpec.of(GOAL_ERROR_NAME, SUCCESS_RADIUS);
     /** Named variants and their layouts, in registry order (the first is the default). */
     public static final Map<String, String> VARIANT_LAYOUTS;
     /** The parameter keys this task accepts. */
@@ -281,15 +286,20 @@ public final class DotWorld extends AbstractEnvironment {
     }
 
     @Override
-    public boolean isSuccess(float[] goalState) {
+    public GoalErrorSpec goalErrorSpec() {
+        return GOAL_ERROR;
+    }
+
+    /** [max over the controllable dots of a dot's distance to its goal position]; success below SUCCESS_RADIUS. */
+    @Override
+    public double[] goalError(float[] goalState) {
         checkState(goalState);
+        double worst = 0;
         for (int k = 0; k < controllable.length; k += 2) {
             int ix = controllable[k];
-            double dx = pos[ix] - goalState[ix], dy = pos[ix + 1] - goalState[ix + 1];
-            if (dx * dx + dy * dy > SUCCESS_RADIUS * SUCCESS_RADIUS) {
-                return false;
-            }
+            double dx = (double) pos[ix] - goalState[ix], dy = (double) pos[ix + 1] - goalState[ix + 1];
+            worst = Math.max(worst, Math.sqrt(dx * dx + dy * dy));
         }
-        return true;
+        return new double[] {worst};
     }
 }

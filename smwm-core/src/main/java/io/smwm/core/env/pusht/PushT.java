@@ -3,6 +3,7 @@ package io.smwm.core.env.pusht;
 import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.Map;
  * step, so a restored state steps exactly like the original. {@link #positionStateIndices()} = {0, 1}.
  *
  * <p>Success: block position error below {@value #SUCCESS_POS} (20 px of 512) and wrapped angle error below
- * π/9 against the goal state; the agent is ignored.
+ * π/9 against the goal state; the agent is ignored. The goal error has these two components:
+ * {@value #GOAL_ERROR_POSITION} (the block centre's distance in px of the {@value #WORLD_PX}-px reference world,
+ * below 20) and {@value #GOAL_ERROR_ANGLE} (rad, below π/9).
  *
  * <p>Render: light table, grey T block, blue agent disc; the goal is never drawn (goals are images). No params.
  */
@@ -34,6 +37,14 @@ public final class PushT extends AbstractEnvironment {
     public static final double ACTION_SCALE = 0.08;
     public static final double SUCCESS_POS = 20.0 / 512.0;
     public static final double SUCCESS_ANGLE = Math.PI / 9;
+    /** Pixels of the reference world per arena unit: goal position errors are reported in these px. */
+    public static final double WORLD_PX = 512;
+    /** The goal error's block position component (px of the reference world). */
+    public static final String GOAL_ERROR_POSITION = "block_position_error_px";
+    /** The goal error's block angle component (rad, wrapped). */
+    public static final String GOAL_ERROR_ANGLE = "block_angle_error_rad";
+    private static final GoalErrorSpec GOAL_ERROR = new GoalErrorSpec(List.of(GOAL_ERROR_POSITION,
+            GOAL_ERROR_ANGLE), new double[] {SUCCESS_POS * WORLD_PX, SUCCESS_ANGLE});
     /** Agent radius in arena units. */
     public static final double AGENT_R = PushTPhysics.AGENT_R / PushTPhysics.WORLD_M;
     /** Width of the block's bar (its widest extent) in arena units. */
@@ -129,11 +140,20 @@ public final class PushT extends AbstractEnvironment {
     }
 
     @Override
-    public boolean isSuccess(float[] goalState) {
+    public GoalErrorSpec goalErrorSpec() {
+        return GOAL_ERROR;
+    }
+
+    /**
+     * [block centre distance · WORLD_PX, |wrap(block angle − goal angle)|]; success when below 20 px and π/9
+     * (the scaling by 512 is exact, so this is the same test as distance &lt; SUCCESS_POS).
+     */
+    @Override
+    public double[] goalError(float[] goalState) {
         checkState(goalState);
         double dx = (double) s[4] - goalState[4], dy = (double) s[5] - goalState[5];
-        return Math.hypot(dx, dy) < SUCCESS_POS
-                && Math.abs(PushTPhysics.wrap((double) s[6] - goalState[6])) < SUCCESS_ANGLE;
+        return new double[] {Math.hypot(dx, dy) * WORLD_PX,
+                Math.abs(PushTPhysics.wrap((double) s[6] - goalState[6]))};
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.smwm.core.env.reacher;
 import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,9 @@ import java.util.Map;
  * followed by stepping reproduces the original run exactly. There is no agent position in the state:
  * {@link #positionStateIndices()} is empty.
  *
- * <p>Success: both joints within {@value #SUCCESS_TOL} rad (wrapped difference) of the goal configuration;
- * velocities are ignored.
+ * <p>Success: both joints within {@value #SUCCESS_TOL} rad (wrapped difference, strictly below) of the goal
+ * configuration; velocities are ignored. The goal error is the larger of the two wrapped joint-angle errors,
+ * {@value #GOAL_ERROR_NAME} (rad).
  *
  * <p>Render: top-down, arm base at the frame centre, the frame spans ±{@value #VIEW_HALF} m; link 1 orange,
  * the hand teal, red fingertip. No config params.
@@ -35,6 +37,9 @@ public final class Reacher extends AbstractEnvironment {
     /** The variants, the default first. */
     public static final java.util.List<String> VARIANTS = java.util.List.of("dmc", "heavy");
     public static final double SUCCESS_TOL = 0.05;
+    /** The goal error's one component: the largest wrapped joint-angle error (rad). */
+    public static final String GOAL_ERROR_NAME = "max_joint_error_rad";
+    private static final GoalErrorSpec GOAL_ERROR = GoalErrorSpec.of(GOAL_ERROR_NAME, SUCCESS_TOL);
     static final double VIEW_HALF = 0.28;
     static final int BACKGROUND = 0xeeeee4;
     static final int BASE_COLOR = 0x404040;
@@ -140,9 +145,15 @@ public final class Reacher extends AbstractEnvironment {
     }
 
     @Override
-    public boolean isSuccess(float[] goalState) {
+    public GoalErrorSpec goalErrorSpec() {
+        return GOAL_ERROR;
+    }
+
+    /** [max over both joints of |wrap(q - q_goal)|] in rad; success below SUCCESS_TOL. */
+    @Override
+    public double[] goalError(float[] goalState) {
         checkState(goalState);
-        return Math.abs(ReacherDynamics.wrap((double) s[0] - goalState[0])) < SUCCESS_TOL
-                && Math.abs(ReacherDynamics.wrap((double) s[1] - goalState[1])) < SUCCESS_TOL;
+        return new double[] {Math.max(Math.abs(ReacherDynamics.wrap((double) s[0] - goalState[0])),
+                Math.abs(ReacherDynamics.wrap((double) s[1] - goalState[1])))};
     }
 }

@@ -3,6 +3,7 @@ package io.smwm.core.env.tworoom;
 import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
+import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.Map;
  * <p><b>Task state</b> [x, y]: the agent's centre in arena units. Velocity-free: the state alone determines the
  * frame and the dynamics. {@link #positionStateIndices()} = {0, 1}.
  *
- * <p><b>Start states</b>: uniform over the free space (either room, or the doorway). <b>Success</b>: centre within
- * {@link #SUCCESS_RADIUS} = 16/224 of the arena width of the goal centre. Episodes never terminate.
+ * <p><b>Start states</b>: uniform over the free space (either room, or the doorway). <b>Success</b>: centre closer
+ * than {@link #SUCCESS_RADIUS} = 16/224 of the arena width to the goal centre; the goal error is that distance,
+ * {@value #GOAL_ERROR_NAME} (arena units). Episodes never terminate.
  *
  * <p><b>Render</b>: light grey background, dark grey wall, red agent disc.
  */
@@ -42,6 +44,9 @@ public final class TwoRoom extends AbstractEnvironment {
     public static final double SPEED = 0.025;
     public static final int SUBSTEPS = 4;
     public static final double SUCCESS_RADIUS = 16.0 / 224.0;
+    /** The goal error's one component: the Euclidean distance of the agent's centre to the goal's (arena units). */
+    public static final String GOAL_ERROR_NAME = "agent_distance";
+    private static final GoalErrorSpec GOAL_ERROR = GoalErrorSpec.of(GOAL_ERROR_NAME, SUCCESS_RADIUS);
     public static final int BACKGROUND = 0xf2f2f2;
     public static final int WALL_COLOUR = 0x404040;
     public static final int AGENT_COLOUR = 0xd62728;
@@ -201,10 +206,16 @@ public final class TwoRoom extends AbstractEnvironment {
     }
 
     @Override
-    public boolean isSuccess(float[] goalState) {
+    public GoalErrorSpec goalErrorSpec() {
+        return GOAL_ERROR;
+    }
+
+    /** [the agent centre's Euclidean distance to the goal centre], arena units; success below SUCCESS_RADIUS. */
+    @Override
+    public double[] goalError(float[] goalState) {
         checkState(goalState);
-        double dx = x - goalState[0], dy = y - goalState[1];
-        return dx * dx + dy * dy <= SUCCESS_RADIUS * SUCCESS_RADIUS;
+        double dx = (double) x - goalState[0], dy = (double) y - goalState[1];
+        return new double[] {Math.sqrt(dx * dx + dy * dy)};
     }
 
     @Override

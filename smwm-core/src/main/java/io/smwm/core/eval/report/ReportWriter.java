@@ -7,6 +7,7 @@ import io.smwm.core.eval.EvaluationReport;
 import io.smwm.core.eval.FailureDiagnosis;
 import io.smwm.core.eval.Filmstrip;
 import io.smwm.core.eval.MethodResult;
+import io.smwm.core.eval.PairStats;
 import io.smwm.core.util.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,18 +27,27 @@ import java.util.Map;
  *   {@code schema}, {@code schema_version}, {@code created_utc}, {@code provenance} (what the caller passed:
  *   e.g. checkpoint, table_fingerprint, seed), {@code config} (planner.*, eval.*, env.*, pairs.*),
  *   {@code results} (per method and goal offset: method, goal_offset, budget, episodes, successes,
- *   success_rate in [0,1], stderr = sqrt(p(1-p)/n), plan_ms_median (null for baselines),
+ *   success_rate in [0,1], stderr = sqrt(p(1-p)/n); the pair statistics (see {@link PairStats}): trivial_pairs
+ *   (pairs whose success criterion already held at step 0; they count as successes for every method),
+ *   nontrivial_pairs (= episodes − trivial_pairs), successes_nontrivial (= successes − trivial_pairs),
+ *   success_rate_nontrivial (successes_nontrivial / nontrivial_pairs; null when there are no non-trivial pairs),
+ *   stderr_nontrivial (its binomial standard error; null likewise), mean_start_goal_error (an object: the env's
+ *   goal-error component name, e.g. agent_distance, to its mean at the start over all the pairs);
+ *   plan_ms_median (null for baselines),
  *   mean_final_state_distance, failure_diagnosis: null for baselines, else {failures, search, model,
  *   undiagnosed}: failed episodes whose recorded route the model rates better than the planner's first plan
  *   (demo_cost &lt; first_plan_cost: the planner missed it), rates no better (the model misleads the planner), or
  *   that lack a demo cost), {@code curves} (per method and offset: state_distance_mean/_stderr and
  *   latent_distance_mean/_stderr per env step 0..budget, latent null when not recorded), {@code episodes} (method,
- *   goal_offset, budget, pair_id, success, success_step (-1 = never), steps, final_state_distance,
+ *   goal_offset, budget, pair_id, success, success_step (-1 = never), solved_at_start (the criterion held at
+ *   step 0: a property of the pair, the same for every method), start_goal_error (an object: goal-error component
+ *   name to the start state's value, in the task's own success metric), steps, final_state_distance,
  *   min_state_distance, final_latent_distance, solves, plan_ms_median, first_plan_cost (the model's predicted
  *   cost of the first plan), demo_cost (its predicted cost of the pair's recorded actions; see
  *   {@link EpisodeRecord#demoCost})) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
- *   <li>{@code report.md}: the success table; {@code report.html}: table plus the plots (relative links).</li>
+ *   <li>{@code report.md}: the success table (with the non-trivial success, the pairs solved at the start and the
+ *   mean start-goal error); {@code report.html}: the same table plus the plots (relative links).</li>
  *   <li>PNG: {@code success_vs_offset.png} (when more than one offset ran), {@code distance_state_o<N>.png} and
  *   {@code distance_latent_o<N>.png} per offset, {@code filmstrip.png}.</li>
  * </ul>
@@ -112,6 +123,13 @@ public final class ReportWriter {
             m.put("successes", r.successes());
             m.put("success_rate", r.successRate());
             m.put("stderr", r.stderr());
+            PairStats ps = r.pairStats();
+            m.put("trivial_pairs", ps.trivialPairs());
+            m.put("nontrivial_pairs", ps.nontrivialPairs());
+            m.put("successes_nontrivial", ps.successesNontrivial());
+            m.put("success_rate_nontrivial", num(ps.successRateNontrivial()));
+            m.put("stderr_nontrivial", num(ps.stderrNontrivial()));
+            m.put("mean_start_goal_error", errors(ps.meanStartGoalError()));
             m.put("plan_ms_median", num(r.planMsMedian()));
             m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
@@ -134,6 +152,8 @@ public final class ReportWriter {
             m.put("pair_id", e.pairId());
             m.put("success", e.success());
             m.put("success_step", e.successStep());
+            m.put("solved_at_start", e.solvedAtStart());
+            m.put("start_goal_error", errors(e.startGoalError()));
             m.put("steps", e.stepsExecuted());
             m.put("final_state_distance", num(e.finalStateDistance()));
             m.put("min_state_distance", num(e.minStateDistance()));
@@ -153,6 +173,12 @@ public final class ReportWriter {
         return root;
     }
 
+    private static Map<String, Object> errors(Map<String, Double> byName) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        byName.forEach((k, v) -> m.put(k, num(v)));
+        return m;
+    }
+
     private static Object num(double v) {
         return Double.isFinite(v) ? v : null;
     }
@@ -168,17 +194,37 @@ public final class ReportWriter {
         return out;
     }
 
+    /** The success table's columns, shared by report.md and report.html. */
+    static final List<String> COLUMNS = List.of("method", "goal offset", "budget", "success %", "± stderr",
+            "successes / episodes", "non-trivial success %", "non-trivial successes / pairs", "solved at start",
+            "mean start-goal error", "plan ms (median)", "final distance");
+
+    /** One result's cells, in {@link #COLUMNS} order. */
+    static List<String> row(MethodResult r) {
+        PairStats ps = r.pairStats();
+        boolean none = ps.nontrivialPairs() == 0;
+        return List.of(r.method(), Integer.toString(r.goalOffset()), Integer.toString(r.budget()),
+                fmt("%.1f", 100 * r.successRate()), fmt("%.1f", 100 * r.stderr()),
+                r.successes() + " / " + r.episodes(),
+                none ? "-" : fmt("%.1f", 100 * ps.successRateNontrivial()) + " ± "
+                        + fmt("%.1f", 100 * ps.stderrNontrivial()),
+                ps.successesNontrivial() + " / " + ps.nontrivialPairs(), Integer.toString(ps.trivialPairs()),
+                ps.describeMeanStartGoalError(),
+                Double.isNaN(r.planMsMedian()) ? "-" : fmt("%.1f", r.planMsMedian()),
+                fmt("%.4f", r.meanFinalStateDistance()));
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
+    }
+
     /** The success table in Markdown. */
     public static String markdown(EvaluationReport rep, Map<String, Object> provenance) {
         StringBuilder b = new StringBuilder("# Evaluation report\n\n");
         provenance.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
-        b.append("\n| method | goal offset | budget | success % | ± stderr | successes / episodes | plan ms (median)"
-                + " | final distance |\n|---|---|---|---|---|---|---|---|\n");
+        b.append("\n| " + String.join(" | ", COLUMNS) + " |\n|" + "---|".repeat(COLUMNS.size()) + "\n");
         for (MethodResult r : rep.results()) {
-            b.append(String.format("| %s | %d | %d | %.1f | %.1f | %d / %d | %s | %.4f |%n", r.method(),
-                    r.goalOffset(), r.budget(), 100 * r.successRate(), 100 * r.stderr(), r.successes(),
-                    r.episodes(), Double.isNaN(r.planMsMedian()) ? "-" : String.format("%.1f", r.planMsMedian()),
-                    r.meanFinalStateDistance()));
+            b.append("| ").append(String.join(" | ", row(r))).append(" |\n");
         }
         for (MethodResult r : rep.results()) {
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
@@ -196,14 +242,13 @@ public final class ReportWriter {
                 + "img{max-width:100%;margin:1em 0;display:block}</style></head><body>\n<h1>Evaluation report</h1>\n<ul>");
         provenance.forEach((k, v) -> b.append("<li>").append(esc(k)).append(": ").append(esc(String.valueOf(v)))
                 .append("</li>"));
-        b.append("</ul>\n<table><tr><th>method</th><th>goal offset</th><th>budget</th><th>success %</th>"
-                + "<th>± stderr</th><th>successes / episodes</th><th>plan ms (median)</th><th>final distance</th></tr>\n");
+        b.append("</ul>\n<table><tr>");
+        COLUMNS.forEach(c -> b.append("<th>").append(esc(c)).append("</th>"));
+        b.append("</tr>\n");
         for (MethodResult r : rep.results()) {
-            b.append(String.format("<tr><td>%s</td><td>%d</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%d / %d</td>"
-                            + "<td>%s</td><td>%.4f</td></tr>%n", esc(r.method()), r.goalOffset(), r.budget(),
-                    100 * r.successRate(), 100 * r.stderr(), r.successes(), r.episodes(),
-                    Double.isNaN(r.planMsMedian()) ? "-" : String.format("%.1f", r.planMsMedian()),
-                    r.meanFinalStateDistance()));
+            b.append("<tr>");
+            row(r).forEach(c -> b.append("<td>").append(esc(c)).append("</td>"));
+            b.append("</tr>\n");
         }
         b.append("</table>\n");
         List<String> images = new ArrayList<>();

@@ -70,7 +70,8 @@ class ReportWriterTest {
         int episodes = 0;
         for (JsonNode r : root.get("results")) {
             for (String k : List.of("method", "success_rate", "successes", "episodes", "stderr", "plan_ms_median",
-                    "goal_offset", "budget")) {
+                    "goal_offset", "budget", "trivial_pairs", "nontrivial_pairs", "successes_nontrivial",
+                    "success_rate_nontrivial", "stderr_nontrivial", "mean_start_goal_error")) {
                 assertTrue(r.has(k), "results entry lacks " + k);
             }
             int n = r.get("episodes").asInt(), s = r.get("successes").asInt();
@@ -80,15 +81,24 @@ class ReportWriterTest {
             assertEquals(Math.sqrt(p * (1 - p) / n), r.get("stderr").asDouble(), 1e-12);
             assertEquals(2 * r.get("goal_offset").asInt(), r.get("budget").asInt());
             assertEquals(r.get("method").asText().equals("random"), r.get("plan_ms_median").isNull());
-            long counted = 0;
+            int trivial = r.get("trivial_pairs").asInt();
+            assertEquals(n, trivial + r.get("nontrivial_pairs").asInt());
+            assertEquals(s - trivial, r.get("successes_nontrivial").asInt(), "trivial pairs are successes");
+            long counted = 0, solvedAtStart = 0;
+            double errorSum = 0;
             for (JsonNode e : root.get("episodes")) {
                 if (e.get("method").equals(r.get("method")) && e.get("goal_offset").equals(r.get("goal_offset"))) {
                     counted += e.get("success").asBoolean() ? 1 : 0;
+                    solvedAtStart += e.get("solved_at_start").asBoolean() ? 1 : 0;
+                    errorSum += e.get("start_goal_error").get("agent_distance").asDouble();
                     episodes++;
                     assertEquals(e.get("success").asBoolean(), e.get("success_step").asInt() >= 0);
+                    assertEquals(e.get("solved_at_start").asBoolean(), e.get("success_step").asInt() == 0);
                 }
             }
             assertEquals(s, counted, "successes match the per-episode records");
+            assertEquals(trivial, solvedAtStart, "trivial pairs match the per-episode records");
+            assertEquals(errorSum / n, r.get("mean_start_goal_error").get("agent_distance").asDouble(), 1e-12);
         }
         assertEquals(root.get("episodes").size(), episodes);
         JsonNode curve = root.get("curves").get(0);
