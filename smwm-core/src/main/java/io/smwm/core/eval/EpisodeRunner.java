@@ -14,17 +14,13 @@ import java.util.function.Supplier;
  * Runs E evaluation episodes in lock-step (REFERENCE §4): each env is set to its pair's stored start state, the
  * goal frames are encoded in one batch, and at every step the episodes whose action chunk is used up get a new
  * one from the controller in one batched call. An episode succeeds if {@code env.isSuccess(goalState)} holds at
-<<<<<<< HEAD
- * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike).
+ * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike). Each
+ * record also says whether the pair was solved at the start and carries the start state's goal error
+ * ({@code env.goalError(goalState)} before any action), so reports can separate such pairs.
  *
  * <p>A model with frame history h ({@link LatentModel#history()}) sees each episode's last h frames: the pair's
  * recorded frames before the start ({@link StartGoalPair#startHistory()}), then the executed ones; where fewer
  * exist the earliest is repeated. Its goal observation is the goal frame repeated h times: the goal at rest.
-=======
- * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike). Each
- * record also says whether the pair was solved at the start and carries the start state's goal error
- * ({@code env.goalError(goalState)} before any action), so reports can separate such pairs.
->>>>>>> pairstats
  */
 public final class EpisodeRunner {
     private final Supplier<Environment> envFactory;
@@ -69,14 +65,10 @@ public final class EpisodeRunner {
         int hist = latents ? model.history() : 1;
         Environment[] envs = new Environment[n];
         RgbImage[] frames = new RgbImage[n];
-<<<<<<< HEAD
         @SuppressWarnings("unchecked")
         ArrayDeque<RgbImage>[] recent = new ArrayDeque[n]; // each episode's last `hist` frames, oldest first
         List<RgbImage> goalFrames = new ArrayList<>(n * hist);
-=======
-        List<RgbImage> goalFrames = new ArrayList<>(n);
         List<Map<String, Double>> startError = new ArrayList<>(n);
->>>>>>> pairstats
         for (int e = 0; e < n; e++) {
             StartGoalPair p = pairs.get(e);
             envs[e] = envFactory.get();
@@ -84,7 +76,6 @@ public final class EpisodeRunner {
             envs[e].setState(p.startState());
             envs[e].setDistractorState(p.startDistractorState());
             frames[e] = envs[e].render();
-<<<<<<< HEAD
             recent[e] = new ArrayDeque<>(hist);
             List<RgbImage> before = p.startHistory();
             for (int i = Math.max(0, before.size() - (hist - 1)); i < before.size(); i++) {
@@ -97,10 +88,7 @@ public final class EpisodeRunner {
             for (int i = 0; i < hist; i++) {
                 goalFrames.add(p.goalFrame());
             }
-=======
-            goalFrames.add(p.goalFrame());
             startError.add(envs[e].goalErrorSpec().toMap(envs[e].goalError(p.goalState())));
->>>>>>> pairstats
         }
         float[] goalZ = latents ? model.encode(goalFrames) : null;
         controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed, firstEpisode);
