@@ -16,14 +16,15 @@ import java.util.List;
  * @param hidden       width of both hidden layers of g and h
  * @param actionDim    m, the primitive env action dimension
  * @param frameskip    k, primitive env steps per model step
- * @param history      frames per observation: the encoder sees o_t stacked with the {@code history − 1} frames
- *                     before it (consecutive env frames, oldest first, on the channel axis), so z can carry
- *                     velocities a single frame does not show. 1 = a single frame, the paper's setting. At an
- *                     episode's start the missing earlier frames repeat its first frame (a scene at rest), and a
- *                     goal image is the goal frame repeated (at rest at the goal)
+ * @param context      latents the forward and inverse models see: z_t = f(o_t) and the latents of the
+ *                     {@code context − 1} frames before o_t spaced one model step (k env steps) apart, oldest first:
+ *                     ẑ_{t+k} = g(z_{t−(c−1)k}, …, z_t, a_t) and â_t = h(z_{t−(c−1)k}, …, z_t, z_{t+k}). The encoder
+ *                     f stays a function of one frame, so z keeps its meaning; the context tells g how the scene is
+ *                     moving (velocities a single frame does not show). 1 = the paper's setting. Frames before an
+ *                     episode's start repeat its first frame (a scene at rest)
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
-                          int actionDim, int frameskip, int history) {
+                          int actionDim, int frameskip, int context) {
 
     public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1);
 
@@ -41,9 +42,9 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         Checks.atLeast("model.hidden", hidden, 1);
         Checks.atLeast("model.actionDim", actionDim, 1);
         Checks.atLeast("model.frameskip", frameskip, 1);
-        Checks.atLeast("model.history", history, 1);
-        if (history > 16) {
-            throw new IllegalArgumentException("model.history must be <= 16 frames, got " + history);
+        Checks.atLeast("model.context", context, 1);
+        if (context > 8) {
+            throw new IllegalArgumentException("model.context must be <= 8 latents, got " + context);
         }
         int side = imageSize;
         for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2; // k3 s2 p1: ceil(side/2)
@@ -75,18 +76,18 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         return imageSize * imageSize * channels;
     }
 
-    /** Channels the encoder's first convolution sees: {@code channels · history}. */
-    public int inputChannels() {
-        return channels * history;
+    /** Bytes of one context observation: {@code context} uint8 HWC frames concatenated, oldest first. */
+    public int contextBytes() {
+        return imageBytes() * context;
     }
 
-    /** Bytes of one observation: {@code history} uint8 HWC frames concatenated, oldest first. */
-    public int observationBytes() {
-        return imageBytes() * history;
+    /** Dimension of the planning state: the context latents concatenated, {@code context · latentDim}. */
+    public int stateDim() {
+        return context * latentDim;
     }
 
-    /** The same config with {@code model.history = h}. */
-    public ModelConfig withHistory(int h) {
-        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, h);
+    /** The same config with {@code model.context = c}. */
+    public ModelConfig withContext(int c) {
+        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c);
     }
 }

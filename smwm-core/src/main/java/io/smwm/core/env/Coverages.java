@@ -130,20 +130,29 @@ public final class Coverages {
         return out;
     }
 
-    /** reacher (state q1, q2, dq1, dq2): share of a 12x12 grid of joint-angle cells visited by the whole table. */
+    /**
+     * reacher (state q1, q2, dq1, dq2): share of a 12x12 grid of joint-angle cells visited by the whole table, and
+     * share of frames with the arm at rest (both joints slower than 0.5 rad/s: where reaching movements end).
+     */
     private static Map<String, Double> reacher(List<float[][]> episodes) {
         boolean[] seen = new boolean[144];
+        long frames = 0, rest = 0;
         for (float[][] e : episodes) {
             for (float[] s : e) {
                 int i = cell(s[0]), j = cell(s[1]);
                 seen[i * 12 + j] = true;
+                frames++;
+                rest += Math.abs(s[2]) < 0.5 && Math.abs(s[3]) < 0.5 ? 1 : 0;
             }
         }
         int n = 0;
         for (boolean b : seen) {
             n += b ? 1 : 0;
         }
-        return Map.of("share_joint_space_cells_visited", n / 144.0);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("share_joint_space_cells_visited", n / 144.0);
+        out.put("share_frames_at_rest", frames == 0 ? 0 : rest / (double) frames);
+        return out;
     }
 
     private static int cell(float angle) {

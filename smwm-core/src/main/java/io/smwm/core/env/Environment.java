@@ -89,4 +89,24 @@ public interface Environment {
     default int[] uncontrolledStateIndices() {
         return new int[0];
     }
+
+    /**
+     * Names of {@link #probeFeatures}, one per feature. Default: the state's names ({@code spec().stateNames()}).
+     */
+    default java.util.List<String> probeFeatureNames() {
+        return spec().stateNames();
+    }
+
+    /**
+     * The task-state features diagnostics probe the latent for, each of which a latent that keeps what the agent
+     * controls should carry near-linearly: the state itself by default; tasks with angles give them as (cos, sin)
+     * pairs, so that a wrap from π to −π is no jump. Length {@code probeFeatureNames().size()}.
+     */
+    default double[] probeFeatures(float[] state) {
+        double[] out = new double[state.length];
+        for (int i = 0; i < state.length; i++) {
+            out[i] = state[i];
+        }
+        return out;
+    }
 }

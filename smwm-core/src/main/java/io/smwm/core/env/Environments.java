@@ -5,6 +5,7 @@ import io.smwm.core.env.cube.CubeScriptedPolicy;
 import io.smwm.core.env.pusht.PushT;
 import io.smwm.core.env.pusht.PushTScriptedPolicy;
 import io.smwm.core.env.reacher.Reacher;
+import io.smwm.core.env.reacher.ReacherReachPolicy;
 import io.smwm.core.env.reacher.ReacherScriptedPolicy;
 import io.smwm.core.env.dotworld.DotWorld;
 import io.smwm.core.env.dotworld.DotWorldInBoundsPolicy;
@@ -46,7 +47,8 @@ public final class Environments {
                 policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
                 DotWorldInBoundsPolicy.NAME));
         register(new Task(Reacher.ID, Reacher::new, Reacher.VARIANTS,
-                policies(p("scripted", ReacherScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
+                policies(p("scripted", ReacherScriptedPolicy::new), p(ReacherReachPolicy.NAME, ReacherReachPolicy::new),
+                        p("random", RandomPolicy::new)), "scripted"));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
                 policies(p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
         register(new Task(Cube.ID, Cube::new, List.of("default"),

@@ -41,7 +41,10 @@ public interface Controller {
      * The next primitive actions of the listed episodes.
      *
      * @param episodes indices of the episodes to act for (into the begin() pairs)
-     * @param latents  z_t of those episodes' current frames, flat [episodes.length, D] (null if not needed)
+     * @param latents  the planning states of those episodes, flat [episodes.length, c·D]: z_t of the current
+     *                 frame, preceded for a model with context c &gt; 1 by the latents of the frames k, 2k, … env
+     *                 steps earlier, oldest first ({@link io.smwm.core.plan.LatentModel#stateDim()}); null if not
+     *                 needed
      * @return per listed episode, a chunk of primitive actions [steps][m] (steps &gt;= 1) to execute in order
      */
     float[][][] act(int[] episodes, float[] latents);

@@ -26,8 +26,10 @@ public final class DiagnosticsReport {
     private DiagnosticsReport() {}
 
     public static Map<String, Object> compute(WorldModel model, TransitionBatch sample, long seed) {
-        INDArray z = model.encode(sample.obsT()), zk = model.encode(sample.obsTk());
-        double[][] aHat = LatentDiagnostics.toDouble(model.inferAction(z, zk).toFloatMatrix());
+        int c = model.config().context();
+        INDArray z = model.encode(sample.currentFrames(c)), zk = model.encode(sample.obsTk());
+        INDArray s = c == 1 ? z : model.encodeContext(sample.obsT());
+        double[][] aHat = LatentDiagnostics.toDouble(model.inferAction(s, zk).toFloatMatrix());
         double[][] a = LatentDiagnostics.toDouble(model.normalizer().normalise(sample.actions()));
         double[][] states = sample.states() == null ? null : LatentDiagnostics.toDouble(sample.states());
         return LatentDiagnostics.report(LatentDiagnostics.toDouble(z.toFloatMatrix()), aHat, a, states, seed);
@@ -44,7 +46,8 @@ public final class DiagnosticsReport {
         }
         Plots.pcaSpectrum((double[]) r.get("explained_variance_ratio"), outDir.resolve("pca_spectrum.png"));
         if (sample.states() != null) {
-            double[][] z = LatentDiagnostics.toDouble(model.encode(sample.obsT()).toFloatMatrix());
+            double[][] z = LatentDiagnostics.toDouble(model.encode(sample.currentFrames(model.config().context()))
+                    .toFloatMatrix());
             double[] c = new double[sample.size()];
             for (int i = 0; i < c.length; i++) c[i] = sample.states()[i][0];
             Plots.pcScatter(z, c, "state[0]", outDir.resolve("pc_scatter.png"));

@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  * record also says whether the pair was solved at the start and carries the start state's goal error
  * ({@code env.goalError(goalState)} before any action), so reports can separate such pairs.
  *
- * <p>A model with frame history h ({@link LatentModel#history()}) sees each episode's last h frames: the pair's
- * recorded frames before the start ({@link StartGoalPair#startHistory()}), then the executed ones; where fewer
- * exist the earliest is repeated. Its goal observation is the goal frame repeated h times: the goal at rest.
+ * <p>A model with context c &gt; 1 ({@link LatentModel#context()}) plans from the latents of the current frame and
+ * of the frames k, 2k, … env steps before it: the pair's recorded frames before the start
+ * ({@link StartGoalPair#startHistory()}), then the executed ones; where a frame that far back does not exist the
+ * earliest one there is stands in. The goal is one frame, as for every model.
  */
 public final class EpisodeRunner {
     private final Supplier<Environment> envFactory;
@@ -62,12 +63,15 @@ public final class EpisodeRunner {
             throw new IllegalArgumentException(controller.name() + " needs a latent model");
         }
         int d = latents ? model.latentDim() : 0;
-        int hist = latents ? model.history() : 1;
+        int ctx = latents ? model.context() : 1;
+        int span = (ctx - 1) * (latents ? model.frameskip() : 1) + 1; // latents kept per episode: steps t-span+1..t
         Environment[] envs = new Environment[n];
         RgbImage[] frames = new RgbImage[n];
         @SuppressWarnings("unchecked")
-        ArrayDeque<RgbImage>[] recent = new ArrayDeque[n]; // each episode's last `hist` frames, oldest first
-        List<RgbImage> goalFrames = new ArrayList<>(n * hist);
+        ArrayDeque<float[]>[] past = new ArrayDeque[n]; // each episode's latents of its last `span` frames
+        List<RgbImage> goalFrames = new ArrayList<>(n);
+        List<RgbImage> before = new ArrayList<>(); // context > 1: the pairs' recorded frames before their starts
+        int[] beforeCount = new int[n];
         List<Map<String, Double>> startError = new ArrayList<>(n);
         for (int e = 0; e < n; e++) {
             StartGoalPair p = pairs.get(e);
@@ -76,18 +80,14 @@ public final class EpisodeRunner {
             envs[e].setState(p.startState());
             envs[e].setDistractorState(p.startDistractorState());
             frames[e] = envs[e].render();
-            recent[e] = new ArrayDeque<>(hist);
-            List<RgbImage> before = p.startHistory();
-            for (int i = Math.max(0, before.size() - (hist - 1)); i < before.size(); i++) {
-                recent[e].addLast(before.get(i));
+            past[e] = new ArrayDeque<>(span);
+            if (span > 1) {
+                List<RgbImage> h = p.startHistory();
+                List<RgbImage> kept = h.subList(Math.max(0, h.size() - (span - 1)), h.size());
+                before.addAll(kept);
+                beforeCount[e] = kept.size();
             }
-            recent[e].addLast(frames[e]);
-            while (recent[e].size() < hist) {
-                recent[e].addFirst(recent[e].peekFirst());
-            }
-            for (int i = 0; i < hist; i++) {
-                goalFrames.add(p.goalFrame());
-            }
+            goalFrames.add(p.goalFrame());
             startError.add(envs[e].goalErrorSpec().toMap(envs[e].goalError(p.goalState())));
         }
         float[] goalZ = latents ? model.encode(goalFrames) : null;
@@ -120,7 +120,13 @@ public final class EpisodeRunner {
         }
         float[][] current = new float[n][]; // z_t of each episode's current frame (when encoded)
         if (latents) {
-            encodeActive(recent, active, current);
+            float[] zb = before.isEmpty() ? new float[0] : model.encode(before);
+            for (int e = 0, row = 0; e < n; e++) {
+                for (int i = 0; i < beforeCount[e]; i++, row++) {
+                    past[e].addLast(Arrays.copyOfRange(zb, row * d, (row + 1) * d));
+                }
+            }
+            encodeActive(frames, active, current, past, span);
         }
         record(0, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
 
@@ -133,9 +139,9 @@ public final class EpisodeRunner {
             if (need.length > 0) {
                 float[] z = null;
                 if (controller.needsLatents()) {
-                    z = new float[need.length * d];
+                    z = new float[need.length * ctx * d];
                     for (int i = 0; i < need.length; i++) {
-                        System.arraycopy(current[need[i]], 0, z, i * d, d);
+                        planningState(past[need[i]], ctx, span, d, z, i * ctx * d);
                     }
                 }
                 long t0 = System.nanoTime();
@@ -157,18 +163,14 @@ public final class EpisodeRunner {
             }
             for (int e : act) {
                 frames[e] = envs[e].step(queues[e].poll()).observation();
-                recent[e].addLast(frames[e]);
-                if (recent[e].size() > hist) {
-                    recent[e].removeFirst();
-                }
                 steps[e] = t;
                 if (e < film && (t % every == 0 || t == budget)) {
                     filmFrames.get(e).add(frames[e]);
                     filmCaps.get(e).add("t=" + t);
                 }
             }
-            if (latents && (cfg.latentCurve() || needsAny(queues, active))) {
-                encodeActive(recent, active, current);
+            if (latents && (cfg.latentCurve() || ctx > 1 || needsAny(queues, active))) {
+                encodeActive(frames, active, current, past, span);
             }
             record(t, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
             for (int e : act) {
@@ -224,12 +226,16 @@ public final class EpisodeRunner {
         return false;
     }
 
-    /** Encodes the active episodes' current observations (their last h frames) in one batch into {@code out[e]}. */
-    private void encodeActive(ArrayDeque<RgbImage>[] recent, boolean[] active, float[][] out) {
+    /**
+     * Encodes the active episodes' frames in one batch into {@code out[e]} and appends each latent to the episode's
+     * {@code past} (keeping the last {@code span}).
+     */
+    private void encodeActive(RgbImage[] frames, boolean[] active, float[][] out, ArrayDeque<float[]>[] past,
+                              int span) {
         List<RgbImage> batch = new ArrayList<>();
-        for (int e = 0; e < recent.length; e++) {
+        for (int e = 0; e < frames.length; e++) {
             if (active[e]) {
-                batch.addAll(recent[e]);
+                batch.add(frames[e]);
             }
         }
         if (batch.isEmpty()) {
@@ -237,10 +243,28 @@ public final class EpisodeRunner {
         }
         float[] z = model.encode(batch);
         int d = model.latentDim();
-        for (int e = 0, row = 0; e < recent.length; e++) {
+        for (int e = 0, row = 0; e < frames.length; e++) {
             if (active[e]) {
                 out[e] = Arrays.copyOfRange(z, row * d, ++row * d);
+                past[e].addLast(out[e]);
+                while (past[e].size() > span) {
+                    past[e].removeFirst();
+                }
             }
+        }
+    }
+
+    /**
+     * Writes the planning state [z_{t−(c−1)k}, …, z_t] into {@code dst} at {@code off}: the latents {@code span − 1},
+     * …, k, 0 steps back in {@code past} (whose last entry is z_t); where the episode has fewer, the earliest kept.
+     */
+    private static void planningState(ArrayDeque<float[]> past, int ctx, int span, int d, float[] dst, int off) {
+        float[][] byAge = past.toArray(new float[0][]); // oldest first, last = z_t
+        int k = ctx == 1 ? 1 : (span - 1) / (ctx - 1);
+        for (int j = 0; j < ctx; j++) {
+            int back = (ctx - 1 - j) * k;
+            int idx = Math.max(0, byAge.length - 1 - back);
+            System.arraycopy(byAge[idx], 0, dst, off + j * d, d);
         }
     }
 

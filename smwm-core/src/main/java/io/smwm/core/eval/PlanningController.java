@@ -69,13 +69,13 @@ public final class PlanningController implements Controller {
 
     @Override
     public float[][][] act(int[] episodes, float[] latents) {
-        int d = model.latentDim();
+        int d = model.latentDim(), sd = model.stateDim();
         computeDemoCosts(episodes, latents);
         List<PlanProblem> problems = new ArrayList<>(episodes.length);
         for (int i = 0; i < episodes.length; i++) {
             int e = episodes[i];
             long s = Seeds.derive(Seeds.derive(seed, "plan", firstEpisode + e), "solve", solves[e]++);
-            problems.add(new PlanProblem(Arrays.copyOfRange(latents, i * d, (i + 1) * d),
+            problems.add(new PlanProblem(Arrays.copyOfRange(latents, i * sd, (i + 1) * sd),
                     Arrays.copyOfRange(goals, e * d, (e + 1) * d), warm[e], s));
         }
         List<PlanResult> results = planner.plan(problems);
@@ -108,8 +108,8 @@ public final class PlanningController implements Controller {
      * same length and their predicted costs compare (a 5-step plan toward a goal 40 steps away does not).
      */
     private void computeDemoCosts(int[] episodes, float[] latents) {
-        int d = model.latentDim(), k = model.frameskip(), m = model.primitiveActionDim(), a = k * m;
-        int h = planner.config().horizon();
+        int d = model.latentDim(), sd = model.stateDim(), k = model.frameskip(), m = model.primitiveActionDim();
+        int a = k * m, h = planner.config().horizon();
         List<Integer> rows = new ArrayList<>(); // positions i in episodes
         for (int i = 0; i < episodes.length; i++) {
             StartGoalPair p = pairs.get(episodes[i]);
@@ -121,11 +121,11 @@ public final class PlanningController implements Controller {
         if (n == 0) {
             return;
         }
-        float[] z0 = new float[n * d], acts = new float[n * h * a], out = new float[n * d];
+        float[] z0 = new float[n * sd], acts = new float[n * h * a], out = new float[n * d];
         float[] step = new float[a];
         for (int r = 0; r < n; r++) {
             int i = rows.get(r);
-            System.arraycopy(latents, i * d, z0, r * d, d);
+            System.arraycopy(latents, i * sd, z0, r * sd, sd);
             float[][] rec = pairs.get(episodes[i]).recordedActions();
             for (int s = 0; s < h; s++) {
                 for (int j = 0; j < k; j++) {

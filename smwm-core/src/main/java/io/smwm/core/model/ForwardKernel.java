@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The forward model g for planning: the layers of {@link WorldModelGraph}'s g ([z, a] [B, latentDim + k·m] ->
+ * The forward model g for planning: the layers of {@link WorldModelGraph}'s g ([s, a] [B, c·latentDim + k·m] ->
  * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh) run as plain ND4J ops on buffers
  * reused across calls, without a SameDiff session.
  *
@@ -24,6 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class ForwardKernel {
     private final int latentDim;
+    private final int context;
     private final int actionDim;
     private final INDArray w0, b0, w1, b1, w2, b2;
     private long capacity;
@@ -31,6 +32,7 @@ final class ForwardKernel {
 
     ForwardKernel(WorldModelGraph graph) {
         this.latentDim = graph.config().latentDim();
+        this.context = graph.config().context();
         this.actionDim = graph.config().modelActionDim();
         this.w0 = f32c(graph.param("fwd_fc0_W"));
         this.b0 = f32c(graph.param("fwd_fc0_b"));
@@ -41,18 +43,24 @@ final class ForwardKernel {
     }
 
     /**
-     * Open-loop rollout. z0 [B, latentDim] float; actions [B, H, k·m] float, normalised. Writes ẑ_{h+1} into
-     * {@code out[:, h, :]} when {@code out} [B, H, latentDim] is given, and returns the terminal latent ẑ_H
-     * [B, latentDim] (a new array).
+     * Open-loop rollout. s0 [B, c·latentDim] float, the planning state (the context latents, oldest first; z0 for
+     * c = 1); actions [B, H, k·m] float, normalised. Each step predicts ẑ = g(s, a) and shifts it into the state.
+     * Writes ẑ_{h+1} into {@code out[:, h, :]} when {@code out} [B, H, latentDim] is given, and returns the terminal
+     * latent ẑ_H [B, latentDim] (a new array).
      */
     INDArray rollout(INDArray z0, INDArray actions, INDArray out) {
         long b = z0.size(0), h = actions.size(1);
+        int sd = context * latentDim;
         grow(b);
         // the first b rows of each buffer: c-order row blocks starting at offset 0, so contiguous views
         INDArray x = rowsOf(this.x, b), h0 = rowsOf(this.h0, b), h1 = rowsOf(this.h1, b), z = rowsOf(zOut, b);
-        INDArray zPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim));
-        INDArray aPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, latentDim + actionDim));
-        zPart.assign(z0);
+        INDArray zPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(sd - latentDim, sd));
+        INDArray aPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(sd, sd + actionDim));
+        INDArray[] slots = new INDArray[context];
+        for (int j = 0; j < context; j++) {
+            slots[j] = x.get(NDArrayIndex.all(), NDArrayIndex.interval((long) j * latentDim, (j + 1L) * latentDim));
+        }
+        x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sd)).assign(z0);
         for (long i = 0; i < h; i++) {
             aPart.assign(actions.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()));
             Nd4j.exec(new XwPlusB(new INDArray[] {x, w0, b0}, h0));
@@ -65,6 +73,9 @@ final class ForwardKernel {
                 out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
             }
             if (i + 1 < h) {
+                for (int j = 0; j + 1 < context; j++) {
+                    slots[j].assign(slots[j + 1]);
+                }
                 zPart.assign(z);
             }
         }
@@ -80,7 +91,7 @@ final class ForwardKernel {
         if (b <= capacity) {
             return;
         }
-        x = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim + actionDim}, 'c');
+        x = Nd4j.create(DataType.FLOAT, new long[] {b, (long) context * latentDim + actionDim}, 'c');
         h0 = Nd4j.create(DataType.FLOAT, new long[] {b, w0.size(1)}, 'c');
         h1 = Nd4j.create(DataType.FLOAT, new long[] {b, w1.size(1)}, 'c');
         zOut = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim}, 'c');

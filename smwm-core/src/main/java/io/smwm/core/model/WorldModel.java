@@ -65,13 +65,37 @@ public final class WorldModel {
         return encodeInput(WorldModelGraph.imagesToInput(images, config()));
     }
 
+    /** Single frames go through the encoder branch of o_{t+k}, which takes one frame whatever the context. */
     private synchronized INDArray encodeInput(INDArray nchw) {
-        return graph.output(Map.of(WorldModelGraph.OBS_T, nchw), WorldModelGraph.Z_T).get(WorldModelGraph.Z_T).dup();
+        return graph.output(Map.of(WorldModelGraph.OBS_TK, nchw), WorldModelGraph.Z_TK).get(WorldModelGraph.Z_TK).dup();
     }
 
-    /** ẑ_{t+k} = g(z_t, a_t). z [B, latentDim], aNorm [B, k·m] normalised. Returns ẑ [B, latentDim]. */
+    /**
+     * The planning state s_t = [z_{t−(c−1)k}, …, z_t] of context observations: each c = {@code model.context} uint8
+     * HWC frames concatenated oldest first (byte[c·S·S·C], one model step apart). Returns s [B, c·latentDim]; equals
+     * {@link #encode(byte[][])} for c = 1.
+     */
+    public INDArray encodeContext(byte[][] contextFrames) {
+        int c = config().context(), n = config().imageBytes();
+        byte[][] frames = new byte[contextFrames.length * c][];
+        for (int b = 0; b < contextFrames.length; b++) {
+            if (contextFrames[b] == null || contextFrames[b].length != c * n) {
+                throw new IllegalArgumentException("context observation " + b + " must have " + c + " frames of " + n
+                        + " bytes, got " + (contextFrames[b] == null ? "null" : contextFrames[b].length + " bytes"));
+            }
+            for (int f = 0; f < c; f++) {
+                frames[b * c + f] = Arrays.copyOfRange(contextFrames[b], f * n, (f + 1) * n);
+            }
+        }
+        return encode(frames).reshape('c', contextFrames.length, (long) c * config().latentDim());
+    }
+
+    /**
+     * ẑ_{t+k} = g(s_t, a_t). s [B, c·latentDim] the planning state (z_t for c = 1), aNorm [B, k·m] normalised.
+     * Returns ẑ [B, latentDim].
+     */
     public synchronized INDArray predict(INDArray z, INDArray aNorm) {
-        checkShape("z", z, config().latentDim());
+        checkShape("s", z, config().stateDim());
         checkShape("aNorm", aNorm, config().modelActionDim());
         if (z.size(0) != aNorm.size(0))
             throw new IllegalArgumentException("z and aNorm batch sizes differ: " + z.size(0) + " vs " + aNorm.size(0));
@@ -80,9 +104,10 @@ public final class WorldModel {
     }
 
     /**
-     * Open-loop rollout: ẑ_{h+1} = g(ẑ_h, a_h), ẑ_0 = z0. z0 [B, latentDim], actions [B, H, k·m] normalised.
-     * Returns [B, H, latentDim] with entry h = ẑ_{h+1} (the prediction after applying action h). Computed by
-     * {@link ForwardKernel} outside the SameDiff graph: each step equals {@link #predict} up to float rounding.
+     * Open-loop rollout: ẑ_{h+1} = g(ŝ_h, a_h) with ŝ_0 = s0 and ŝ_{h+1} the context shifted by ẑ_{h+1} (ẑ_{h+1} =
+     * g(ẑ_h, a_h) for c = 1). s0 [B, c·latentDim], actions [B, H, k·m] normalised. Returns [B, H, latentDim] with entry
+     * h = ẑ_{h+1} (the prediction after applying action h). Computed by {@link ForwardKernel} outside the SameDiff
+     * graph: each step equals {@link #predict} up to float rounding.
      */
     public synchronized INDArray rollout(INDArray z0, INDArray actionsNorm) {
         checkRollout(z0, actionsNorm);
@@ -93,7 +118,7 @@ public final class WorldModel {
 
     /**
      * The last latent of {@link #rollout} only, ẑ_H [B, latentDim], without keeping the trajectory (what planners
-     * score). z0 [B, latentDim], actions [B, H, k·m] normalised, H ≥ 1.
+     * score). s0 [B, c·latentDim], actions [B, H, k·m] normalised, H ≥ 1.
      */
     public synchronized INDArray rolloutTerminal(INDArray z0, INDArray actionsNorm) {
         checkRollout(z0, actionsNorm);
@@ -101,7 +126,7 @@ public final class WorldModel {
     }
 
     private void checkRollout(INDArray z0, INDArray actionsNorm) {
-        checkShape("z0", z0, config().latentDim());
+        checkShape("s0", z0, config().stateDim());
         if (actionsNorm.rank() != 3 || actionsNorm.size(2) != config().modelActionDim() || actionsNorm.size(0) != z0.size(0)
                 || actionsNorm.size(1) < 1)
             throw new IllegalArgumentException("actions must be [B=" + z0.size(0) + ", H>=1, k*m=" + config().modelActionDim()
@@ -114,9 +139,12 @@ public final class WorldModel {
         return kernel;
     }
 
-    /** â_t = h(z_t, z_{t+k}). z, zNext [B, latentDim]. Returns â [B, k·m], normalised. */
+    /**
+     * â_t = h(s_t, z_{t+k}). s [B, c·latentDim] the planning state (z_t for c = 1), zNext [B, latentDim]. Returns
+     * â [B, k·m], normalised.
+     */
     public synchronized INDArray inferAction(INDArray z, INDArray zNext) {
-        checkShape("z", z, config().latentDim());
+        checkShape("s", z, config().stateDim());
         checkShape("zNext", zNext, config().latentDim());
         return graph.output(Map.of(WorldModelGraph.Z_IN, f32(z), WorldModelGraph.Z_IN_K, f32(zNext)),
                 WorldModelGraph.H_OUT).get(WorldModelGraph.H_OUT).dup();

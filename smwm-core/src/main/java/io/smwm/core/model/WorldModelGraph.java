@@ -4,6 +4,7 @@ import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.loss.LossTerms;
 import io.smwm.core.loss.WorldModelLoss;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -26,18 +27,22 @@ import java.util.SplittableRandom;
 /**
  * The one place that wires the SameDiff graph of the world model (paper §1, toy architecture):
  * <pre>
- *   f: o [B, C·h, S, S] float in [0,1] -> Conv(C·h->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
+ *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]
- *   g: [z_t, a_t] [B, latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
- *   h: [z_t, z_{t+k}] [B, 2·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
+ *   g: [s_t, a_t] [B, c·latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
+ *   h: [s_t, z_{t+k}] [B, (c+1)·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
  * </pre>
- * o_t and o_{t+k} go through the SAME encoder variables. An observation is h = {@code model.history} frames
- * (oldest first) stacked on the channel axis: channel f·C + c is channel c of frame f. Observations are converted from
- * uint8 HWC frames to float NCHW in [0,1] in Java ({@link #imagesToInput}), not in the graph.
+ * s_t = [z_{t−(c−1)k}, …, z_t] [B, c·latentDim] is the planning state: the latents of the c = {@code model.context}
+ * frames one model step apart ending at o_t, oldest first (s_t = z_t for c = 1, the paper's model).
+ * Every frame goes through the SAME encoder variables, one frame at a time. The context frames of o_t arrive stacked
+ * on the channel axis (channel f·C + c is channel c of frame f) and are split into frames in the graph. Frames are
+ * converted from uint8 HWC to float NCHW in [0,1] in Java ({@link #imagesToInput}), not in the graph.
  *
- * <p>Placeholders: {@link #OBS_T}, {@link #OBS_TK} [B, C·h, S, S]; {@link #ACTION} a_t normalised [B, k·m]; and, for
- * inference from given latents, {@link #Z_IN}, {@link #Z_IN_K} [B, latentDim] and {@link #A_IN} [B, k·m].
- * Outputs: {@link #Z_T}, {@link #Z_TK}, {@link #Z_PRED} = g(z_t, a_t), {@link #A_HAT} = h(z_t, z_{t+k}), the loss terms
+ * <p>Placeholders: {@link #OBS_T} the context frames of o_t [B, C·c, S, S], {@link #OBS_TK} o_{t+k} [B, C, S, S];
+ * {@link #ACTION} a_t normalised [B, k·m]; and, for inference from given latents, {@link #Z_IN} a planning state
+ * [B, c·latentDim], {@link #Z_IN_K} [B, latentDim] and {@link #A_IN} [B, k·m]. Outputs: {@link #Z_T} = f(o_t)
+ * [B, latentDim], {@link #S_T} = s_t [B, c·latentDim], {@link #Z_TK} = f(o_{t+k}) (also how single frames are encoded
+ * for inference), {@link #Z_PRED} = g(s_t, a_t), {@link #A_HAT} = h(s_t, z_{t+k}), the loss terms
  * {@link LossTerms#FWD}, {@link LossTerms#INV}, {@link LossTerms#TOTAL} (defined by {@link WorldModelLoss}), and
  * {@link #G_OUT} = g(z_in, a_in), {@link #H_OUT} = h(z_in, z_in_k) with the same g/h weights.
  *
@@ -46,7 +51,7 @@ import java.util.SplittableRandom;
 public final class WorldModelGraph {
     public static final String OBS_T = "obs_t", OBS_TK = "obs_tk", ACTION = "action";
     public static final String Z_IN = "z_in", Z_IN_K = "z_in_k", A_IN = "a_in";
-    public static final String Z_T = "z_t", Z_TK = "z_tk", Z_PRED = "z_pred", A_HAT = "a_hat";
+    public static final String Z_T = "z_t", S_T = "s_t", Z_TK = "z_tk", Z_PRED = "z_pred", A_HAT = "a_hat";
     public static final String G_OUT = "g_out", H_OUT = "h_out";
     public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
 
@@ -81,16 +86,26 @@ public final class WorldModelGraph {
         Map<String, SDVariable> p = new LinkedHashMap<>();
         SplittableRandom rnd = new SplittableRandom(seed);
         for (ParamSpec s : specs) p.put(s.name(), sd.var(s.name(), init(s, rnd)));
-        int c = config.inputChannels(), side = config.imageSize(), a = config.modelActionDim(), l = config.latentDim();
-        SDVariable obsT = sd.placeHolder(OBS_T, DataType.FLOAT, -1, c, side, side);
+        int c = config.channels(), side = config.imageSize(), a = config.modelActionDim(), l = config.latentDim();
+        int ctx = config.context();
+        SDVariable obsT = sd.placeHolder(OBS_T, DataType.FLOAT, -1, (long) c * ctx, side, side);
         SDVariable obsTk = sd.placeHolder(OBS_TK, DataType.FLOAT, -1, c, side, side);
         SDVariable action = sd.placeHolder(ACTION, DataType.FLOAT, -1, a);
-        SDVariable zT = encoder(obsT, p, Z_T);
+        SDVariable sT, zT;
+        if (ctx == 1) {
+            zT = encoder(obsT, p, Z_T);
+            sT = sd.identity(S_T, zT);
+        } else {
+            // [B, c·C, S, S] -> [B·c, C, S, S] (frame-major, as stacked) -> f -> [B·c, l] -> [B, c·l]
+            SDVariable frames = sd.reshape(obsT, -1, c, side, side);
+            sT = sd.reshape(S_T, encoder(frames, p, null), -1, (long) ctx * l);
+            zT = sd.identity(Z_T, sT.get(SDIndex.all(), SDIndex.interval((ctx - 1) * l, ctx * l)));
+        }
         SDVariable zTk = encoder(obsTk, p, Z_TK);
-        SDVariable zPred = forward(zT, action, p, Z_PRED);
-        SDVariable aHat = inverse(zT, zTk, p, A_HAT);
+        SDVariable zPred = forward(sT, action, p, Z_PRED);
+        SDVariable aHat = inverse(sT, zTk, p, A_HAT);
         WorldModelLoss.define(sd, zPred, zTk, aHat, action, loss.lambda());
-        SDVariable zIn = sd.placeHolder(Z_IN, DataType.FLOAT, -1, l);
+        SDVariable zIn = sd.placeHolder(Z_IN, DataType.FLOAT, -1, (long) ctx * l);
         SDVariable zInK = sd.placeHolder(Z_IN_K, DataType.FLOAT, -1, l);
         SDVariable aIn = sd.placeHolder(A_IN, DataType.FLOAT, -1, a);
         forward(zIn, aIn, p, G_OUT);
@@ -116,7 +131,7 @@ public final class WorldModelGraph {
     /** The trainable arrays in their canonical order (the order of the flat parameter vector and of checkpoints). */
     public static List<ParamSpec> paramSpecs(ModelConfig c) {
         List<ParamSpec> s = new ArrayList<>();
-        long in = c.inputChannels();
+        long in = c.channels();
         for (int i = 0; i < c.convChannels().size(); i++) {
             long out = c.convChannels().get(i);
             s.add(new ParamSpec("enc_conv" + i + "_W", new long[]{3, 3, in, out}));
@@ -124,11 +139,11 @@ public final class WorldModelGraph {
             in = out;
         }
         dense(s, "enc_fc", c.flatFeatures(), c.latentDim());
-        int l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
-        dense(s, "fwd_fc0", l + a, h);
+        int l = c.latentDim(), h = c.hidden(), a = c.modelActionDim(), ctx = c.context();
+        dense(s, "fwd_fc0", (long) ctx * l + a, h);
         dense(s, "fwd_fc1", h, h);
         dense(s, "fwd_fc2", h, l);
-        dense(s, "inv_fc0", 2L * l, h);
+        dense(s, "inv_fc0", (ctx + 1L) * l, h);
         dense(s, "inv_fc1", h, h);
         dense(s, "inv_fc2", h, a);
         return List.copyOf(s);
@@ -166,7 +181,8 @@ public final class WorldModelGraph {
         x = sd.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).isNHWC(false).build());
         x = sd.reshape(x, -1, config.flatFeatures());
-        return sd.math().tanh(outName, sd.nn().linear(x, p.get("enc_fc_W"), p.get("enc_fc_b")));
+        SDVariable lin = sd.nn().linear(x, p.get("enc_fc_W"), p.get("enc_fc_b"));
+        return outName == null ? sd.math().tanh(lin) : sd.math().tanh(outName, lin);
     }
 
     private SDVariable forward(SDVariable z, SDVariable a, Map<String, SDVariable> p, String outName) {
@@ -276,12 +292,18 @@ public final class WorldModelGraph {
         return Nd4j.toFlattened('c', arrs);
     }
 
-    /**
-     * Observations -> float NCHW [B, C·h, S, S] in [0, 1]. Each observation is h = {@code model.history} uint8 HWC
-     * frames of S·S·C bytes concatenated, oldest first: byte[h·S·S·C] (one frame when h = 1).
-     */
+    /** uint8 HWC frames [B][S·S·C] -> float NCHW [B, C, S, S] in [0, 1] (what {@link #OBS_TK} takes). */
     public static INDArray imagesToInput(byte[][] images, ModelConfig c) {
-        int s = c.imageSize(), ch = c.channels(), hw = s * s, h = c.history(), frame = hw * ch;
+        return imagesToInput(images, c, 1);
+    }
+
+    /**
+     * Observations of {@code frames} uint8 HWC frames each, concatenated oldest first (byte[frames·S·S·C]) -> float
+     * NCHW [B, frames·C, S, S] in [0, 1], frame f's channel k at f·C + k: {@code frames = model.context} for
+     * {@link #OBS_T}, 1 for {@link #OBS_TK}.
+     */
+    public static INDArray imagesToInput(byte[][] images, ModelConfig c, int frames) {
+        int s = c.imageSize(), ch = c.channels(), hw = s * s, h = frames, frame = hw * ch;
         float[] buf = new float[images.length * h * frame];
         for (int b = 0; b < images.length; b++) {
             byte[] img = images[b];
@@ -298,16 +320,12 @@ public final class WorldModelGraph {
         return Nd4j.create(buf, new long[]{images.length, (long) h * ch, s, s}, 'c');
     }
 
-    /**
-     * uint8 (or any integer/float type holding 0..255) HWC observations [B, S, S, C·h] -> float NCHW [B, C·h, S, S]
-     * in [0,1]; with history h > 1 the last axis holds the frames' channels oldest first (frame f's channel c at
-     * f·C + c).
-     */
+    /** uint8 (or any integer/float type holding 0..255) HWC images [B, S, S, C] -> float NCHW [B, C, S, S] in [0,1]. */
     public static INDArray imagesToInput(INDArray images, ModelConfig c) {
         long[] sh = images.shape();
-        if (sh.length != 4 || sh[1] != c.imageSize() || sh[2] != c.imageSize() || sh[3] != c.inputChannels())
+        if (sh.length != 4 || sh[1] != c.imageSize() || sh[2] != c.imageSize() || sh[3] != c.channels())
             throw new IllegalArgumentException("images must be [B, " + c.imageSize() + ", " + c.imageSize() + ", "
-                    + c.inputChannels() + "] (HWC), got " + java.util.Arrays.toString(sh));
+                    + c.channels() + "] (HWC), got " + java.util.Arrays.toString(sh));
         INDArray f = images.dataType() == DataType.UINT8 || images.dataType() == DataType.UBYTE
                 ? images.castTo(DataType.INT32).castTo(DataType.FLOAT) : images.castTo(DataType.FLOAT);
         return f.permute(0, 3, 1, 2).div(255.0).dup('c');

@@ -37,27 +37,33 @@ public interface LatentModel {
     }
 
     /**
-     * h, the frames per observation the encoder sees (o_t and the h − 1 frames before it); 1 for a single frame.
+     * c, the latents the forward model sees: z_t and those of the c − 1 frames before o_t spaced one model step (k
+     * env steps) apart; 1 (the paper's model) means z_t alone.
      */
-    default int history() {
+    default int context() {
         return 1;
     }
 
+    /** c·D, the length of a planning state s_t = [z_{t−(c−1)k}, …, z_t] (what rollouts start from). */
+    default int stateDim() {
+        return context() * latentDim();
+    }
+
     /**
-     * z = f(o) for a batch of observations.
+     * z = f(o) for a batch of single frames.
      *
-     * @param frames B·h frames (HWC uint8 RGB, the env's render size), h = {@link #history()}: observation b is
-     *               frames [b·h, (b+1)·h), oldest first
+     * @param frames B frames (HWC uint8 RGB, the env's render size)
      * @return z, flat [B, D]
      */
     float[] encode(List<RgbImage> frames);
 
     /**
-     * The terminal latents of open-loop rollouts: ẑ_0 = z0[g], ẑ_{h+1} = g(ẑ_h, a_h) for h = 0..H-1, returning
-     * ẑ_H. Rows are grouped: candidates {@code [g·perGroup, (g+1)·perGroup)} all start from group g's latent
-     * (a group is one episode, its rows the planner's candidates).
+     * The terminal latents of open-loop rollouts: ŝ_0 = z0[g], ẑ_{h+1} = g(ŝ_h, a_h) with ŝ_{h+1} the context
+     * shifted by ẑ_{h+1}, for h = 0..H-1, returning ẑ_H (for c = 1: ẑ_0 = z0[g], ẑ_{h+1} = g(ẑ_h, a_h)). Rows are
+     * grouped: candidates {@code [g·perGroup, (g+1)·perGroup)} all start from group g's state (a group is one
+     * episode, its rows the planner's candidates).
      *
-     * @param z0       start latents, flat [groups, D]
+     * @param z0       start states, flat [groups, c·D] (each the context latents, oldest first)
      * @param groups   number of groups G (episodes)
      * @param perGroup rows per group N (candidates)
      * @param actions  normalised model actions, flat [G·N, H, A]: row b, step h, component j at

@@ -3,7 +3,8 @@ package io.smwm.core.plan;
 /**
  * One episode's planning problem at one re-planning point.
  *
- * @param z0       the current latent z_t = f(o_t) [D]
+ * @param z0       the current planning state: z_t = f(o_t) [D], or for a model with context c the latents
+ *                 [z_{t−(c−1)k}, …, z_t] [c·D], oldest first
  * @param goal     the goal latent z_g = f(o_g) [D]
  * @param initMean the sampling mean to start from, normalised [H·A] (a warm start), or null for all zeros
  * @param seed     this solve's seed (derive it per episode and per solve from the run's root seed, so the result
@@ -11,8 +12,8 @@ package io.smwm.core.plan;
  */
 public record PlanProblem(float[] z0, float[] goal, float[] initMean, long seed) {
     public PlanProblem {
-        if (z0 == null || goal == null || z0.length != goal.length) {
-            throw new IllegalArgumentException("z0 and goal must be latents of the same length, got "
+        if (z0 == null || goal == null || goal.length == 0 || z0.length % goal.length != 0) {
+            throw new IllegalArgumentException("z0 must be one or more latents of the goal's length, got "
                     + (z0 == null ? "null" : z0.length) + " and " + (goal == null ? "null" : goal.length));
         }
     }

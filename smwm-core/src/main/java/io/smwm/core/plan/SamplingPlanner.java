@@ -18,6 +18,8 @@ abstract class SamplingPlanner implements Planner {
     protected final LatentModel model;
     protected final ActionBox box;
     protected final int latentDim;
+    /** Length of a planning state (start of a rollout): context · latentDim. */
+    protected final int stateDim;
     protected final int actionDim;
     protected final int horizon;
     protected final int samples;
@@ -40,6 +42,7 @@ abstract class SamplingPlanner implements Planner {
         this.model = model;
         this.box = new ActionBox(model, actionLow, actionHigh);
         this.latentDim = model.latentDim();
+        this.stateDim = model.stateDim();
         this.actionDim = model.modelActionDim();
         this.horizon = cfg.horizon();
         this.samples = cfg.samples();
@@ -66,11 +69,12 @@ abstract class SamplingPlanner implements Planner {
         ensureCapacity(e);
         for (int i = 0; i < e; i++) {
             PlanProblem p = problems.get(i);
-            if (p.z0().length != latentDim) {
-                throw new IllegalArgumentException("problem " + i + ": latents must have length latentDim="
-                        + latentDim + ", got " + p.z0().length);
+            if (p.z0().length != stateDim || p.goal().length != latentDim) {
+                throw new IllegalArgumentException("problem " + i + ": the start state must have length context*latentDim="
+                        + stateDim + " and the goal latentDim=" + latentDim + ", got " + p.z0().length + " and "
+                        + p.goal().length);
             }
-            System.arraycopy(p.z0(), 0, z0, i * latentDim, latentDim);
+            System.arraycopy(p.z0(), 0, z0, i * stateDim, stateDim);
             System.arraycopy(p.goal(), 0, goal, i * latentDim, latentDim);
             if (p.initMean() != null && cfg.warmStart()) {
                 if (p.initMean().length != planLength) {
@@ -150,7 +154,7 @@ abstract class SamplingPlanner implements Planner {
         mean = new float[e * planLength];
         bestPlan = new float[e * planLength];
         std = new float[e * planLength];
-        z0 = new float[e * latentDim];
+        z0 = new float[e * stateDim];
         goal = new float[e * latentDim];
         rngs = new SplittableRandom[e];
         grow(e);

@@ -32,32 +32,20 @@ public final class WorldModelLatentModel implements LatentModel {
     public int frameskip() { return model.config().frameskip(); }
 
     @Override
-    public int history() { return model.config().history(); }
+    public int context() { return model.config().context(); }
 
     @Override
     public float[] encode(List<RgbImage> frames) {
-        int h = history();
-        if (frames.size() % h != 0) {
-            throw new IllegalArgumentException(frames.size() + " frames do not make observations of " + h + " frames");
-        }
-        byte[][] b = new byte[frames.size() / h][];
+        byte[][] b = new byte[frames.size()][];
         for (int i = 0; i < b.length; i++) {
-            if (h == 1) {
-                b[i] = frames.get(i).data();
-            } else {
-                int n = frames.get(i * h).data().length;
-                b[i] = new byte[n * h];
-                for (int f = 0; f < h; f++) {
-                    System.arraycopy(frames.get(i * h + f).data(), 0, b[i], f * n, n);
-                }
-            }
+            b[i] = frames.get(i).data();
         }
         return model.encode(b).castTo(DataType.FLOAT).data().asFloat();
     }
 
     @Override
     public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
-        int d = latentDim(), a = modelActionDim(), rows = groups * perGroup;
+        int d = stateDim(), a = modelActionDim(), rows = groups * perGroup;
         float[] rep = new float[rows * d];
         for (int g = 0; g < groups; g++) {
             for (int n = 0; n < perGroup; n++) {
@@ -67,7 +55,7 @@ public final class WorldModelLatentModel implements LatentModel {
         INDArray z = Nd4j.create(rep, new long[] {rows, d}, 'c');
         INDArray act = Nd4j.create(java.util.Arrays.copyOf(actions, rows * horizon * a), new long[] {rows, horizon, a}, 'c');
         INDArray last = model.rolloutTerminal(z, act); // [rows, D], c order
-        System.arraycopy(last.data().asFloat(), 0, out, 0, rows * d);
+        System.arraycopy(last.data().asFloat(), 0, out, 0, rows * latentDim());
     }
 
     @Override

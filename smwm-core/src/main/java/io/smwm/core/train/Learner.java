@@ -66,10 +66,10 @@ public final class Learner {
     /** Number of updates applied so far. */
     public long stepCount() { return adam.step(); }
 
-    /** The graph's placeholders for a batch: images to NCHW floats, actions normalised. */
+    /** The graph's placeholders for a batch: images to NCHW floats (o_t with its context frames), actions normalised. */
     public Map<String, INDArray> placeholders(TransitionBatch b) {
         ModelConfig c = graph.config();
-        return Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(b.obsT(), c),
+        return Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(b.obsT(), c, c.context()),
                 WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(b.obsTk(), c),
                 WorldModelGraph.ACTION, Nd4j.create(normalizer.normalise(b.actions())));
     }
@@ -97,10 +97,10 @@ public final class Learner {
         return out;
     }
 
-    /** z = f(o) with the current parameters; images uint8 HWC [B][S·S·C], returns [B, latentDim]. */
+    /** z = f(o) with the current parameters; single frames, uint8 HWC [B][S·S·C], returns [B, latentDim]. */
     public INDArray encode(byte[][] images) {
-        return graph.output(Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(images, graph.config())),
-                WorldModelGraph.Z_T).get(WorldModelGraph.Z_T).dup();
+        return graph.output(Map.of(WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(images, graph.config())),
+                WorldModelGraph.Z_TK).get(WorldModelGraph.Z_TK).dup();
     }
 
     /** Loss terms on a batch without any update (validation uses this, with the same loss definition). */

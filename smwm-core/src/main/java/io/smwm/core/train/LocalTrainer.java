@@ -142,9 +142,9 @@ public final class LocalTrainer {
                 Provenance.of(tableFingerprint, config.train().seed(), parentRun, learner.stepCount(), epoch));
     }
 
-    private static byte[][] heldOutFrames(TransitionSource s) {
+    private byte[][] heldOutFrames(TransitionSource s) {
         Iterator<TransitionBatch> it = s.epoch(0, 256, 12345L);
-        byte[][] f = it.next().obsT();
+        byte[][] f = it.next().currentFrames(config.model().context());
         return f.length >= 2 ? f : Arrays.copyOf(f, f.length);
     }
 

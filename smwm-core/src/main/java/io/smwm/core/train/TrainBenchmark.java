@@ -24,10 +24,10 @@ public final class TrainBenchmark {
 
     /**
      * Forward FLOPs of one transition's training graph (2 per multiply-add; element-wise ops, pooling and biases
-     * ignored): the encoder twice (o_t and o_{t+k}), g once and h once.
+     * ignored): the encoder on each frame (o_t's c context frames and o_{t+k}), g once and h once.
      */
     public static long forwardFlopsPerTransition(ModelConfig c) {
-        return 2 * encoderFlops(c)[0] + headFlops(c);
+        return (c.context() + 1L) * encoderFlops(c)[0] + headFlops(c);
     }
 
     /**
@@ -37,13 +37,13 @@ public final class TrainBenchmark {
     public static long trainFlopsPerTransition(ModelConfig c) {
         long[] enc = encoderFlops(c);
         long fwd = forwardFlopsPerTransition(c);
-        long bwd = 2 * (2 * enc[0] - enc[1]) + 2 * headFlops(c);
+        long bwd = 2 * ((c.context() + 1L) * enc[0] - (c.context() + 1L) * enc[1] / 2) + 2 * headFlops(c);
         return fwd + bwd;
     }
 
     /** {encoder forward FLOPs, first conv forward FLOPs} for one image. */
     static long[] encoderFlops(ModelConfig c) {
-        long side = c.imageSize(), in = c.inputChannels(), total = 0, first = 0;
+        long side = c.imageSize(), in = c.channels(), total = 0, first = 0;
         for (int i = 0; i < c.convChannels().size(); i++) {
             long out = c.convChannels().get(i);
             side = (side + 1) / 2;
@@ -56,15 +56,18 @@ public final class TrainBenchmark {
         return new long[]{total, first};
     }
 
-    /** Forward FLOPs of one step of the forward model g, (D + A) -> H -> H -> D (2 per multiply-add, biases ignored). */
+    /**
+     * Forward FLOPs of one step of the forward model g, (c·D + A) -> H -> H -> D (2 per multiply-add, biases
+     * ignored).
+     */
     public static long forwardModelFlops(ModelConfig c) {
         long l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
-        return 2 * ((l + a) * h + h * h + h * l);
+        return 2 * ((c.context() * l + a) * h + h * h + h * l);
     }
 
     static long headFlops(ModelConfig c) {
         long l = c.latentDim(), h = c.hidden(), a = c.modelActionDim();
-        long inv = 2 * (2 * l * h + h * h + h * a);
+        long inv = 2 * ((c.context() + 1) * l * h + h * h + h * a);
         return forwardModelFlops(c) + inv;
     }
 
@@ -156,7 +159,7 @@ public final class TrainBenchmark {
 
     static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        byte[][] o = new byte[n][c.observationBytes()], o2 = new byte[n][c.observationBytes()];
+        byte[][] o = new byte[n][c.contextBytes()], o2 = new byte[n][c.contextBytes()];
         float[][] a = new float[n][c.modelActionDim()];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < o[i].length; p++) {

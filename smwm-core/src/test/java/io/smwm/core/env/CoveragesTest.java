@@ -47,6 +47,15 @@ class CoveragesTest {
     }
 
     @Test
+    void reacher_reachPolicyCoversJointSpace_andComesToRestFarMoreOftenThanScripted() {
+        Map<String, Double> reach = coverage("reacher", "reach", 20, 100);
+        Map<String, Double> scripted = coverage("reacher", "scripted", 20, 100);
+        assertTrue(reach.get("share_joint_space_cells_visited") > 0.5, reach.toString());
+        assertTrue(reach.get("share_frames_at_rest") > 0.15, "reaching moves end at rest: " + reach);
+        assertTrue(scripted.get("share_frames_at_rest") < 0.05, "the scripted torques keep it moving: " + scripted);
+    }
+
+    @Test
     void everyTask_reportsPathLength_andStaticEpisodesHaveZero() {
         float[][] still = {{0.1f, 0.2f}, {0.1f, 0.2f}};
         assertEquals(0.0, Coverages.of("tworoom", "default", List.<float[][]>of(still, still)).get("mean_state_path_length"));

@@ -24,9 +24,9 @@ import org.apache.hadoop.conf.Configuration;
  * t = 0..T-k: the model action is the k primitive actions concatenated, [k·m]. Each epoch visits the table's
  * files in an order shuffled from (seed, epoch), keeps the episodes selected by the filter (a train or
  * validation {@link EpisodeSplit}) and shuffles transitions through a buffer of {@code shuffleBuffer}
- * transitions before cutting batches. Frames are shared between transitions (no copies) when the history is 1; with
- * a frame history h > 1 the observation o_t is frames t−h+1..t concatenated (oldest first, the episode's first
- * frame repeated before its start), and likewise o_{t+k}.
+ * transitions before cutting batches. Frames are shared between transitions (no copies). With a model context
+ * c > 1 ({@code model.context}) o_t is the frames t−(c−1)k, …, t−k, t concatenated, oldest first (the episode's
+ * first frame repeated for indices before its start); o_{t+k} stays one frame.
  * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
  */
 public final class TableTransitionSource implements TransitionSource {
@@ -38,7 +38,7 @@ public final class TableTransitionSource implements TransitionSource {
     private final boolean withStates;
     private final TableMetadata meta;
     private final int[] files; // the file indices this source reads, ascending
-    private final int history;
+    private final int context;
     private volatile long exactSize = -1;
 
     /**
@@ -79,15 +79,15 @@ public final class TableTransitionSource implements TransitionSource {
 
     /**
      * As {@link #TableTransitionSource(Configuration, String, LongPredicate, int, int, boolean, int[])}, with
-     * observations of {@code history} frames ({@code model.history}).
+     * o_t carrying {@code context} frames ({@code model.context}).
      */
     public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
-                                 int shuffleBuffer, boolean withStates, int[] files, int history) throws IOException {
+                                 int shuffleBuffer, boolean withStates, int[] files, int context) throws IOException {
         this.conf = java.util.Objects.requireNonNull(conf, "conf");
-        if (history < 1) {
-            throw new IllegalArgumentException("history must be >= 1, got " + history);
+        if (context < 1) {
+            throw new IllegalArgumentException("context must be >= 1, got " + context);
         }
-        this.history = history;
+        this.context = context;
         if (frameskip < 1) {
             throw new IllegalArgumentException("frameskip must be >= 1, got " + frameskip);
         }
@@ -154,17 +154,17 @@ public final class TableTransitionSource implements TransitionSource {
     }
 
     /**
-     * The observation at frame t: frames t−h+1..t concatenated, oldest first, frame 0 repeated for indices before
-     * the episode's start; the frame itself (not a copy) when h = 1.
+     * The context observation at frame t: frames t−(c−1)·stride, …, t concatenated, oldest first, frame 0 repeated
+     * for indices before the episode's start; the frame itself (not a copy) when c = 1.
      */
-    public static byte[] observation(byte[][] frames, int t, int h) {
-        if (h == 1) {
+    public static byte[] contextFrames(byte[][] frames, int t, int c, int stride) {
+        if (c == 1) {
             return frames[t];
         }
         int n = frames[t].length;
-        byte[] out = new byte[n * h];
-        for (int f = 0; f < h; f++) {
-            System.arraycopy(frames[Math.max(0, t - h + 1 + f)], 0, out, f * n, n);
+        byte[] out = new byte[n * c];
+        for (int f = 0; f < c; f++) {
+            System.arraycopy(frames[Math.max(0, t - (c - 1 - f) * stride)], 0, out, f * n, n);
         }
         return out;
     }
@@ -269,8 +269,8 @@ public final class TableTransitionSource implements TransitionSource {
             for (int i = 0; i < b; i++) {
                 Ref r = refs.get(i);
                 Episode e = r.episode();
-                o[i] = observation(e.frames(), r.t(), history);
-                ok[i] = observation(e.frames(), r.t() + frameskip, history);
+                o[i] = contextFrames(e.frames(), r.t(), context, frameskip);
+                ok[i] = e.frames()[r.t() + frameskip];
                 a[i] = TrainingData.modelAction(e, r.t(), frameskip);
                 if (s != null) {
                     s[i] = e.states()[r.t()];

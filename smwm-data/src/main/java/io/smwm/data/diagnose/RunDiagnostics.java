@@ -91,8 +91,8 @@ public final class RunDiagnostics {
                 }
                 episodes++;
                 for (int t = (int) (e.episodeIndex() % stride); t + k < e.frameCount(); t += stride) {
-                    bo.add(TableTransitionSource.observation(e.frames(), t, cfg.model().history()));
-                    bok.add(TableTransitionSource.observation(e.frames(), t + k, cfg.model().history()));
+                    bo.add(TableTransitionSource.contextFrames(e.frames(), t, cfg.model().context(), k));
+                    bok.add(e.frames()[t + k]);
                     ba.add(TrainingData.modelAction(e, t, k));
                     states.add(e.states()[t]);
                     dstates.add(e.distractorStates()[t]);
@@ -113,6 +113,18 @@ public final class RunDiagnostics {
                     controllable, cfg.train().seed()));
             r.put("episodes", episodes);
             r.put("probe_r2_full_state", LatentDiagnostics.ridgeProbeR2(zz, full, 1e-3, 0.2, cfg.train().seed()));
+            if (env != null) {
+                double[][] feats = new double[states.size()][];
+                for (int i = 0; i < feats.length; i++) {
+                    feats[i] = env.probeFeatures(states.get(i));
+                }
+                double[] r2 = LatentDiagnostics.ridgeProbeR2PerColumn(zz, feats, 1e-3, 0.2, cfg.train().seed());
+                Map<String, Double> byName = new LinkedHashMap<>();
+                for (int j = 0; j < r2.length; j++) {
+                    byName.put(env.probeFeatureNames().get(j), r2[j]);
+                }
+                r.put("probe_r2_per_feature", byName);
+            }
             int[] pos = env == null ? new int[0] : env.positionStateIndices();
             if (pos.length > 0) {
                 r.put("position_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, columns(full, pos), 1e-3, 0.2,
@@ -171,10 +183,13 @@ public final class RunDiagnostics {
         if (bo.isEmpty()) {
             return;
         }
-        var zt = model.encode(bo.toArray(new byte[0][]));
+        int c = model.config().context(), d = model.config().latentDim();
+        var st = model.encodeContext(bo.toArray(new byte[0][])); // [B, c·d], z_t in the last d columns
+        var zt = c == 1 ? st : st.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval((c - 1) * d, c * d)).dup();
         var ztk = model.encode(bok.toArray(new byte[0][]));
         z.addAll(Arrays.asList(zt.toFloatMatrix()));
-        aHat.addAll(Arrays.asList(model.inferAction(zt, ztk).toFloatMatrix()));
+        aHat.addAll(Arrays.asList(model.inferAction(st, ztk).toFloatMatrix()));
         aNorm.addAll(Arrays.asList(model.normalizer().normalise(ba.toArray(new float[0][]))));
         bo.clear();
         bok.clear();

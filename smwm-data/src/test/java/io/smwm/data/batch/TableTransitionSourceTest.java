@@ -157,24 +157,24 @@ class TableTransitionSourceTest {
     }
 
     @Test
-    void history2_observationsAreThePreviousAndCurrentFrame_firstFrameRepeatedAtTheStart() throws Exception {
+    void context2_oTIsTheFrameKStepsBackAndTheCurrentOne_firstFrameRepeatedAtTheStart_oTkOneFrame() throws Exception {
         int k = 3;
         TableTransitionSource s = new TableTransitionSource(new org.apache.hadoop.conf.Configuration(), table,
                 e -> true, k, 7, true, null, 2);
-        int n = episodes.get(0).frames()[0].length, total = 0, atStart = 0;
+        int n = episodes.get(0).frames()[0].length, total = 0, early = 0;
         for (TransitionBatch b : epoch(s, 1, 5, 9)) {
             for (int i = 0; i < b.size(); i++) {
                 assertEquals(2 * n, b.obsT()[i].length);
+                assertEquals(n, b.obsTk()[i].length);
                 boolean found = false;
                 for (Episode e : episodes) {
                     for (int t = 0; t + k < e.frameCount(); t++) {
-                        byte[] prev = e.frames()[Math.max(0, t - 1)], cur = e.frames()[t];
-                        if (Arrays.equals(cur, Arrays.copyOfRange(b.obsT()[i], n, 2 * n))
+                        if (Arrays.equals(e.frames()[t], Arrays.copyOfRange(b.obsT()[i], n, 2 * n))
                                 && Arrays.equals(e.states()[t], b.states()[i])) {
-                            assertArrayEquals(prev, Arrays.copyOfRange(b.obsT()[i], 0, n), "o_t = (o_{t-1}, o_t)");
-                            assertArrayEquals(e.frames()[t + k - 1], Arrays.copyOfRange(b.obsTk()[i], 0, n));
-                            assertArrayEquals(e.frames()[t + k], Arrays.copyOfRange(b.obsTk()[i], n, 2 * n));
-                            atStart += t == 0 ? 1 : 0;
+                            assertArrayEquals(e.frames()[Math.max(0, t - k)], Arrays.copyOfRange(b.obsT()[i], 0, n),
+                                    "o_t = (o_{t-k}, o_t)");
+                            assertArrayEquals(e.frames()[t + k], b.obsTk()[i]);
+                            early += t < k ? 1 : 0;
                             found = true;
                         }
                     }
@@ -184,10 +184,11 @@ class TableTransitionSourceTest {
             }
         }
         assertEquals(10 * (9 - k), total);
-        assertEquals(10, atStart, "each episode's first transition repeats frame 0");
-        byte[][] frames = {{1}, {2}, {3}};
-        assertArrayEquals(new byte[] {1, 1, 1}, TableTransitionSource.observation(frames, 0, 3));
-        assertArrayEquals(new byte[] {1, 2, 3}, TableTransitionSource.observation(frames, 2, 3));
-        assertTrue(frames[1] == TableTransitionSource.observation(frames, 1, 1), "history 1 shares the frame");
+        assertEquals(10 * k, early, "each episode's first k transitions repeat frame 0 as their older frame");
+        byte[][] frames = {{1}, {2}, {3}, {4}, {5}};
+        assertArrayEquals(new byte[] {1, 1, 1}, TableTransitionSource.contextFrames(frames, 0, 3, 2));
+        assertArrayEquals(new byte[] {1, 3, 5}, TableTransitionSource.contextFrames(frames, 4, 3, 2));
+        assertArrayEquals(new byte[] {2, 3, 4}, TableTransitionSource.contextFrames(frames, 3, 3, 1));
+        assertTrue(frames[1] == TableTransitionSource.contextFrames(frames, 1, 1, 3), "context 1 shares the frame");
     }
 }

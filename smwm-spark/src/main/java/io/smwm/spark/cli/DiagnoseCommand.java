@@ -31,6 +31,16 @@ final class DiagnoseCommand implements Callable<Integer> {
                 System.out.printf("%-24s %s%n", key, v instanceof Double d ? String.format("%.4f", d) : v);
             }
         }
+        if (r.get("inverse_r2_per_dim") instanceof double[] v) {
+            StringBuilder row = new StringBuilder();
+            for (double x : v) row.append(String.format("%.2f ", x));
+            System.out.printf("%-24s %s%n", "inverse_r2_per_dim", row.toString().trim());
+        }
+        if (r.get("probe_r2_per_feature") instanceof Map<?, ?> m) {
+            StringBuilder row = new StringBuilder();
+            m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
+            System.out.printf("%-24s %s%n", "probe_r2_per_feature", row.toString().trim());
+        }
         double[] ratio = (double[]) r.get("explained_variance_ratio");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(10, ratio.length); i++) {

@@ -152,7 +152,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EpisodeSplit split = TrainingData.split(meta, cfg);
         List<PairSource> sources = new ArrayList<>();
         for (int o : offsets) {
-            sources.add(new TablePairSource(data, split, o, cfg.model().history() - 1));
+            sources.add(new TablePairSource(data, split, o, (cfg.model().context() - 1) * cfg.model().frameskip()));
         }
         Map<String, PlannerConfig> planners = new LinkedHashMap<>();
         planners.put(pc.method(), pc);

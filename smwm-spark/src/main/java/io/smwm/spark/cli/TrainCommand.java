@@ -57,9 +57,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent-dim", description = "Latent dimension.")
     Integer latentDim;
 
-    @Option(names = "--history", description = "Frames per observation (model.history): o_t stacked with the "
-            + "frames before it, so the latent can see velocities; 1 = a single frame (the paper's setting).")
-    Integer history;
+    @Option(names = "--context", description = "Latents the forward and inverse models see (model.context): z_t and "
+            + "the latents of the frames one model step, two, ... before it, so they can tell how the scene moves; "
+            + "1 = z_t alone (the paper's setting).")
+    Integer context;
 
     @Option(names = "--shuffle-buffer", defaultValue = "4096", description = "Transitions held for shuffling (default: ${DEFAULT-VALUE}).")
     int shuffleBuffer;
@@ -169,12 +170,12 @@ final class TrainCommand implements Callable<Integer> {
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
                 : new TableTransitionSource(hconf, data, split::isValidation, k, shuffleBuffer, false, null,
-                        cfg.model().history());
+                        cfg.model().context());
         LocalTrainer.Result r;
         if (local) {
             printStart(meta, split, cfg, "in this JVM");
             TableTransitionSource train = new TableTransitionSource(hconf, data, split::isTraining, k, shuffleBuffer,
-                    false, null, cfg.model().history());
+                    false, null, cfg.model().context());
             r = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").fit(train, val);
         } else {
             if (workers == null) {
@@ -207,7 +208,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--resume and --overwrite contradict each other; choose one");
         }
         for (Object[] o : new Object[][] {{"--config", config}, {"--lambda", lambda}, {"--batch-size", batchSize},
-                {"--seed", seed}, {"--latent-dim", latentDim}, {"--history", history}}) {
+                {"--seed", seed}, {"--latent-dim", latentDim}, {"--context", context}}) {
             if (o[1] != null) {
                 throw new UserError("--resume continues with the checkpoint's config; drop " + o[0]);
             }
@@ -241,10 +242,14 @@ final class TrainCommand implements Callable<Integer> {
         if (latentDim != null) {
             ModelConfig m = cfg.model();
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim, m.hidden(),
-                    m.actionDim(), m.frameskip(), m.history()));
+                    m.actionDim(), m.frameskip(), m.context()));
         }
-        if (history != null) {
-            cfg = cfg.withModel(cfg.model().withHistory(history));
+        if (context != null) {
+            try {
+                cfg = cfg.withModel(cfg.model().withContext(context));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--context: " + e.getMessage());
+            }
         }
         return cfg;
     }
@@ -274,6 +279,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig d = ExperimentConfig.DEFAULT.model();
         return ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
-                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.history()));
+                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context()));
     }
 }

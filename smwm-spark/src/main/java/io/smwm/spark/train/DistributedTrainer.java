@@ -153,7 +153,7 @@ public final class DistributedTrainer {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Integer> parts = jsc.parallelize(IntStream.range(0, n).boxed().collect(Collectors.toList()), n);
-        byte[][] held = heldOutFrames(val);
+        byte[][] held = heldOutFrames(val, config.model().context());
         CollapseMonitor monitor = held == null || held.length < 2 ? null : new CollapseMonitor(held);
         List<LocalTrainer.EpochSummary> epochs = new ArrayList<>();
         Path ckpt = runDir == null ? null : runDir.resolve("checkpoint"), lastGood = resume == null ? null : ckpt;
@@ -294,9 +294,9 @@ public final class DistributedTrainer {
     }
 
 
-    private static byte[][] heldOutFrames(TransitionSource s) {
+    private static byte[][] heldOutFrames(TransitionSource s, int context) {
         if (s == null || s.size() < 2) return null;
         Iterator<TransitionBatch> it = s.epoch(0, 256, 12345L);
-        return it.hasNext() ? it.next().obsT() : null;
+        return it.hasNext() ? it.next().currentFrames(context) : null;
     }
 }

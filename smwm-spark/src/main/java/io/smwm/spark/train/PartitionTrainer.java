@@ -178,7 +178,7 @@ public final class PartitionTrainer {
         ModelConfig m = ConfigLoader.parse(spec.configYaml(), "task spec").model();
         try {
             return new TableTransitionSource(ShippedHadoopConf.toConf(spec.hadoopConf()), spec.tablePath(),
-                    split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.history());
+                    split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.context());
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + p + ": cannot open " + spec.tablePath() + ": " + e, e);
         }

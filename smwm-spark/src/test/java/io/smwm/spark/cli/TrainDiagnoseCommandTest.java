@@ -41,6 +41,11 @@ class TrainDiagnoseCommandTest {
             assertTrue(d.has(key), "diagnostics.json should have " + key + ": " + d);
         }
         assertEquals(8, d.get("explained_variance_ratio").size());
+        // dotworld's probe features are its state: one R² per dot coordinate, by name
+        List<String> features = new java.util.ArrayList<>();
+        d.get("probe_r2_per_feature").fieldNames().forEachRemaining(features::add);
+        assertEquals(2, features.size(), features.toString());
+        assertTrue(features.get(0).startsWith("dot0") && features.get(0).endsWith("_x"), features.toString());
         assertTrue(Files.size(run.resolve("diagnostics/pca_spectrum.png")) > 0);
         assertTrue(Files.size(run.resolve("diagnostics/pc_position_x.png")) > 0);
     }

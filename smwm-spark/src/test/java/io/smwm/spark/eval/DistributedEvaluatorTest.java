@@ -36,9 +36,9 @@ class DistributedEvaluatorTest {
                 null, 20, 40, 3, 5, 10), table, false);
         String config = new File(getClass().getResource("/tiny-tworoom.yaml").toURI()).getPath();
         Path run = dir.resolve("run");
-        // a model with a two-frame history: the executors also get each pair's recorded frame before its start
+        // a model with context 2: the executors also get each pair's recorded frames before its start
         assertEquals(0, Main.run("train", "--data", table, "--out", run.toString(), "--config", config,
-                "--history", "2", "--master", "none"));
+                "--context", "2", "--master", "none"));
         // 7 pairs per offset in 3 slices (2, 2, 3 pairs): uneven slices, and the 4 filmstrip episodes span two;
         // at offset 2 the agent moves at most 0.07, about the success radius: pairs solved at the start
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",

@@ -139,6 +139,19 @@ public final class Reacher extends AbstractEnvironment {
         System.arraycopy(state, 0, s, 0, 4);
     }
 
+    /** cos and sin of both joint angles, then the two joint velocities (rad/s). */
+    @Override
+    public java.util.List<String> probeFeatureNames() {
+        return java.util.List.of("cos_q1", "sin_q1", "cos_q2", "sin_q2", "dq1", "dq2");
+    }
+
+    @Override
+    public double[] probeFeatures(float[] state) {
+        checkState(state);
+        return new double[] {Math.cos(state[0]), Math.sin(state[0]), Math.cos(state[1]), Math.sin(state[1]),
+                state[2], state[3]};
+    }
+
     /** The wrist's joint limit |q2| ≤ limit in rad, or NaN where the wrist turns freely. */
     public double wristLimit() {
         return dyn.wristLimit;

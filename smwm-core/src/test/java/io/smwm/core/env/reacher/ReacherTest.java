@@ -147,4 +147,17 @@ class ReacherTest {
         }
         assertTrue(r.state()[1] < 2.7f, "and leaves it when pushed back");
     }
+
+    @Test
+    void probeFeatures_areCosSinOfBothAnglesAndTheVelocities() {
+        Reacher r = env();
+        double[] f = r.probeFeatures(new float[] {(float) Math.PI, -0.5f, 2f, -3f});
+        assertEquals(r.probeFeatureNames().size(), f.length);
+        assertEquals(-1, f[0], 1e-6);
+        assertEquals(0, f[1], 1e-6);
+        assertEquals(Math.cos(-0.5), f[2], 1e-6);
+        assertEquals(Math.sin(-0.5), f[3], 1e-6);
+        assertEquals(2, f[4], 1e-6);
+        assertEquals(-3, f[5], 1e-6);
+    }
 }
