@@ -13,7 +13,8 @@ import java.util.Set;
  */
 final class RowChecker {
     private final ValidationReport.Collector out;
-    private int imageBytes, actionDim, stateDim, distractorDim;
+    private long imageBytes;
+    private int actionDim, stateDim, distractorDim;
     private final int steps;
 
     private final Set<Long> seen = new HashSet<>();
@@ -37,7 +38,7 @@ final class RowChecker {
     long fileRows, fileEpisodes, fileFirst = -1, fileLast = -1;
     private boolean[] usable;
 
-    RowChecker(ValidationReport.Collector out, int imageBytes, int actionDim, int stateDim, int distractorDim,
+    RowChecker(ValidationReport.Collector out, long imageBytes, int actionDim, int stateDim, int distractorDim,
                int steps) {
         this.out = out;
         this.imageBytes = imageBytes;

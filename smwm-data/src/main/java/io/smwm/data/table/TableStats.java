@@ -60,6 +60,6 @@ public record TableStats(@JsonProperty("action") Feature action,
 
     /** Reads TABLE/meta/stats.json. */
     public static TableStats read(Configuration conf, String tableDir) throws IOException {
-        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.STATS_JSON)));
+        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.STATS_JSON), TableMetadata.MAX_JSON_BYTES));
     }
 }

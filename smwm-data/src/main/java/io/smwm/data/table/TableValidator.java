@@ -57,8 +57,11 @@ public final class TableValidator {
         Map<String, TableMetadata.FileEntry> listed = new HashMap<>();
         if (md != null) {
             for (TableMetadata.FileEntry f : md.files()) {
+                if (f == null || f.path() == null) {
+                    continue; // reported by md.problems()
+                }
                 listed.put(f.path(), f);
-                if (!dataFiles.containsKey(f.path())) {
+                if (!dataFiles.containsKey(f.path()) && isDataPath(f.path())) {
                     out.add(Kind.FILES_MISMATCH, f.path() + " is listed in meta/info.json but does not exist");
                 }
             }
@@ -119,6 +122,11 @@ public final class TableValidator {
             checkStats(stats, md, rc, episodes, out);
         }
         return out.report(path, dataFiles.size(), rc.rows(), episodes);
+    }
+
+    private static boolean isDataPath(String p) {
+        return p.startsWith(TrajectorySchema.DATA_DIR + "/")
+                && TrajectorySchema.PART_FILE.matcher(p.substring(TrajectorySchema.DATA_DIR.length() + 1)).matches();
     }
 
     private TableMetadata readMetadata(FileSystem fs, Path root, ValidationReport.Collector out) {
