@@ -74,11 +74,23 @@ public final class TrajectoryReader implements AutoCloseable {
 
     public TableMetadata metadata() { return metadata; }
 
-    /** meta/stats.json, read on first use. */
+    /** meta/stats.json, read on first use; statistics that are invalid on their own are an IllegalArgumentException. */
     public synchronized TableStats stats() {
         if (stats == null) {
             try {
-                stats = TableStats.read(conf, root);
+                TableStats s = TableStats.read(conf, root);
+                List<String> problems = s.problems();
+                if (s.action().dim() != metadata.action().dim()
+                        || s.observationState().dim() != metadata.state().dim()) {
+                    problems.add("dimensions action " + s.action().dim() + " / state " + s.observationState().dim()
+                            + " differ from meta/info.json's " + metadata.action().dim() + " / "
+                            + metadata.state().dim());
+                }
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException("invalid " + root + "/" + TrajectorySchema.STATS_JSON + ": "
+                            + String.join("; ", problems));
+                }
+                stats = s;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + root + "/" + TrajectorySchema.STATS_JSON, e);
             }

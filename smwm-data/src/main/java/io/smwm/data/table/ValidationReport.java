@@ -98,6 +98,22 @@ public record ValidationReport(String path, int files, long rows, long episodes,
         return sb.toString();
     }
 
+    /** One line: every kind of problem with its count and first example ("OK" when valid). */
+    public String summary() {
+        if (ok()) {
+            return "OK";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Problem p : problems) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(p.kind()).append(" x").append(p.count());
+            if (!p.examples().isEmpty()) {
+                String e = p.examples().get(0);
+                sb.append(" (").append(e.length() > 200 ? e.substring(0, 200) + "..." : e).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
     public String toJson() {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("path", path);
