@@ -212,6 +212,69 @@ public final class CheckpointIO {
         return new Checkpoint(config, normalizer, Nd4j.createFromArray(flat), adam, prov);
     }
 
+    /**
+     * Finishes or cleans up after saves that were interrupted (killed) in {@code dir}'s parent. A save writes a complete
+     * copy to a hidden sibling {@code .NAME.tmp-*} (manifest last), moves the current checkpoint aside to
+     * {@code .NAME.old-*}, renames the copy into place and deletes the old one; a kill in between leaves {@code NAME}
+     * missing or older than a complete copy. Of {@code dir} and the siblings, the one that loads with the most Adam steps
+     * (then the latest epoch and round; {@code dir} itself on ties) becomes {@code dir}, and every other sibling is
+     * deleted. The caller must be the checkpoint's only writer (hold the run's lock).
+     *
+     * @return one line saying what was recovered or removed, or null when there was nothing to do
+     */
+    public static String recover(Path dir) throws IOException {
+        dir = dir.toAbsolutePath().normalize();
+        Path parent = dir.getParent();
+        String prefix = "." + dir.getFileName() + ".";
+        List<Path> leftovers = new ArrayList<>();
+        if (parent != null && Files.isDirectory(parent)) {
+            try (var s = Files.list(parent)) {
+                for (Path p : s.toList()) {
+                    String n = p.getFileName().toString();
+                    if (n.startsWith(prefix + "tmp-") || n.startsWith(prefix + "old-")) leftovers.add(p);
+                }
+            }
+        }
+        if (leftovers.isEmpty()) return null;
+        Path best = null;
+        Provenance bestProv = null;
+        for (Path p : concat(Files.exists(dir) ? List.of(dir) : List.of(), leftovers)) {
+            try {
+                Provenance v = load(p).provenance();
+                if (bestProv == null || compare(v, bestProv) > 0) {
+                    best = p;
+                    bestProv = v;
+                }
+            } catch (CheckpointException e) {
+                // incomplete or damaged: not a candidate
+            }
+        }
+        String done;
+        if (best == null || best.equals(dir)) {
+            done = "removed " + leftovers.size() + " leftover(s) of interrupted checkpoint saves next to " + dir;
+        } else {
+            if (Files.exists(dir)) deleteTree(dir);
+            Files.move(best, dir, StandardCopyOption.ATOMIC_MOVE);
+            leftovers.remove(best);
+            done = "recovered " + dir + " (step " + bestProv.step() + ", epoch " + bestProv.epoch() + " round "
+                    + bestProv.round() + ") from " + best.getFileName() + ", left by an interrupted save";
+        }
+        for (Path p : leftovers) deleteTree(p);
+        return done;
+    }
+
+    private static int compare(Provenance a, Provenance b) {
+        int c = Long.compare(a.step(), b.step());
+        if (c == 0) c = Integer.compare(a.epoch(), b.epoch());
+        return c != 0 ? c : Integer.compare(a.round(), b.round());
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     private static String abbreviate(List<String> l) {
         String s = l.toString();
         return s.length() > 300 ? s.substring(0, 300) + "...] (" + l.size() + " entries)" : s;
