@@ -20,6 +20,7 @@ import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.eval.TablePairSource;
 import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TableValidator;
 import io.smwm.data.table.TrajectoryReader;
 import io.smwm.spark.eval.DistributedEvaluator;
 import java.nio.file.Files;
@@ -100,6 +101,13 @@ final class EvaluateCommand implements Callable<Integer> {
             + "pairs (default: Spark's default parallelism).")
     Integer slices;
 
+    @Option(names = "--skip-validation", description = "Do not validate the table first (for a table validated since "
+            + "it last changed); the reader's per-row checks still apply.")
+    boolean skipValidation;
+
+    /** Most start/goal pairs per goal offset, and the longest goal offset, one evaluation takes. */
+    static final int MAX_EPISODES = 1_000_000, MAX_GOAL_OFFSET = 1_000_000;
+
     @Override
     public Integer call() throws Exception {
         if (slices != null && master == null) {
@@ -108,23 +116,55 @@ final class EvaluateCommand implements Callable<Integer> {
         if (slices != null && slices < 1) {
             throw new UserError("--slices must be >= 1, got " + slices);
         }
+        if (episodes < 1 || episodes > MAX_EPISODES) {
+            throw new UserError("--episodes must be in [1, " + MAX_EPISODES + "], got " + episodes);
+        }
+        List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
+        for (Integer o : offsets) {
+            if (o == null || o < 1 || o > MAX_GOAL_OFFSET) {
+                throw new UserError((offsets.size() > 1 ? "--goal-offsets entries" : "--goal-offset")
+                        + " must be in [1, " + MAX_GOAL_OFFSET + "] env steps, got " + o);
+            }
+        }
+        if (budget != null && offsets.size() > 1) {
+            throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
+        }
+        if (budget != null && (budget < 1 || budget > 100L * offsets.get(0))) {
+            throw new UserError("--budget must be in [1, 100 x goal offset = " + 100L * offsets.get(0) + "] env steps, got "
+                    + budget);
+        }
         Path ckptDir = run.resolve("checkpoint");
+        Path dir = out != null ? out : run.resolve("eval");
+        Path dataDir = RunDirs.local(data);
+        RunDirs.checkNoOverlap("--out", dir, "--data", dataDir);
+        RunDirs.checkNoOverlap("--out", dir, "the checkpoint", ckptDir);
+        RunDirs.checkReportOut(dir, overwrite);
+        RunDirs.recoverCheckpoint(run);
         if (!Files.isDirectory(ckptDir)) {
             throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
         }
+        try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
+            RunDirs.checkReportOut(dir, overwrite); // again, as the report directory's only writer
+            return evaluate(ckptDir, dir);
+        }
+    }
+
+    private int evaluate(Path ckptDir, Path dir) throws Exception {
         Checkpoint ckpt = CheckpointIO.load(ckptDir);
         ExperimentConfig cfg = ckpt.config();
+        List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         TableMetadata meta;
         try (TrajectoryReader r = TrajectoryReader.open(data)) {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, cfg, data);
+        if (skipValidation) {
+            System.out.println("note: --skip-validation: " + data + " is not validated before evaluating");
+        } else {
+            new TableValidator().requireValid(data);
+        }
         EnvConfig envCfg = TrainingData.envConfig(meta);
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
-        List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
-        if (budget != null && offsets.size() > 1) {
-            throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
-        }
         PlannerConfig pc = switch (planner) {
             case "cem" -> PlannerConfig.cem();
             case "mppi" -> PlannerConfig.mppi();
@@ -183,7 +223,6 @@ final class EvaluateCommand implements Callable<Integer> {
         prov.put("eval_seed", seed);
         prov.put("wall_seconds", secs);
         prov.put("evaluated_on", where);
-        Path dir = out != null ? out : run.resolve("eval");
         ReportWriter.write(rep, dir, prov, overwrite);
         System.out.printf("%-8s %6s %6s %9s %8s %8s %12s%n", "method", "offset", "budget", "success", "n", "stderr",
                 "plan ms/solve");
