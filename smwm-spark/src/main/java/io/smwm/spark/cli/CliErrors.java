@@ -40,10 +40,14 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
         return user != null ? USER_ERROR : FAILURE;
     }
 
-    /** A UserError or IllegalArgumentException anywhere in the cause chain (Spark wraps task failures). */
+    /**
+     * A UserError, IllegalArgumentException or missing file (a path the user gave) anywhere in the cause chain (Spark
+     * wraps task failures).
+     */
     private static Throwable findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof UserError || c instanceof IllegalArgumentException) {
+            if (c instanceof UserError || c instanceof IllegalArgumentException
+                    || c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.NoSuchFileException) {
                 return c;
             }
             if (c.getCause() == null && c.getMessage() != null && c.getMessage().contains("UserError: ")) {

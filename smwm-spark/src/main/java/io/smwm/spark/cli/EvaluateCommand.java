@@ -105,8 +105,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "it last changed); the reader's per-row checks still apply.")
     boolean skipValidation;
 
+    private PlannerConfig pc;
+
     /** Most start/goal pairs per goal offset, and the longest goal offset, one evaluation takes. */
-    static final int MAX_EPISODES = 1_000_000, MAX_GOAL_OFFSET = 1_000_000;
+    static final int MAX_EPISODES = 100_000, MAX_GOAL_OFFSET = 1_000_000;
+    /** Plans are batched over a goal offset's episodes: episodes x samples candidate rows at once, at most this. */
+    static final long MAX_BATCH_ROWS = 2_000_000;
 
     @Override
     public Integer call() throws Exception {
@@ -132,6 +136,32 @@ final class EvaluateCommand implements Callable<Integer> {
         if (budget != null && (budget < 1 || budget > 100L * offsets.get(0))) {
             throw new UserError("--budget must be in [1, 100 x goal offset = " + 100L * offsets.get(0) + "] env steps, got "
                     + budget);
+        }
+        pc = switch (planner) {
+            case "cem" -> PlannerConfig.cem();
+            case "mppi" -> PlannerConfig.mppi();
+            default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
+        };
+        pc = switch (planPick) {
+            case "mean" -> pc;
+            case "best" -> pc.withReturnBest(true);
+            default -> throw new UserError("unknown --plan-pick '" + planPick + "'; valid: mean, best");
+        };
+        try {
+            pc = samples == null ? pc : pc.withSamples(samples);
+            pc = iterations == null ? pc : pc.withIterations(iterations);
+            pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
+            pc = clipSamples == null ? pc : pc.withClipSamples(clipSamples);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
+        }
+        if ((long) episodes * pc.samples() > MAX_BATCH_ROWS) {
+            throw new UserError("--episodes x --samples = " + (long) episodes * pc.samples() + " candidate plans are "
+                    + "solved at once per goal offset, more than " + MAX_BATCH_ROWS + "; use fewer of either");
+        }
+        if (executeSteps < 1 || executeSteps > pc.horizon()) {
+            throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
+                    + executeSteps);
         }
         Path ckptDir = run.resolve("checkpoint");
         Path dir = out != null ? out : run.resolve("eval");
@@ -165,28 +195,6 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EnvConfig envCfg = TrainingData.envConfig(meta);
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
-        PlannerConfig pc = switch (planner) {
-            case "cem" -> PlannerConfig.cem();
-            case "mppi" -> PlannerConfig.mppi();
-            default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
-        };
-        pc = switch (planPick) {
-            case "mean" -> pc;
-            case "best" -> pc.withReturnBest(true);
-            default -> throw new UserError("unknown --plan-pick '" + planPick + "'; valid: mean, best");
-        };
-        try {
-            pc = samples == null ? pc : pc.withSamples(samples);
-            pc = iterations == null ? pc : pc.withIterations(iterations);
-            pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
-            pc = clipSamples == null ? pc : pc.withClipSamples(clipSamples);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
-        }
-        if (executeSteps < 1 || executeSteps > pc.horizon()) {
-            throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
-                    + executeSteps);
-        }
         double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);
         EvalConfig ec = new EvalConfig(episodes, factor, executeSteps, seed, true, true, 4, true);
         EpisodeSplit split = TrainingData.split(meta, cfg);

@@ -104,6 +104,22 @@ class BadInputCommandTest {
     }
 
     @Test
+    void hugeNumbers_areRefusedInsteadOfRunningOutOfMemory(@TempDir Path dir) {
+        // evaluate --samples 100000000 died with OutOfMemoryError, generate --steps 2000000000 killed its JVM (exit 52)
+        String run = dir.resolve("run").toString();
+        CliRun.of("evaluate", "--run", run, "--data", table, "--samples", "100000000")
+                .assertUserError("planner.samples must be in [2, 10000], got 100000000");
+        CliRun.of("evaluate", "--run", run, "--data", table, "--episodes", "100000", "--samples", "1000")
+                .assertUserError("--episodes x --samples = 100000000 candidate plans");
+        CliRun.of("generate", "--env", "tworoom", "--episodes", "2", "--steps", "2000000000", "--out",
+                dir.resolve("g").toString()).assertUserError("generate.steps must be in [1, 1000000], got 2000000000");
+        CliRun.of("train", "--data", table, "--out", run, "--master", "none", "--config", config, "--batch-size",
+                "100000000").assertUserError("train.batchSize must be in [1, 65536], got 100000000");
+        CliRun.of("inspect", dir.resolve("missing").toString()).assertUserError("the path does not exist");
+        assertFalse(Files.exists(dir.resolve("run")) || Files.exists(dir.resolve("g")));
+    }
+
+    @Test
     void hugeModelConfig_namesTheKeyInsteadOfNegativeArraySize(@TempDir Path dir) throws Exception {
         // was: "NegativeArraySizeException: -727379968" after training had started
         Path big = Files.writeString(dir.resolve("big.yaml"), Files.readString(Path.of(config))
