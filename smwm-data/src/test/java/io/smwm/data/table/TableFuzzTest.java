@@ -171,6 +171,15 @@ class TableFuzzTest {
                 return "parquet-footer-length: part " + part + " := " + v;
             }
             case 3 -> {
+                if (rng.nextBoolean()) { // bits of the footer (Thrift file metadata: schema, row groups, chunk sizes)
+                    int footer = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(b.length - 8);
+                    int k = 1 + rng.nextInt(4);
+                    for (int j = 0; j < k; j++) {
+                        b[b.length - 8 - 1 - rng.nextInt(footer)] ^= (byte) (1 << rng.nextInt(8));
+                    }
+                    Files.write(file, b);
+                    return "parquet-footer-bitflip: " + k + " bits in part " + part;
+                }
                 Path other = TestTables.part(t.toString(), 1 - part);
                 Files.copy(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));

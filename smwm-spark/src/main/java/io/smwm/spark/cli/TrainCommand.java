@@ -116,6 +116,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--data " + data + ": no such table directory");
         }
         RunDirs.checkNoOverlap("--out", out, "--data", dataDir);
+        if (resume && !Files.isDirectory(out)) {
+            throw new UserError("--resume: there is no run at " + out + "; train without --resume first");
+        }
         RunDirs.checkTrainOut(out, resume, overwrite); // fail fast; checked again under the run's lock
         if (local) {
             return train(null, new Configuration());
