@@ -47,7 +47,7 @@ public record ValidationReport(String path, int files, long rows, long episodes,
         COUNT_MISMATCH("metadata episode/frame counts disagree with the data"),
         FILES_MISMATCH("metadata's files list disagrees with data/ (missing, unlisted, wrong ranges or counts)"),
         FINGERPRINT_MISMATCH("the content fingerprint differs from metadata's"),
-        STATS_MISMATCH("meta/stats.json counts or dimensions disagree with the data");
+        STATS_MISMATCH("meta/stats.json counts, dimensions or values disagree with the data");
 
         public final String meaning;
 

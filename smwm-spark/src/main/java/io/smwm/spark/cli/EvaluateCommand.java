@@ -173,26 +173,26 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isDirectory(ckptDir)) {
             throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
         }
-        try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
-            RunDirs.checkReportOut(dir, overwrite); // again, as the report directory's only writer
-            return evaluate(ckptDir, dir);
-        }
-    }
-
-    private int evaluate(Path ckptDir, Path dir) throws Exception {
         Checkpoint ckpt = CheckpointIO.load(ckptDir);
-        ExperimentConfig cfg = ckpt.config();
-        List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         TableMetadata meta;
         try (TrajectoryReader r = TrajectoryReader.open(data)) {
             meta = r.metadata();
         }
-        TrainingData.checkCompatible(meta, cfg, data);
+        TrainingData.checkCompatible(meta, ckpt.config(), data);
         if (skipValidation) {
             System.out.println("note: --skip-validation: " + data + " is not validated before evaluating");
         } else {
             new TableValidator().requireValid(data);
         }
+        try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
+            RunDirs.checkReportOut(dir, overwrite); // again, as the report directory's only writer
+            return evaluate(ckptDir, ckpt, meta, dir, offsets);
+        }
+    }
+
+    private int evaluate(Path ckptDir, Checkpoint ckpt, TableMetadata meta, Path dir, List<Integer> offsets)
+            throws Exception {
+        ExperimentConfig cfg = ckpt.config();
         EnvConfig envCfg = TrainingData.envConfig(meta);
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);

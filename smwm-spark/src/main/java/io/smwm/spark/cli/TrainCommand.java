@@ -120,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--resume: there is no run at " + out + "; train without --resume first");
         }
         RunDirs.checkTrainOut(out, resume, overwrite); // fail fast; checked again under the run's lock
+        if (Files.isDirectory(out)) {
+            RunLock.acquire(out, "smwm train").close(); // fail fast if another process writes the run
+        }
         if (local) {
             return train(null, new Configuration());
         }

@@ -301,6 +301,7 @@ public final class DistributedTrainer {
             if (i >= 0) m = m.substring(i + 3);
             int nl = m.indexOf('\n');
             if (nl >= 0) m = m.substring(0, nl);
+            m = m.replaceFirst("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", ""); // the task's class name
         }
         return m;
     }
