@@ -36,13 +36,17 @@ import java.util.*;
  * </pre>
  * Writes are atomic: everything goes to a temporary sibling directory that is renamed into place; an existing
  * checkpoint is replaced only with {@code overwrite}. Loading checks the format and version, that every listed file
- * exists with the recorded size and SHA-256, and every array's shape against the shapes the config implies, and
- * reports all problems found at once. No Java serialisation.
+ * exists with the recorded size and SHA-256, and then reads the arrays with a bounded parser of its own
+ * ({@link ArrayFileReader}) that checks every array header against the shapes the config implies before allocating
+ * and refuses non-finite values; it reports all problems found at once. No Java serialisation, and no length read
+ * from a file reaches ND4J's allocator.
  */
 public final class CheckpointIO {
     public static final int FORMAT_VERSION = 1;
     public static final String MANIFEST = "manifest.json", PARAMS = "params.bin", NORMALIZER = "normalizer.bin",
             UPDATER = "updater.bin";
+    /** A manifest is a few kilobytes; anything over this is refused before parsing. */
+    static final long MAX_MANIFEST_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CheckpointIO() {}
@@ -110,24 +114,39 @@ public final class CheckpointIO {
         }
     }
 
+    /**
+     * Loads and checks a checkpoint; never trusts a length or shape in the files (see {@link ArrayFileReader}).
+     *
+     * @throws CheckpointException (a {@link io.smwm.core.util.UserError}) naming every problem found: format,
+     *         version, config, missing files, sizes and SHA-256, parameter names and shapes, array headers, non-finite
+     *         values, a normalizer or Adam state that cannot be right
+     */
     public static Checkpoint load(Path dir) {
         String where = "checkpoint " + dir;
         Path mf = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) throw new CheckpointException(where + ": not a directory");
-        if (!Files.exists(mf)) throw new CheckpointException(where + ": missing " + MANIFEST + " (not a checkpoint, or an unfinished write)");
+        if (!Files.isRegularFile(mf)) throw new CheckpointException(where + ": missing " + MANIFEST + " (not a checkpoint, or an unfinished write)");
         JsonNode m;
         try {
+            long size = Files.size(mf);
+            if (size > MAX_MANIFEST_BYTES)
+                throw new CheckpointException(where + ": " + MANIFEST + " has " + size + " bytes, more than the "
+                        + MAX_MANIFEST_BYTES + " a manifest can have (not a checkpoint manifest)");
             m = JSON.readTree(mf.toFile());
         } catch (IOException e) {
             throw new CheckpointException(where + ": " + MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }
+        if (m == null || !m.isObject())
+            throw new CheckpointException(where + ": " + MANIFEST + " is not a JSON object");
         if (!"smwm-checkpoint".equals(m.path("format").asText()))
             throw new CheckpointException(where + ": " + MANIFEST + " has format '" + m.path("format").asText()
                     + "', expected 'smwm-checkpoint'");
-        int version = m.path("format_version").asInt(-1);
+        int version = m.path("format_version").isInt() ? m.path("format_version").asInt() : -1;
         if (version != FORMAT_VERSION)
             throw new CheckpointException(where + ": format_version " + m.path("format_version")
                     + " is not supported by this build (supports " + FORMAT_VERSION + ")");
+        if (!m.path("config").isObject())
+            throw new CheckpointException(where + ": " + MANIFEST + " has no config");
         ExperimentConfig config;
         try {
             config = ConfigLoader.fromTree(m.get("config"), where + "/" + MANIFEST + " config");
@@ -143,38 +162,122 @@ public final class CheckpointIO {
         m.path("parameters").forEach(p -> declared.add(p.path("name").asText() + p.path("shape").toString().replace(",", ", ")));
         List<String> expected = specs.stream().map(ParamSpec::toString).toList();
         if (!declared.equals(expected))
-            problems.add(MANIFEST + " lists parameters " + declared + " but the config implies " + expected);
-        if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
-
-        List<INDArray> params = readArrays(dir.resolve(PARAMS), specs.size(), problems);
-        for (int i = 0; i < Math.min(params.size(), specs.size()); i++)
-            if (!Arrays.equals(params.get(i).shape(), specs.get(i).shape()))
-                problems.add(PARAMS + ": array " + i + " '" + specs.get(i).name() + "' has shape "
-                        + Arrays.toString(params.get(i).shape()) + ", expected " + Arrays.toString(specs.get(i).shape()));
+            problems.add(MANIFEST + " lists parameters " + abbreviate(declared) + " but the config implies " + expected);
         int km = config.model().modelActionDim();
-        List<INDArray> nz = readArrays(dir.resolve(NORMALIZER), 2, problems);
-        for (INDArray a : nz)
-            if (a.length() != km) problems.add(NORMALIZER + ": array has " + a.length() + " entries, expected k*m=" + km);
-        long n = specs.stream().mapToLong(ParamSpec::length).sum();
-        List<INDArray> up = hasUpdater ? readArrays(dir.resolve(UPDATER), 2, problems) : List.of();
-        for (INDArray a : up)
-            if (a.length() != n) problems.add(UPDATER + ": array has " + a.length() + " entries, expected " + n);
+        JsonNode nzm = m.path("normalizer");
+        if (nzm.path("primitive_dim").asInt(config.model().actionDim()) != config.model().actionDim()
+                || nzm.path("frameskip").asInt(config.model().frameskip()) != config.model().frameskip())
+            problems.add(MANIFEST + " normalizer " + nzm + " disagrees with the config (model.actionDim="
+                    + config.model().actionDim() + ", model.frameskip=" + config.model().frameskip() + ")");
+        long step = m.path("updater").path("step").asLong(-1);
+        if (hasUpdater && step < 0) problems.add(MANIFEST + " updater.step must be >= 0, got " + m.path("updater").path("step"));
+        if (!m.path("provenance").isObject()) problems.add(MANIFEST + " has no provenance");
         if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
 
-        List<INDArray> flat = new ArrayList<>();
-        for (INDArray p : params) flat.add(p.castTo(DataType.FLOAT));
+        List<ArrayFileReader.Expected> pe = specs.stream().map(s -> new ArrayFileReader.Expected(s.name(), s.shape())).toList();
+        List<float[]> params = ArrayFileReader.read(dir.resolve(PARAMS), pe, problems);
+        List<float[]> nz = ArrayFileReader.read(dir.resolve(NORMALIZER), List.of(
+                new ArrayFileReader.Expected("mean", new long[]{km}), new ArrayFileReader.Expected("std", new long[]{km})), problems);
+        long n = specs.stream().mapToLong(ParamSpec::length).sum();
+        List<float[]> up = hasUpdater ? ArrayFileReader.read(dir.resolve(UPDATER), List.of(
+                new ArrayFileReader.Expected("adam_m", new long[]{n}), new ArrayFileReader.Expected("adam_v", new long[]{n})),
+                problems) : List.of();
+        if (up.size() == 2)
+            for (int i = 0; i < n; i++)
+                if (up.get(1)[i] < 0) {
+                    problems.add(UPDATER + ": Adam's second moment v must be >= 0, got " + up.get(1)[i] + " at " + i);
+                    break;
+                }
+        if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
+
+        float[] flat = new float[(int) n];
+        int off = 0;
+        for (float[] p : params) {
+            System.arraycopy(p, 0, flat, off, p.length);
+            off += p.length;
+        }
         Normalizer normalizer;
+        Provenance prov;
         try {
-            normalizer = Normalizer.ofTiled(nz.get(0).toFloatVector(), nz.get(1).toFloatVector(),
-                    m.path("normalizer").path("primitive_dim").asInt(config.model().actionDim()),
-                    m.path("normalizer").path("frameskip").asInt(config.model().frameskip()));
+            normalizer = Normalizer.ofTiled(nz.get(0), nz.get(1), config.model().actionDim(), config.model().frameskip());
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(where + ": " + NORMALIZER + ": " + e.getMessage(), e);
         }
-        AdamState adam = hasUpdater ? new AdamState(up.get(0).reshape(n), up.get(1).reshape(n),
-                m.path("updater").path("step").asLong()) : null;
-        Provenance prov = JSON.convertValue(m.get("provenance"), Provenance.class);
-        return new Checkpoint(config, normalizer, Nd4j.toFlattened('c', flat), adam, prov);
+        try {
+            prov = JSON.convertValue(m.get("provenance"), Provenance.class);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + ": " + MANIFEST + " provenance is invalid: " + e.getMessage(), e);
+        }
+        AdamState adam = hasUpdater ? new AdamState(Nd4j.createFromArray(up.get(0)), Nd4j.createFromArray(up.get(1)), step) : null;
+        return new Checkpoint(config, normalizer, Nd4j.createFromArray(flat), adam, prov);
+    }
+
+    /**
+     * Finishes or cleans up after saves that were interrupted (killed) in {@code dir}'s parent. A save writes a complete
+     * copy to a hidden sibling {@code .NAME.tmp-*} (manifest last), moves the current checkpoint aside to
+     * {@code .NAME.old-*}, renames the copy into place and deletes the old one; a kill in between leaves {@code NAME}
+     * missing or older than a complete copy. Of {@code dir} and the siblings, the one that loads with the most Adam steps
+     * (then the latest epoch and round; {@code dir} itself on ties) becomes {@code dir}, and every other sibling is
+     * deleted. The caller must be the checkpoint's only writer (hold the run's lock).
+     *
+     * @return one line saying what was recovered or removed, or null when there was nothing to do
+     */
+    public static String recover(Path dir) throws IOException {
+        dir = dir.toAbsolutePath().normalize();
+        Path parent = dir.getParent();
+        String prefix = "." + dir.getFileName() + ".";
+        List<Path> leftovers = new ArrayList<>();
+        if (parent != null && Files.isDirectory(parent)) {
+            try (var s = Files.list(parent)) {
+                for (Path p : s.toList()) {
+                    String n = p.getFileName().toString();
+                    if (n.startsWith(prefix + "tmp-") || n.startsWith(prefix + "old-")) leftovers.add(p);
+                }
+            }
+        }
+        if (leftovers.isEmpty()) return null;
+        Path best = null;
+        Provenance bestProv = null;
+        for (Path p : concat(Files.exists(dir) ? List.of(dir) : List.of(), leftovers)) {
+            try {
+                Provenance v = load(p).provenance();
+                if (bestProv == null || compare(v, bestProv) > 0) {
+                    best = p;
+                    bestProv = v;
+                }
+            } catch (CheckpointException e) {
+                // incomplete or damaged: not a candidate
+            }
+        }
+        String done;
+        if (best == null || best.equals(dir)) {
+            done = "removed " + leftovers.size() + " leftover(s) of interrupted checkpoint saves next to " + dir;
+        } else {
+            if (Files.exists(dir)) deleteTree(dir);
+            Files.move(best, dir, StandardCopyOption.ATOMIC_MOVE);
+            leftovers.remove(best);
+            done = "recovered " + dir + " (step " + bestProv.step() + ", epoch " + bestProv.epoch() + " round "
+                    + bestProv.round() + ") from " + best.getFileName() + ", left by an interrupted save";
+        }
+        for (Path p : leftovers) deleteTree(p);
+        return done;
+    }
+
+    private static int compare(Provenance a, Provenance b) {
+        int c = Long.compare(a.step(), b.step());
+        if (c == 0) c = Integer.compare(a.epoch(), b.epoch());
+        return c != 0 ? c : Integer.compare(a.round(), b.round());
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static String abbreviate(List<String> l) {
+        String s = l.toString();
+        return s.length() > 300 ? s.substring(0, 300) + "...] (" + l.size() + " entries)" : s;
     }
 
     private static void checkFile(Path dir, String f, JsonNode meta, List<String> problems) {
@@ -201,24 +304,6 @@ public final class CheckpointIO {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             for (INDArray a : arrays) Nd4j.write(a, out);
         }
-    }
-
-    private static List<INDArray> readArrays(Path file, int count, List<String> problems) {
-        List<INDArray> out = new ArrayList<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            for (int i = 0; i < count; i++) {
-                try {
-                    out.add(Nd4j.read(in));
-                } catch (RuntimeException e) {
-                    problems.add(file.getFileName() + ": cannot read array " + (i + 1) + " of " + count + " (" + e + ")");
-                    return out;
-                }
-            }
-            if (in.read() != -1) problems.add(file.getFileName() + ": unexpected bytes after " + count + " arrays");
-        } catch (IOException e) {
-            problems.add("cannot read " + file.getFileName() + ": " + e);
-        }
-        return out;
     }
 
     /** Hex SHA-256 of a file's bytes. */

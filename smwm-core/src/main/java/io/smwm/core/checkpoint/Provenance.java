@@ -19,15 +19,26 @@ import java.util.Properties;
  * @param round            averaging rounds completed in epoch {@code epoch + 1} when the checkpoint was taken
  *                         mid-epoch by the distributed trainer; 0 at an epoch boundary (and in manifests written
  *                         before this field existed)
+ * @param dataOrder        the trainer's settings that decide the order in which it sees the data (e.g. workers,
+ *                         averaging_frequency, average_updater, shuffle_buffer), so that a resume continues with the
+ *                         same order; empty when the trainer records none (and in manifests written before this field)
  */
 public record Provenance(String tableFingerprint, long seed, String parentRun, long step, int epoch, String createdAt,
-                        Map<String, String> libraryVersions, int round) {
+                        Map<String, String> libraryVersions, int round, Map<String, String> dataOrder) {
 
     public Provenance {
         tableFingerprint = tableFingerprint == null ? "" : tableFingerprint;
         parentRun = parentRun == null ? "" : parentRun;
         libraryVersions = Map.copyOf(libraryVersions == null ? Map.of() : libraryVersions);
+        dataOrder = dataOrder == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(dataOrder));
         if (round < 0) throw new IllegalArgumentException("provenance.round must be >= 0, got " + round);
+        if (step < 0 || epoch < 0)
+            throw new IllegalArgumentException("provenance.step and provenance.epoch must be >= 0, got " + step + ", " + epoch);
+    }
+
+    /** This provenance with the trainer's data-order settings recorded. */
+    public Provenance withDataOrder(Map<String, String> order) {
+        return new Provenance(tableFingerprint, seed, parentRun, step, epoch, createdAt, libraryVersions, round, order);
     }
 
     /** Provenance stamped now with this JVM's library versions. */
@@ -38,7 +49,7 @@ public record Provenance(String tableFingerprint, long seed, String parentRun, l
     /** As {@link #of(String, long, String, long, int)}, taken after {@code round} rounds of epoch {@code epoch + 1}. */
     public static Provenance of(String tableFingerprint, long seed, String parentRun, long step, int epoch, int round) {
         return new Provenance(tableFingerprint, seed, parentRun, step, epoch, Instant.now().toString(), currentVersions(),
-                round);
+                round, Map.of());
     }
 
     public static Map<String, String> currentVersions() {

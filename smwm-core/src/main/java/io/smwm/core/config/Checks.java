@@ -8,6 +8,11 @@ final class Checks {
         if (value < min) throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
     }
 
+    static void inRange(String key, long value, long min, long max) {
+        if (value < min || value > max)
+            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
+    }
+
     static void finiteAtLeast(String key, double value, double min) {
         if (!Double.isFinite(value) || value < min)
             throw new IllegalArgumentException(key + " must be a finite number >= " + min + ", got " + value);

@@ -27,31 +27,67 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                           int actionDim, int frameskip, int context) {
 
     public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1);
+    /**
+     * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
+     * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
+     */
+    public static final int MAX_IMAGE_SIZE = 4096, MAX_CHANNELS = 64, MAX_CONV_LAYERS = 16, MAX_WIDTH = 65_536,
+            MAX_ACTION_DIM = 1024, MAX_FRAMESKIP = 1024;
+    public static final long MAX_PARAMETERS = 1L << 28;
+    /** At most this many context latents ({@code model.context}). */
+    public static final int MAX_CONTEXT = 8;
 
     public ModelConfig {
-        Checks.atLeast("model.imageSize", imageSize, 4);
-        Checks.atLeast("model.channels", channels, 1);
-        if (convChannels == null || convChannels.isEmpty())
-            throw new IllegalArgumentException("model.convChannels must be a non-empty list of positive integers, got "
-                    + convChannels);
+        Checks.inRange("model.imageSize", imageSize, 4, MAX_IMAGE_SIZE);
+        Checks.inRange("model.channels", channels, 1, MAX_CHANNELS);
+        if (convChannels == null || convChannels.isEmpty() || convChannels.size() > MAX_CONV_LAYERS)
+            throw new IllegalArgumentException("model.convChannels must be a list of 1 to " + MAX_CONV_LAYERS
+                    + " positive integers, got " + convChannels);
         for (Integer c : convChannels)
-            if (c == null || c < 1)
-                throw new IllegalArgumentException("model.convChannels entries must be >= 1, got " + convChannels);
+            if (c == null || c < 1 || c > MAX_WIDTH)
+                throw new IllegalArgumentException("model.convChannels entries must be in [1, " + MAX_WIDTH + "], got "
+                        + convChannels);
         convChannels = List.copyOf(convChannels);
-        Checks.atLeast("model.latentDim", latentDim, 1);
-        Checks.atLeast("model.hidden", hidden, 1);
-        Checks.atLeast("model.actionDim", actionDim, 1);
-        Checks.atLeast("model.frameskip", frameskip, 1);
-        Checks.atLeast("model.context", context, 1);
-        if (context > 8) {
-            throw new IllegalArgumentException("model.context must be <= 8 latents, got " + context);
-        }
+        Checks.inRange("model.latentDim", latentDim, 1, MAX_WIDTH);
+        Checks.inRange("model.hidden", hidden, 1, MAX_WIDTH);
+        Checks.inRange("model.actionDim", actionDim, 1, MAX_ACTION_DIM);
+        Checks.inRange("model.frameskip", frameskip, 1, MAX_FRAMESKIP);
+        Checks.inRange("model.context", context, 1, MAX_CONTEXT);
         int side = imageSize;
         for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2; // k3 s2 p1: ceil(side/2)
         if (side / 2 < 1)
             throw new IllegalArgumentException("model.imageSize must leave a feature map of at least 2x2 before the "
                     + "MaxPool(2) after " + convChannels.size() + " stride-2 convs (model.convChannels), got imageSize="
                     + imageSize);
+        long params = parameterCount(channels, convChannels, (long) side / 2 * (side / 2), latentDim, hidden,
+                (long) frameskip * actionDim, context);
+        if (params > MAX_PARAMETERS)
+            throw new IllegalArgumentException("model must have at most " + MAX_PARAMETERS + " parameters, got "
+                    + params + " (model.imageSize=" + imageSize + ", model.convChannels=" + convChannels
+                    + ", model.latentDim=" + latentDim + ", model.hidden=" + hidden + "); make them smaller");
+    }
+
+    /** Trainable parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths), in longs. */
+    public long parameterCount() {
+        return parameterCount(channels, convChannels, (long) pooledSide() * pooledSide(), latentDim, hidden,
+                modelActionDim(), context);
+    }
+
+    private static long parameterCount(long channels, List<Integer> conv, long pooledArea, long latent, long hidden,
+                                       long action, long context) {
+        long n = 0, in = channels;
+        for (int c : conv) {
+            n += 9 * in * c + c;
+            in = c;
+        }
+        n += dense(in * pooledArea, latent);
+        n += dense(context * latent + action, hidden) + dense(hidden, hidden) + dense(hidden, latent);
+        n += dense((context + 1) * latent, hidden) + dense(hidden, hidden) + dense(hidden, action);
+        return n;
+    }
+
+    private static long dense(long in, long out) {
+        return in * out + out;
     }
 
     /** k·m: dimension of the model action a_t (the k primitive actions concatenated). */

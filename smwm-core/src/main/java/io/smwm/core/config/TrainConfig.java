@@ -17,10 +17,12 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
                           double beta1, double beta2, double epsilon) {
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8);
+    /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
+    public static final int MAX_BATCH_SIZE = 65_536;
 
     public TrainConfig {
         Checks.positive("train.lr", lr);
-        Checks.atLeast("train.batchSize", batchSize, 1);
+        Checks.inRange("train.batchSize", batchSize, 1, MAX_BATCH_SIZE);
         Checks.atLeast("train.epochs", epochs, 1);
         if (!(valFraction >= 0 && valFraction < 1))
             throw new IllegalArgumentException("train.valFraction must be in [0, 1), got " + valFraction);

@@ -40,22 +40,25 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
                             double temperature, double noiseStd, boolean clipSamples, boolean warmStart,
                             boolean returnBest, double noiseCorrelation) {
 
+    /** Upper bounds: a solve holds samples x horizon candidate actions per episode planned in a batch. */
+    public static final int MAX_SAMPLES = 10_000, MAX_ITERATIONS = 10_000, MAX_HORIZON = 100;
+
     public PlannerConfig {
         List<String> errors = new ArrayList<>();
         if (method == null || !Planners.METHODS.contains(method)) {
             errors.add("planner.method must be one of " + Planners.METHODS + ", got " + method);
         }
-        if (samples < 2) {
-            errors.add("planner.samples must be >= 2, got " + samples);
+        if (samples < 2 || samples > MAX_SAMPLES) {
+            errors.add("planner.samples must be in [2, " + MAX_SAMPLES + "], got " + samples);
         }
-        if (iterations < 1) {
-            errors.add("planner.iterations must be >= 1, got " + iterations);
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            errors.add("planner.iterations must be in [1, " + MAX_ITERATIONS + "], got " + iterations);
         }
         if (elites < 1 || elites > Math.max(samples, 1)) {
             errors.add("planner.elites must be in [1, planner.samples=" + samples + "], got " + elites);
         }
-        if (horizon < 1) {
-            errors.add("planner.horizon must be >= 1, got " + horizon);
+        if (horizon < 1 || horizon > MAX_HORIZON) {
+            errors.add("planner.horizon must be in [1, " + MAX_HORIZON + "], got " + horizon);
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
             errors.add("planner.initStd must be finite and > 0, got " + initStd);

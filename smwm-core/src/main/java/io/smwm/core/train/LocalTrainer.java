@@ -22,8 +22,9 @@ import java.util.Map;
 /**
  * Trains a world model on one machine: epochs of seeded shuffled batches, Adam ({@link Learner}), validation with
  * the same loss after every epoch, metrics rows ({@link MetricsLog}), a collapse check ({@link CollapseMonitor}) and a
- * checkpoint {@code RUN/checkpoint} replaced atomically after every epoch. A non-finite loss stops training with a
- * {@link TrainingStoppedException} naming the step and the term; the previous epoch's checkpoint stays intact.
+ * checkpoint {@code RUN/checkpoint} replaced atomically after every epoch. A non-finite loss, in a training step or in
+ * an epoch's validation, stops training with a {@link TrainingStoppedException} naming the step or epoch and the
+ * term; the previous epoch's checkpoint stays intact.
  * Seeds: init = derive(seed, "init"), shuffles = derive(seed, "shuffle") per epoch inside the source.
  */
 public final class LocalTrainer {
@@ -112,6 +113,13 @@ public final class LocalTrainer {
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
                 LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
                         : learner.evaluate(val, bs);
+                if (val != null && val.size() > 0 && v.firstNonFinite() != null) {
+                    String msg = nonFiniteValidation(epoch, v, lastGood);
+                    LOG.error(msg);
+                    metrics.write("error", Map.of("step", learner.stepCount(), "epoch", epoch, "term",
+                            "val_" + v.firstNonFinite(), "message", msg));
+                    throw new TrainingStoppedException(msg, lastGood, null);
+                }
                 CollapseMonitor.Check c = monitor.check(epoch, learner::encode);
                 Map<String, Object> vr = v.metricsRow(learner.stepCount(), epoch);
                 vr.put("latent_std", c.latentStd());
@@ -140,6 +148,16 @@ public final class LocalTrainer {
     public Checkpoint checkpoint(int epoch) {
         return new Checkpoint(config, learner.normalizer(), learner.params(), learner.updaterState(),
                 Provenance.of(tableFingerprint, config.train().seed(), parentRun, learner.stepCount(), epoch));
+    }
+
+    /**
+     * The message when validation gives a non-finite loss term: the epoch's checkpoint is not written (shared with the
+     * distributed trainer).
+     */
+    public static String nonFiniteValidation(int epoch, LossTerms v, java.nio.file.Path lastGood) {
+        return "training stopped after epoch " + epoch + ": non-finite validation " + v.firstNonFinite() + " ("
+                + v + "): the validation episodes hold NaN/Inf (smwm validate lists them) or the model diverged; "
+                + "last good checkpoint: " + (lastGood == null ? "none" : lastGood);
     }
 
     private byte[][] heldOutFrames(TransitionSource s) {

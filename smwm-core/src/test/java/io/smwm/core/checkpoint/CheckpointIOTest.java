@@ -143,4 +143,34 @@ class CheckpointIOTest {
         e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
         assertTrue(e.getMessage().contains("missing manifest.json"), e.getMessage());
     }
+
+    @Test
+    void recover_aKillBetweenTheTwoRenamesOfASave_restoresTheNewestCompleteCopy(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp);                       // step 2
+        Checkpoint t = trained();
+        Checkpoint newer = new Checkpoint(t.config(), t.normalizer(), t.params(), t.updater(),
+                Provenance.of("fp-123", 9, "parent", 7, 1, 3));
+        Path staged = tmp.resolve(".ckpt.tmp-abc"), incomplete = tmp.resolve(".ckpt.tmp-def");
+        CheckpointIO.save(newer, tmp.resolve("staging"), false);
+        Files.move(tmp.resolve("staging"), staged);
+        Files.createDirectories(incomplete);         // killed while writing: no manifest yet
+        Files.move(dir, tmp.resolve(".ckpt.old-123")); // killed after the first rename
+        assertNull(CheckpointIO.recover(tmp.resolve("other")), "nothing to do for another name");
+        String done = CheckpointIO.recover(dir);
+        assertTrue(done.contains("recovered") && done.contains("step 7"), done);
+        assertEquals(7, CheckpointIO.load(dir).provenance().step());
+        assertEquals(3, CheckpointIO.load(dir).provenance().round());
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(dir), s.toList(), "every leftover removed");
+        }
+    }
+
+    @Test
+    void recover_onlyTheOldCopyLeft_isUsed(@TempDir Path tmp) throws IOException {
+        Path dir = saved(tmp);
+        Files.move(dir, tmp.resolve(".ckpt.old-9"));
+        assertTrue(CheckpointIO.recover(dir).contains("recovered"));
+        assertEquals(2, CheckpointIO.load(dir).updater().step());
+        assertNull(CheckpointIO.recover(dir), "nothing left to do");
+    }
 }

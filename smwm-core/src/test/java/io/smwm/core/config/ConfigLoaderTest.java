@@ -77,4 +77,25 @@ class ConfigLoaderTest {
         assertEquals(c, ConfigLoader.fromTree(ConfigLoader.toTree(c), "tree"));
         assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "yaml"));
     }
+
+    @Test
+    void hugeModel_refusedAtLoadNamingTheKeyInsteadOfOverflowingLater() {
+        // hidden: 1000000 used to pass and then fail in training with "NegativeArraySizeException: -727379968"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("model:\n  hidden: 1000000\n", "big.yaml"));
+        assertTrue(e.getMessage().contains("model.hidden must be in [1, 65536], got 1000000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("model:\n  hidden: 60000\n  latentDim: 60000\n", "big.yaml"));
+        assertTrue(e.getMessage().contains("parameters") && e.getMessage().contains("model.hidden=60000"), e.getMessage());
+        for (String bad : List.of("imageSize: 100000", "actionDim: 5000", "convChannels: [8, 99999]", "frameskip: -1"))
+            assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n  " + bad + "\n", "x"), bad);
+    }
+
+    @Test
+    void parameterCount_equalsTheGraphsParameterSpecs() {
+        for (ModelConfig m : List.of(ModelConfig.DEFAULT, ConfigLoader.forTask("tworoom").model(),
+                new ModelConfig(16, 3, List.of(4, 8, 8), 8, 16, 2, 5, 1), new ModelConfig(33, 1, List.of(5), 3, 7, 3, 2, 3)))
+            assertEquals(io.smwm.core.model.WorldModelGraph.paramSpecs(m).stream()
+                    .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), m.parameterCount(), m.toString());
+    }
 }

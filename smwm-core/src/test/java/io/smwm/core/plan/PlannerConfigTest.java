@@ -42,8 +42,8 @@ class PlannerConfigTest {
                 () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0));
         String m = e.getMessage();
         assertTrue(m.contains("planner.method must be one of [cem, mppi], got cma"), m);
-        assertTrue(m.contains("planner.iterations must be >= 1, got 0"), m);
-        assertTrue(m.contains("planner.horizon must be >= 1, got 0"), m);
+        assertTrue(m.contains("planner.iterations must be in [1, 10000], got 0"), m);
+        assertTrue(m.contains("planner.horizon must be in [1, 100], got 0"), m);
         assertTrue(m.contains("planner.initStd must be finite and > 0, got NaN"), m);
         assertTrue(m.contains("planner.temperature must be finite and > 0, got -1.0"), m);
         assertTrue(m.contains("planner.noiseCorrelation must be in [0, 1), got 1.0"), m);
@@ -55,5 +55,14 @@ class PlannerConfigTest {
                 "planner.horizon", "planner.initStd", "planner.temperature", "planner.noiseStd",
                 "planner.clipSamples", "planner.warmStart", "planner.returnBest",
                 "planner.noiseCorrelation"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
+    }
+
+    @Test
+    void hugeBudgets_areRefusedInsteadOfRunningOutOfMemory() {
+        // evaluate --samples 100000000 used to die with OutOfMemoryError in the middle of planning
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlannerConfig.cem().withSamples(100_000_000));
+        assertTrue(e.getMessage().contains("planner.samples must be in [2, 10000], got 100000000"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PlannerConfig.cem().withIterations(Integer.MAX_VALUE));
     }
 }

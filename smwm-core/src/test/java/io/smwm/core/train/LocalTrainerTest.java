@@ -84,4 +84,19 @@ class LocalTrainerTest {
         assertEquals(1, CheckpointIO.load(e.lastGoodCheckpoint()).provenance().epoch());
         assertTrue(Float.isFinite(t.learner().params().sumNumber().floatValue()));
     }
+
+    @Test
+    void nanInAValidationAction_stopsAfterTheEpochWithoutWritingItsCheckpoint(@TempDir Path run) {
+        // used to log "validation loss NaN" and exit 0, although a NaN loss is documented to stop training
+        TransitionBatch v = DATA[1].all();
+        float[][] actions = v.actions().clone();
+        actions[3] = new float[]{Float.NaN, 0f};
+        InMemoryTransitionSource poisoned = new InMemoryTransitionSource(new TransitionBatch(v.obsT(), actions,
+                v.obsTk(), v.states()));
+        LocalTrainer t = new LocalTrainer(cfg(1.0).withTrain(TRAIN.withEpochs(2)), norm(), run, "", "");
+        TrainingStoppedException e = assertThrows(TrainingStoppedException.class, () -> t.fit(DATA[0], poisoned));
+        assertTrue(e.getMessage().contains("after epoch 1: non-finite validation"), e.getMessage());
+        assertNull(e.lastGoodCheckpoint());
+        assertFalse(Files.exists(run.resolve("checkpoint")), "no checkpoint of the epoch that failed validation");
+    }
 }

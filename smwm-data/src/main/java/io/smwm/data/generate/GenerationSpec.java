@@ -29,6 +29,9 @@ public record GenerationSpec(String envId, EnvConfig envConfig, String policy, l
     public static final int DEFAULT_EPISODES_PER_FILE = 50;
     /** File names have 5 digits, so at most this many parts. */
     public static final int MAX_PARTS = 100_000;
+    /** Actions per episode at most, and the bytes of an episode's frames (held in memory while it is written). */
+    public static final int MAX_STEPS = 1_000_000;
+    public static final long MAX_EPISODE_BYTES = 1L << 30;
 
     /** An inclusive range of episode indices. */
     public record EpisodeRange(long first, long last) {
@@ -43,11 +46,19 @@ public record GenerationSpec(String envId, EnvConfig envConfig, String policy, l
             envConfig = EnvConfig.defaults();
         }
         policy = policy == null || policy.isBlank() ? null : policy;
-        if (episodes < 1) {
-            throw new IllegalArgumentException("generate.episodes must be >= 1, got " + episodes);
+        if (episodes < 1 || episodes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("generate.episodes must be in [1, " + Integer.MAX_VALUE + "], got "
+                    + episodes);
         }
-        if (steps < 1) {
-            throw new IllegalArgumentException("generate.steps must be >= 1, got " + steps);
+        if (steps < 1 || steps > MAX_STEPS) {
+            throw new IllegalArgumentException("generate.steps must be in [1, " + MAX_STEPS + "], got " + steps);
+        }
+        long episodeBytes = (steps + 1L) * envConfig.imageSize() * envConfig.imageSize() * 3;
+        if (episodeBytes > MAX_EPISODE_BYTES) {
+            throw new IllegalArgumentException("generate.steps=" + steps + " frames of " + envConfig.imageSize() + "x"
+                    + envConfig.imageSize() + " make " + episodeBytes + " bytes per episode, more than the "
+                    + MAX_EPISODE_BYTES + " an episode may hold in memory while it is written; use fewer steps or "
+                    + "smaller images");
         }
         if (frameskip < 1 || frameskip > steps) {
             throw new IllegalArgumentException("generate.frameskip must be in [1, generate.steps=" + steps

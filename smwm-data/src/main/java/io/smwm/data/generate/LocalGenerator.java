@@ -32,10 +32,12 @@ public final class LocalGenerator {
     public static TableMetadata generate(Configuration conf, GenerationSpec spec, EnvSource source, String outDir,
                                          boolean overwrite) {
         TableCommitter.checkOutput(conf, outDir, overwrite);
+        StagingLeftovers.clean(conf, outDir).forEach(LOG::warn);
         EnvSpec envSpec = source.env().get().spec();
         String staging = TableCommitter.stagingDirFor(outDir);
         boolean committed = false;
         try {
+            StagingLeftovers.claim(conf, staging);
             List<PartResult> parts = new ArrayList<>();
             for (int p = 0; p < spec.parts(); p++) {
                 parts.add(PartWriter.writePart(conf, staging, spec, p, source));
@@ -43,6 +45,8 @@ public final class LocalGenerator {
             TableMetadata md = TableCommitter.commit(conf, staging, outDir, spec, envSpec, parts, overwrite);
             committed = true;
             return md;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the staging directory " + staging, e);
         } finally {
             if (!committed) {
                 try {

@@ -44,8 +44,8 @@ public final class TableCommitter {
     /**
      * Fails before any work if outDir exists and overwrite is false ({@link io.smwm.core.util.UserError} naming
      * --overwrite), or if overwrite is true but outDir is something other than a trajectory table or an empty
-     * directory ({@link IllegalArgumentException}: never delete what we did not write). I/O errors are
-     * {@link UncheckedIOException}.
+     * directory ({@link IllegalArgumentException}: never delete what we did not write), which includes a table that
+     * holds anything besides meta/ and data/ (a run trained into it, say). I/O errors are {@link UncheckedIOException}.
      */
     public static void checkOutput(Configuration conf, String outDir, boolean overwrite) {
         try {
@@ -66,9 +66,51 @@ public final class TableCommitter {
                         + "trajectory table (no " + TrajectorySchema.INFO_JSON + ") nor an empty directory; "
                         + "remove it yourself or choose another output path");
             }
+            List<String> foreign = isTable ? foreignEntries(fs, out) : List.of();
+            if (!foreign.isEmpty()) {
+                throw new IllegalArgumentException("--overwrite refuses to replace " + outDir + ": besides the table "
+                        + "it holds " + foreign + (foreign.size() == MAX_LISTED ? " and more" : "") + ", which "
+                        + "generate did not write (a run trained into it?); move them out or choose another output path");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check output " + outDir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final int MAX_LISTED = 5;
+
+    /**
+     * Entries of a table directory that a table does not have: anything at the top but meta/ and data/, anything in
+     * meta/ but info.json and stats.json, anything in data/ but part files; hidden and _-prefixed files (checksums,
+     * markers) do not count. At most {@value #MAX_LISTED}, relative to out.
+     */
+    static List<String> foreignEntries(FileSystem fs, Path out) throws IOException {
+        List<String> foreign = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(out)) {
+            String n = st.getPath().getName();
+            if (n.equals(TrajectorySchema.META_DIR) && st.isDirectory()) {
+                for (FileStatus m : fs.listStatus(st.getPath())) {
+                    String mn = m.getPath().getName();
+                    if (!(m.isFile() && (mn.equals("info.json") || mn.equals("stats.json") || mn.startsWith(".")))) {
+                        foreign.add(n + "/" + mn);
+                    }
+                }
+            } else if (n.equals(TrajectorySchema.DATA_DIR) && st.isDirectory()) {
+                for (FileStatus d : fs.listStatus(st.getPath())) {
+                    String dn = d.getPath().getName();
+                    if (!(d.isFile() && (TrajectorySchema.PART_FILE.matcher(dn).matches() || dn.startsWith(".")
+                            || dn.startsWith("_")))) {
+                        foreign.add(n + "/" + dn);
+                    }
+                }
+            } else if (!(st.isFile() && (n.startsWith(".") || n.startsWith("_")))) {
+                foreign.add(n);
+            }
+            if (foreign.size() >= MAX_LISTED) {
+                return foreign.subList(0, MAX_LISTED);
+            }
+        }
+        return foreign;
     }
 
     /**
@@ -98,6 +140,7 @@ public final class TableCommitter {
             fs.mkdirs(new Path(staging, TrajectorySchema.META_DIR));
             TableStats.of(action, state).write(conf, stagingDir);
             md.write(conf, stagingDir);
+            StagingLeftovers.release(fs, staging);
             moveIntoPlace(conf, fs, staging, new Path(outDir), overwrite);
             LOG.info("committed table {}: {} episodes, {} frames, {} files, {}", outDir, md.episodes(), md.frames(),
                     md.files().size(), md.fingerprint());

@@ -35,7 +35,7 @@ public record Episode(long episodeIndex, int imageWidth, int imageHeight, byte[]
         if (n < 1) {
             throw new IllegalArgumentException("episode " + episodeIndex + " must have at least 1 frame, got 0");
         }
-        int imageBytes = imageWidth * imageHeight * TrajectorySchema.CHANNELS;
+        long imageBytes = (long) imageWidth * imageHeight * TrajectorySchema.CHANNELS;
         for (int t = 0; t < n; t++) {
             if (frames[t] == null || frames[t].length != imageBytes) {
                 throw new IllegalArgumentException("episode " + episodeIndex + " frame " + t + " must have "

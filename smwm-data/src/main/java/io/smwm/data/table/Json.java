@@ -64,11 +64,33 @@ public final class Json {
 
     /** Reads a UTF-8 text file through the Hadoop FileSystem of path. */
     public static String readFile(Configuration conf, Path path) throws IOException {
+        return readFile(conf, path, Integer.MAX_VALUE - 16);
+    }
+
+    /**
+     * Reads a UTF-8 text file of at most maxBytes through the Hadoop FileSystem of path; a longer one is an
+     * {@link IllegalArgumentException} naming the file and the limit (read no further than the limit). A file whose
+     * Hadoop checksum (.crc) does not match is an IllegalArgumentException saying so.
+     */
+    public static String readFile(Configuration conf, Path path, long maxBytes) throws IOException {
         FileSystem fs = path.getFileSystem(conf);
         try (InputStream in = fs.open(path)) {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            in.transferTo(bos);
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            for (int r; (r = in.read(buf)) > 0; ) {
+                total += r;
+                if (total > maxBytes) {
+                    throw new IllegalArgumentException(path.getName() + " is larger than " + maxBytes
+                            + " bytes, more than this format's metadata can be");
+                }
+                bos.write(buf, 0, r);
+            }
             return bos.toString(StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException e) {
+            throw new IllegalArgumentException(path.getName() + " does not match its Hadoop checksum file ."
+                    + path.getName() + ".crc (edited by hand or corrupted); restore it, or delete the .crc file if "
+                    + "the edit was deliberate", e);
         }
     }
 }

@@ -13,10 +13,13 @@ import java.util.Set;
  */
 final class RowChecker {
     private final ValidationReport.Collector out;
-    private int imageBytes, actionDim, stateDim, distractorDim;
+    private long imageBytes;
+    private int actionDim, stateDim, distractorDim;
     private final int steps;
 
     private final Set<Long> seen = new HashSet<>();
+    /** Statistics of the data as read: actions of non-last rows, states of every row (finite, right length only). */
+    final StatsAccumulator actionStats = new StatsAccumulator(-1), stateStats = new StatsAccumulator(-1);
     private final List<byte[]> hashes = new ArrayList<>();
     private boolean hashing = true;
     private long maxEpisode = -1;
@@ -37,7 +40,7 @@ final class RowChecker {
     long fileRows, fileEpisodes, fileFirst = -1, fileLast = -1;
     private boolean[] usable;
 
-    RowChecker(ValidationReport.Collector out, int imageBytes, int actionDim, int stateDim, int distractorDim,
+    RowChecker(ValidationReport.Collector out, long imageBytes, int actionDim, int stateDim, int distractorDim,
                int steps) {
         this.out = out;
         this.imageBytes = imageBytes;
@@ -116,9 +119,15 @@ final class RowChecker {
         actionDim = dim(r.action(), actionDim, Kind.ACTION_DIM_MISMATCH, "action", at);
         stateDim = dim(r.state(), stateDim, Kind.STATE_DIM_MISMATCH, "observation_state", at);
         distractorDim = dim(r.distractor(), distractorDim, Kind.STATE_DIM_MISMATCH, "distractor_state", at);
-        finite(r.action(), "action", at);
-        finite(r.state(), "observation_state", at);
+        boolean actionOk = finite(r.action(), "action", at);
+        boolean stateOk = finite(r.state(), "observation_state", at);
         finite(r.distractor(), "distractor_state", at);
+        if (actionOk && r.action().length == actionDim && r.last() != null && !r.last()) {
+            actionStats.add(r.action());
+        }
+        if (stateOk && r.state().length == stateDim) {
+            stateStats.add(r.state());
+        }
         if (hashing && (e == null || fi == null || r.image() == null || r.state() == null || r.distractor() == null
                 || r.action() == null || r.first() == null || r.last() == null || r.terminal() == null)) {
             hashing = false;
@@ -144,16 +153,18 @@ final class RowChecker {
         return ref;
     }
 
-    private void finite(float[] v, String col, String at) {
+    /** False (and reported) if v has a NaN or Inf; false without a report if v is null. */
+    private boolean finite(float[] v, String col, String at) {
         if (v == null) {
-            return;
+            return false;
         }
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 out.add(Kind.NON_FINITE_VALUE, at + ": " + col + "[" + i + "] = " + v[i]);
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     private void startEpisode(long e) {

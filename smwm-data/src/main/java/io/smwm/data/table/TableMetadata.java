@@ -49,8 +49,8 @@ public record TableMetadata(
 
     public record Image(@JsonProperty("height") int height, @JsonProperty("width") int width,
                         @JsonProperty("channels") int channels, @JsonProperty("encoding") String encoding) {
-        /** H*W*C, the byte length of every observation_image. */
-        public int bytes() { return height * width * channels; }
+        /** H*W*C, the byte length of every observation_image (in longs: metadata may claim anything). */
+        public long bytes() { return (long) height * width * channels; }
     }
 
     public record Action(@JsonProperty("dim") int dim, @JsonProperty("low") float[] low,
@@ -92,8 +92,14 @@ public record TableMetadata(
                             @JsonProperty("last_episode") long lastEpisode, @JsonProperty("episodes") long episodes,
                             @JsonProperty("frames") long frames) {}
 
+    /** Limits on what metadata may claim: image side, action/state dimensions, steps, episodes. */
+    public static final int MAX_IMAGE_SIDE = 4096, MAX_DIM = 1 << 16, MAX_STEPS = 1 << 24,
+            MAX_EPISODES = Integer.MAX_VALUE;
+    /** info.json larger than this is refused before parsing (a 100,000-file table lists about 15 MB). */
+    public static final long MAX_JSON_BYTES = 64L << 20;
+
     public TableMetadata {
-        files = files == null ? List.of() : List.copyOf(files);
+        files = files == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(files));
     }
 
     /** The version of smwm-data on the classpath ("dev" when run from classes). */
@@ -103,8 +109,10 @@ public record TableMetadata(
     }
 
     /**
-     * Problems with the metadata on its own (missing sections, impossible values, a files list that does not add
-     * up); empty if none.
+     * Problems with the metadata on its own (missing sections, impossible or out-of-limit values, a files list that
+     * does not add up or names a file outside {@code data/}); empty if none. Metadata without problems has sizes that
+     * fit every int computed from them (image bytes, dimensions, episode indices) and episode ranges 0..episodes-1
+     * dealt to the files in order.
      */
     public List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -120,41 +128,97 @@ public record TableMetadata(
         }
         if (image == null) {
             p.add("image is missing");
-        } else if (image.height() <= 0 || image.width() <= 0 || image.channels() != TrajectorySchema.CHANNELS
+        } else if (image.height() <= 0 || image.width() <= 0 || image.height() > MAX_IMAGE_SIDE
+                || image.width() > MAX_IMAGE_SIDE || image.channels() != TrajectorySchema.CHANNELS
                 || !TrajectorySchema.IMAGE_ENCODING.equals(image.encoding())) {
-            p.add("image must have positive height/width, channels 3 and encoding '"
+            p.add("image must have height and width in [1, " + MAX_IMAGE_SIDE + "], channels 3 and encoding '"
                     + TrajectorySchema.IMAGE_ENCODING + "', got " + image);
         }
         if (action == null) {
             p.add("action is missing");
-        } else if (action.dim() < 1 || action.low() == null || action.high() == null
+        } else if (action.dim() < 1 || action.dim() > MAX_DIM || action.low() == null || action.high() == null
                 || action.low().length != action.dim() || action.high().length != action.dim()) {
-            p.add("action.dim must be >= 1 with low/high of that length, got dim " + action.dim());
+            p.add("action.dim must be in [1, " + MAX_DIM + "] with low/high of that length, got dim " + action.dim());
+        } else {
+            for (int i = 0; i < action.dim(); i++) {
+                if (!Float.isFinite(action.low()[i]) || !Float.isFinite(action.high()[i])
+                        || action.low()[i] > action.high()[i]) {
+                    p.add("action bounds must be finite with low <= high, got dim " + i + ": [" + action.low()[i]
+                            + ", " + action.high()[i] + "]");
+                    break;
+                }
+            }
         }
         if (state == null) {
             p.add("state is missing");
-        } else if (state.dim() < 0 || (state.names() != null && state.names().size() != state.dim())) {
-            p.add("state.names must have state.dim=" + state.dim() + " entries, got " + state.names());
+        } else if (state.dim() < 0 || state.dim() > MAX_DIM
+                || (state.names() != null && state.names().size() != state.dim())) {
+            p.add("state.dim must be in [0, " + MAX_DIM + "] and state.names must have state.dim=" + state.dim()
+                    + " entries, got " + state.names());
         }
-        if (distractorState == null || distractorState.dim() < 0) {
-            p.add("distractor_state.dim is missing or negative");
+        if (distractorState == null || distractorState.dim() < 0 || distractorState.dim() > MAX_DIM) {
+            p.add("distractor_state.dim must be in [0, " + MAX_DIM + "], got "
+                    + (distractorState == null ? "nothing" : distractorState.dim()));
         }
-        if (frameskip < 1) {
-            p.add("frameskip must be >= 1, got " + frameskip);
+        if (stepsPerEpisode < 1 || stepsPerEpisode > MAX_STEPS) {
+            p.add("steps_per_episode must be in [1, " + MAX_STEPS + "], got " + stepsPerEpisode);
         }
-        long fe = 0, ff = 0;
-        for (FileEntry f : files) {
+        if (frameskip < 1 || frameskip > Math.max(1, Math.min(stepsPerEpisode, MAX_STEPS))) {
+            p.add("frameskip must be in [1, steps_per_episode=" + stepsPerEpisode + "], got " + frameskip);
+        }
+        if (episodes < 0 || episodes > MAX_EPISODES || frames < 0) {
+            p.add("episodes must be in [0, " + MAX_EPISODES + "] and frames >= 0, got episodes=" + episodes
+                    + ", frames=" + frames);
+        }
+        fileProblems(p);
+        if (fingerprint == null || !fingerprint.startsWith(Fingerprint.PREFIX)) {
+            p.add("fingerprint must start with '" + Fingerprint.PREFIX + "', got " + fingerprint);
+        }
+        return p;
+    }
+
+    /** The files list: names inside data/, distinct, consecutive episode ranges from 0, counts that add up. */
+    private void fileProblems(List<String> p) {
+        long fe = 0, ff = 0, next = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry f = files.get(i);
+            String at = "files[" + i + "]";
+            if (f == null) {
+                p.add(at + " is null");
+                return;
+            }
+            if (f.path() == null || !f.path().startsWith(TrajectorySchema.DATA_DIR + "/")
+                    || !TrajectorySchema.PART_FILE.matcher(f.path().substring(TrajectorySchema.DATA_DIR.length() + 1))
+                    .matches()) {
+                p.add(at + ".path must name a file in the table's data/ directory (data/part-NNNNN.parquet), got '"
+                        + f.path() + "'");
+            } else if (!seen.add(f.path())) {
+                p.add(at + ".path " + f.path() + " is listed twice");
+            }
+            if (f.firstEpisode() != next || f.episodes() < 1 || f.episodes() > MAX_EPISODES
+                    || f.lastEpisode() != f.firstEpisode() + f.episodes() - 1) {
+                p.add(at + " (" + f.path() + ") must hold episodes " + next + ".." + next + "+episodes-1 with "
+                        + "episodes >= 1, got first_episode=" + f.firstEpisode() + ", last_episode="
+                        + f.lastEpisode() + ", episodes=" + f.episodes());
+                return;
+            }
+            if (f.frames() < f.episodes() || f.frames() > f.episodes() * (Math.max(stepsPerEpisode, 0) + 1L)) {
+                p.add(at + " (" + f.path() + ") must have between episodes=" + f.episodes() + " and episodes x "
+                        + "(steps_per_episode + 1) frames, got " + f.frames());
+            }
+            next = f.lastEpisode() + 1;
             fe += f.episodes();
             ff += f.frames();
+            if (fe > MAX_EPISODES) {
+                p.add("files list holds more than " + MAX_EPISODES + " episodes");
+                return;
+            }
         }
         if (fe != episodes || ff != frames) {
             p.add("files list adds up to " + fe + " episodes / " + ff + " frames but episodes=" + episodes
                     + ", frames=" + frames);
         }
-        if (fingerprint == null || !fingerprint.startsWith(Fingerprint.PREFIX)) {
-            p.add("fingerprint must start with '" + Fingerprint.PREFIX + "', got " + fingerprint);
-        }
-        return p;
     }
 
     public String toJson() {
@@ -174,8 +238,8 @@ public record TableMetadata(
         Json.writeFile(conf, new Path(tableDir, TrajectorySchema.INFO_JSON), toJson());
     }
 
-    /** Reads TABLE/meta/info.json (no checks: see {@link #problems()}). */
+    /** Reads TABLE/meta/info.json, at most {@link #MAX_JSON_BYTES} (no other checks: see {@link #problems()}). */
     public static TableMetadata read(Configuration conf, String tableDir) throws IOException {
-        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.INFO_JSON)));
+        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.INFO_JSON), MAX_JSON_BYTES));
     }
 }

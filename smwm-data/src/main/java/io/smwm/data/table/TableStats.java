@@ -3,6 +3,8 @@ package io.smwm.data.table;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -30,7 +32,38 @@ public record TableStats(@JsonProperty("action") Feature action,
             return new Feature(a.count(), a.mean(), a.std(), a.min(), a.max());
         }
 
-        public int dim() { return mean.length; }
+        public int dim() { return mean == null ? 0 : mean.length; }
+
+        /** Problems of this feature on its own (name prefixes each): arrays of one length, finite, std >= 0, min <= max. */
+        List<String> problems(String name) {
+            List<String> p = new ArrayList<>();
+            if (mean == null || std == null || min == null || max == null) {
+                p.add(name + " must have mean, std, min and max");
+                return p;
+            }
+            int d = mean.length;
+            if (std.length != d || min.length != d || max.length != d || count < 0) {
+                p.add(name + " mean/std/min/max must have one length and count >= 0, got " + d + "/" + std.length + "/"
+                        + min.length + "/" + max.length + ", count " + count);
+                return p;
+            }
+            for (int i = 0; i < d && count > 0; i++) {
+                if (!Double.isFinite(mean[i]) || !Double.isFinite(std[i]) || !Double.isFinite(min[i])
+                        || !Double.isFinite(max[i]) || std[i] < 0 || min[i] > max[i]) {
+                    p.add(name + "[" + i + "] must be finite with std >= 0 and min <= max, got mean " + mean[i]
+                            + ", std " + std[i] + ", min " + min[i] + ", max " + max[i]);
+                    break;
+                }
+            }
+            return p;
+        }
+    }
+
+    /** Problems of the statistics on their own (no data needed); empty if none. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>(action.problems("action"));
+        p.addAll(observationState.problems("observation_state"));
+        return p;
     }
 
     public static TableStats of(StatsAccumulator action, StatsAccumulator state) {
@@ -60,6 +93,6 @@ public record TableStats(@JsonProperty("action") Feature action,
 
     /** Reads TABLE/meta/stats.json. */
     public static TableStats read(Configuration conf, String tableDir) throws IOException {
-        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.STATS_JSON)));
+        return fromJson(Json.readFile(conf, new Path(tableDir, TrajectorySchema.STATS_JSON), TableMetadata.MAX_JSON_BYTES));
     }
 }

@@ -1,5 +1,6 @@
 package io.smwm.data.table;
 
+import io.smwm.core.util.UserError;
 import io.smwm.data.table.ValidationReport.Kind;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -57,8 +58,11 @@ public final class TableValidator {
         Map<String, TableMetadata.FileEntry> listed = new HashMap<>();
         if (md != null) {
             for (TableMetadata.FileEntry f : md.files()) {
+                if (f == null || f.path() == null) {
+                    continue; // reported by md.problems()
+                }
                 listed.put(f.path(), f);
-                if (!dataFiles.containsKey(f.path())) {
+                if (!dataFiles.containsKey(f.path()) && isDataPath(f.path())) {
                     out.add(Kind.FILES_MISMATCH, f.path() + " is listed in meta/info.json but does not exist");
                 }
             }
@@ -121,6 +125,11 @@ public final class TableValidator {
         return out.report(path, dataFiles.size(), rc.rows(), episodes);
     }
 
+    private static boolean isDataPath(String p) {
+        return p.startsWith(TrajectorySchema.DATA_DIR + "/")
+                && TrajectorySchema.PART_FILE.matcher(p.substring(TrajectorySchema.DATA_DIR.length() + 1)).matches();
+    }
+
     private TableMetadata readMetadata(FileSystem fs, Path root, ValidationReport.Collector out) {
         try {
             if (!fs.exists(new Path(root, TrajectorySchema.INFO_JSON))) {
@@ -142,7 +151,10 @@ public final class TableValidator {
                 out.add(Kind.METADATA_MISSING, TrajectorySchema.STATS_JSON + " is missing");
                 return null;
             }
-            return TableStats.read(conf, root.toString());
+            TableStats s = TableStats.read(conf, root.toString());
+            List<String> problems = s.problems();
+            problems.forEach(p -> out.add(Kind.METADATA_INVALID, TrajectorySchema.STATS_JSON + ": " + p));
+            return problems.isEmpty() ? s : null;
         } catch (IOException | RuntimeException e) {
             out.add(Kind.METADATA_INVALID, TrajectorySchema.STATS_JSON + ": " + e.getMessage());
             return null;
@@ -215,5 +227,46 @@ public final class TableValidator {
             out.add(Kind.STATS_MISMATCH, "stats dims action " + s.action().dim() + " / state "
                     + s.observationState().dim() + ", metadata says " + md.action().dim() + " / " + md.state().dim());
         }
+        compare("action", s.action(), rc.actionStats, out);
+        compare("observation_state", s.observationState(), rc.stateStats, out);
+    }
+
+    /**
+     * The recorded statistics against those of the data, where both cover the same rows: each of mean, std, min
+     * and max within 1e-4 x (1 + |data value|) (float data, double sums in another order). A std of 0 for a
+     * dimension that varies, say, would z-score its actions by the 1e-3 floor.
+     */
+    private static void compare(String name, TableStats.Feature f, StatsAccumulator data,
+                                ValidationReport.Collector out) {
+        if (f.count() != data.count() || data.count() == 0 || f.dim() != data.dim()) {
+            return; // counts or dimensions already reported, or nothing to compare
+        }
+        double[][] recorded = {f.mean(), f.std(), f.min(), f.max()};
+        double[][] actual = {data.mean(), data.std(), data.min(), data.max()};
+        String[] what = {"mean", "std", "min", "max"};
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < data.dim(); i++) {
+                if (!(Math.abs(recorded[k][i] - actual[k][i]) <= 1e-4 * (1 + Math.abs(actual[k][i])))) {
+                    out.add(Kind.STATS_MISMATCH, name + " " + what[k] + "[" + i + "] is " + recorded[k][i]
+                            + " in meta/stats.json, the data give " + actual[k][i]);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Validates the table and fails with a {@link UserError} summarising every kind of problem (the first example
+     * of each) unless it is valid: what train, evaluate and diagnose call before any work.
+     *
+     * @return the (valid) report
+     */
+    public ValidationReport requireValid(String path) {
+        ValidationReport r = validate(path);
+        if (!r.ok()) {
+            throw new UserError("table " + path + " is not valid: " + r.summary() + ". Run smwm validate " + path
+                    + " for the full report; fix or regenerate the table");
+        }
+        return r;
     }
 }

@@ -2,6 +2,7 @@ package io.smwm.data.table;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import io.smwm.core.util.UserError;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +20,8 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Reads a trajectory table episode by episode, file by file: at most one episode is held in memory. Checks the
- * metadata at open and each file's schema when it is opened; content inconsistencies found while reading throw
- * {@link IllegalStateException} naming the file and row (use {@link TableValidator} for a full report).
+ * metadata at open and each file's schema when it is opened; content inconsistencies and unreadable files found while
+ * reading throw a {@link UserError} naming the file and row (use {@link TableValidator} for a full report).
  * Closing the reader closes the files its iterators still have open.
  */
 public final class TrajectoryReader implements AutoCloseable {
@@ -74,11 +75,23 @@ public final class TrajectoryReader implements AutoCloseable {
 
     public TableMetadata metadata() { return metadata; }
 
-    /** meta/stats.json, read on first use. */
+    /** meta/stats.json, read on first use; statistics that are invalid on their own are an IllegalArgumentException. */
     public synchronized TableStats stats() {
         if (stats == null) {
             try {
-                stats = TableStats.read(conf, root);
+                TableStats s = TableStats.read(conf, root);
+                List<String> problems = s.problems();
+                if (s.action().dim() != metadata.action().dim()
+                        || s.observationState().dim() != metadata.state().dim()) {
+                    problems.add("dimensions action " + s.action().dim() + " / state " + s.observationState().dim()
+                            + " differ from meta/info.json's " + metadata.action().dim() + " / "
+                            + metadata.state().dim());
+                }
+                if (!problems.isEmpty()) {
+                    throw new IllegalArgumentException("invalid " + root + "/" + TrajectorySchema.STATS_JSON + ": "
+                            + String.join("; ", problems));
+                }
+                stats = s;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + root + "/" + TrajectorySchema.STATS_JSON, e);
             }
@@ -163,8 +176,8 @@ public final class TrajectoryReader implements AutoCloseable {
                     List<String> missing = new ArrayList<>(), mistyped = new ArrayList<>();
                     usable = FrameRow.usableColumns(schema, missing, mistyped);
                     if (!missing.isEmpty() || !mistyped.isEmpty()) {
-                        throw new IllegalStateException(file + " does not have the trajectory schema: missing "
-                                + missing + ", mistyped " + mistyped);
+                        throw new UserError(file + " does not have the trajectory schema: missing " + missing
+                                + ", mistyped " + mistyped + "; run smwm validate " + root + " for a full report");
                     }
                     reader = FrameRow.openGroups(conf, file);
                     open.add(reader);
@@ -177,8 +190,12 @@ public final class TrajectoryReader implements AutoCloseable {
                 }
                 rowNo++;
                 return FrameRow.decode(g, usable);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + " at row " + rowNo, e);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof UserError u) {
+                    throw u;
+                }
+                throw new UserError("cannot read " + file + " at row " + rowNo + " (truncated or not Parquet?): "
+                        + e.getMessage() + "; run smwm validate " + root + " for a full report", e);
             }
         }
 
@@ -238,9 +255,9 @@ public final class TrajectoryReader implements AutoCloseable {
             }
         }
 
-        private IllegalStateException inconsistent(String what) {
-            return new IllegalStateException("inconsistent table " + root + ", " + file.getName() + " near row "
-                    + rowNo + ": " + what + " (run the validator for a full report)");
+        private UserError inconsistent(String what) {
+            return new UserError("inconsistent table " + root + ", " + file.getName() + " near row " + rowNo + ": "
+                    + what + " (smwm validate " + root + " gives a full report)");
         }
     }
 }

@@ -47,7 +47,7 @@ public record ValidationReport(String path, int files, long rows, long episodes,
         COUNT_MISMATCH("metadata episode/frame counts disagree with the data"),
         FILES_MISMATCH("metadata's files list disagrees with data/ (missing, unlisted, wrong ranges or counts)"),
         FINGERPRINT_MISMATCH("the content fingerprint differs from metadata's"),
-        STATS_MISMATCH("meta/stats.json counts or dimensions disagree with the data");
+        STATS_MISMATCH("meta/stats.json counts, dimensions or values disagree with the data");
 
         public final String meaning;
 
@@ -93,6 +93,22 @@ public record ValidationReport(String path, int files, long rows, long episodes,
             }
             if (p.count() > p.examples().size()) {
                 sb.append("    ... and ").append(p.count() - p.examples().size()).append(" more\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One line: every kind of problem with its count and first example ("OK" when valid). */
+    public String summary() {
+        if (ok()) {
+            return "OK";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Problem p : problems) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(p.kind()).append(" x").append(p.count());
+            if (!p.examples().isEmpty()) {
+                String e = p.examples().get(0);
+                sb.append(" (").append(e.length() > 200 ? e.substring(0, 200) + "..." : e).append(')');
             }
         }
         return sb.toString();

@@ -41,7 +41,7 @@ class GenerationSpecTest {
     @Test
     void constructor_badValues_nameKeyRuleAndValue() {
         var e = assertThrows(IllegalArgumentException.class, () -> new GenerationSpec("disc", null, null, 0, 10, 0, 5, 5));
-        assertEquals("generate.episodes must be >= 1, got 0", e.getMessage());
+        assertEquals("generate.episodes must be in [1, 2147483647], got 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GenerationSpec("disc", null, null, 1, 3, 0, 5, 5));
         assertTrue(e.getMessage().startsWith("generate.frameskip must be in [1, generate.steps=3]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new GenerationSpec(" ", null, null, 1, 3, 0, 1, 5));
@@ -51,6 +51,11 @@ class GenerationSpecTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new GenerationSpec("d", null, null, 1_000_000_000L, 3, 0, 1, 1));
         assertTrue(e.getMessage().contains("at most 100000 files"), e.getMessage());
+        // --steps 2000000000 used to run the generating task out of memory (JVM exit 52)
+        e = assertThrows(IllegalArgumentException.class, () -> new GenerationSpec("d", null, null, 2, 2_000_000_000, 0, 1, 1));
+        assertEquals("generate.steps must be in [1, 1000000], got 2000000000", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GenerationSpec("d", null, null, 2, 500_000, 0, 1, 1));
+        assertTrue(e.getMessage().contains("bytes per episode"), e.getMessage());
     }
 
     @Test

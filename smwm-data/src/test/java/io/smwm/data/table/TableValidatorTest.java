@@ -282,4 +282,43 @@ class TableValidatorTest {
         assertTrue(r.has(NOT_A_TABLE));
         assertEquals(1, r.problems().size());
     }
+
+    private void editStats(Consumer<ObjectNode> edit) throws Exception {
+        Path p = Path.of(table, "meta/stats.json");
+        ObjectNode n = (ObjectNode) Json.MAPPER.readTree(Files.readString(p));
+        edit.accept(n);
+        Files.writeString(p, Json.write(n));
+        Files.deleteIfExists(Path.of(table, "meta/.stats.json.crc"));
+    }
+
+    @Test
+    void statsStdZeroForAVaryingAction_isStatsMismatch() throws Exception {
+        // validated OK before, and training then z-scored that action by the 1e-3 floor (loss 5e5)
+        editStats(n -> ((ObjectNode) n.get("action")).withArray("std").set(0, 0.0));
+        ValidationReport r = assertDetects(STATS_MISMATCH);
+        assertTrue(r.problem(STATS_MISMATCH).examples().get(0).startsWith("action std[0] is 0.0 in meta/stats.json"),
+                r.format());
+        assertEquals(1, r.problems().size(), r.format());
+    }
+
+    @Test
+    void statsNonFiniteOrNegativeStd_areMetadataInvalid_andTheReaderRefusesThem() throws Exception {
+        editStats(n -> ((ObjectNode) n.get("observation_state")).withArray("std").set(1, -1.0));
+        ValidationReport r = assertDetects(METADATA_INVALID);
+        assertTrue(r.format().contains("observation_state[1] must be finite with std >= 0"), r.format());
+        try (TrajectoryReader reader = TrajectoryReader.open(table)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, reader::stats);
+            assertTrue(e.getMessage().contains("observation_state[1]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void requireValid_summarisesEveryKindOfProblemInOneLine() throws Exception {
+        editPart0(rows -> rows.get(3).action[0] = Float.NaN);
+        io.smwm.core.util.UserError e = assertThrows(io.smwm.core.util.UserError.class,
+                () -> new TableValidator().requireValid(table));
+        assertTrue(e.getMessage().contains("NON_FINITE_VALUE x1 (episode 0 frame 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("Run smwm validate"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
 }

@@ -1,6 +1,9 @@
 package io.smwm.spark.cli;
 
+import io.smwm.core.util.UserError;
 import io.smwm.data.diagnose.RunDiagnostics;
+import io.smwm.data.table.TableValidator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,9 +23,31 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "3000", description = "Held-out transitions to use (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--skip-validation", description = "Do not validate the table first (for a table validated since "
+            + "it last changed); the reader's per-row checks still apply.")
+    boolean skipValidation;
+
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> r = RunDiagnostics.run(run, data, samples);
+        if (samples < 1) {
+            throw new UserError("--samples must be >= 1, got " + samples);
+        }
+        Path dir = run.resolve("diagnostics");
+        RunDirs.checkNoOverlap("--run RUN/diagnostics", dir, "--data", RunDirs.local(data));
+        RunDirs.recoverCheckpoint(run);
+        if (!Files.isDirectory(run.resolve("checkpoint"))) {
+            throw new UserError("no checkpoint at " + run.resolve("checkpoint") + "; train first (smwm train --out "
+                    + run + ")");
+        }
+        if (skipValidation) {
+            System.out.println("note: --skip-validation: " + data + " is not validated before diagnosing");
+        } else {
+            new TableValidator().requireValid(data);
+        }
+        Map<String, Object> r;
+        try (RunLock lock = RunLock.acquire(dir, "smwm diagnose")) {
+            r = RunDiagnostics.run(run, data, samples);
+        }
         for (String key : new String[] {"n", "episodes", "latent_std_mean", "collapsed", "effective_rank", "significant_components",
                 "inverse_r2", "probe_r2", "probe_r2_full_state", "position_probe_r2", "uncontrolled_probe_r2",
                 "distractor_probe_r2"}) {

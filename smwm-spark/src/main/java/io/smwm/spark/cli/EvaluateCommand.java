@@ -20,6 +20,7 @@ import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.eval.TablePairSource;
 import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TableValidator;
 import io.smwm.data.table.TrajectoryReader;
 import io.smwm.spark.eval.DistributedEvaluator;
 import java.nio.file.Files;
@@ -100,6 +101,17 @@ final class EvaluateCommand implements Callable<Integer> {
             + "pairs (default: Spark's default parallelism).")
     Integer slices;
 
+    @Option(names = "--skip-validation", description = "Do not validate the table first (for a table validated since "
+            + "it last changed); the reader's per-row checks still apply.")
+    boolean skipValidation;
+
+    private PlannerConfig pc;
+
+    /** Most start/goal pairs per goal offset, and the longest goal offset, one evaluation takes. */
+    static final int MAX_EPISODES = 100_000, MAX_GOAL_OFFSET = 1_000_000;
+    /** Plans are batched over a goal offset's episodes: episodes x samples candidate rows at once, at most this. */
+    static final long MAX_BATCH_ROWS = 2_000_000;
+
     @Override
     public Integer call() throws Exception {
         if (slices != null && master == null) {
@@ -108,24 +120,24 @@ final class EvaluateCommand implements Callable<Integer> {
         if (slices != null && slices < 1) {
             throw new UserError("--slices must be >= 1, got " + slices);
         }
-        Path ckptDir = run.resolve("checkpoint");
-        if (!Files.isDirectory(ckptDir)) {
-            throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
+        if (episodes < 1 || episodes > MAX_EPISODES) {
+            throw new UserError("--episodes must be in [1, " + MAX_EPISODES + "], got " + episodes);
         }
-        Checkpoint ckpt = CheckpointIO.load(ckptDir);
-        ExperimentConfig cfg = ckpt.config();
-        TableMetadata meta;
-        try (TrajectoryReader r = TrajectoryReader.open(data)) {
-            meta = r.metadata();
-        }
-        TrainingData.checkCompatible(meta, cfg, data);
-        EnvConfig envCfg = TrainingData.envConfig(meta);
-        Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
+        for (Integer o : offsets) {
+            if (o == null || o < 1 || o > MAX_GOAL_OFFSET) {
+                throw new UserError((offsets.size() > 1 ? "--goal-offsets entries" : "--goal-offset")
+                        + " must be in [1, " + MAX_GOAL_OFFSET + "] env steps, got " + o);
+            }
+        }
         if (budget != null && offsets.size() > 1) {
             throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
         }
-        PlannerConfig pc = switch (planner) {
+        if (budget != null && (budget < 1 || budget > 100L * offsets.get(0))) {
+            throw new UserError("--budget must be in [1, 100 x goal offset = " + 100L * offsets.get(0) + "] env steps, got "
+                    + budget);
+        }
+        pc = switch (planner) {
             case "cem" -> PlannerConfig.cem();
             case "mppi" -> PlannerConfig.mppi();
             default -> throw new UserError("unknown --planner '" + planner + "'; valid: cem, mppi");
@@ -143,10 +155,46 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
         }
+        if ((long) episodes * pc.samples() > MAX_BATCH_ROWS) {
+            throw new UserError("--episodes x --samples = " + (long) episodes * pc.samples() + " candidate plans are "
+                    + "solved at once per goal offset, more than " + MAX_BATCH_ROWS + "; use fewer of either");
+        }
         if (executeSteps < 1 || executeSteps > pc.horizon()) {
             throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
                     + executeSteps);
         }
+        Path ckptDir = run.resolve("checkpoint");
+        Path dir = out != null ? out : run.resolve("eval");
+        Path dataDir = RunDirs.local(data);
+        RunDirs.checkNoOverlap("--out", dir, "--data", dataDir);
+        RunDirs.checkNoOverlap("--out", dir, "the checkpoint", ckptDir);
+        RunDirs.checkReportOut(dir, overwrite);
+        RunDirs.recoverCheckpoint(run);
+        if (!Files.isDirectory(ckptDir)) {
+            throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
+        }
+        Checkpoint ckpt = CheckpointIO.load(ckptDir);
+        TableMetadata meta;
+        try (TrajectoryReader r = TrajectoryReader.open(data)) {
+            meta = r.metadata();
+        }
+        TrainingData.checkCompatible(meta, ckpt.config(), data);
+        if (skipValidation) {
+            System.out.println("note: --skip-validation: " + data + " is not validated before evaluating");
+        } else {
+            new TableValidator().requireValid(data);
+        }
+        try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
+            RunDirs.checkReportOut(dir, overwrite); // again, as the report directory's only writer
+            return evaluate(ckptDir, ckpt, meta, dir, offsets);
+        }
+    }
+
+    private int evaluate(Path ckptDir, Checkpoint ckpt, TableMetadata meta, Path dir, List<Integer> offsets)
+            throws Exception {
+        ExperimentConfig cfg = ckpt.config();
+        EnvConfig envCfg = TrainingData.envConfig(meta);
+        Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         double factor = budget == null ? 2.0 : budget / (double) offsets.get(0);
         EvalConfig ec = new EvalConfig(episodes, factor, executeSteps, seed, true, true, 4, true);
         EpisodeSplit split = TrainingData.split(meta, cfg);
@@ -183,7 +231,6 @@ final class EvaluateCommand implements Callable<Integer> {
         prov.put("eval_seed", seed);
         prov.put("wall_seconds", secs);
         prov.put("evaluated_on", where);
-        Path dir = out != null ? out : run.resolve("eval");
         ReportWriter.write(rep, dir, prov, overwrite);
         System.out.printf("%-8s %6s %6s %9s %8s %8s %12s%n", "method", "offset", "budget", "success", "n", "stderr",
                 "plan ms/solve");

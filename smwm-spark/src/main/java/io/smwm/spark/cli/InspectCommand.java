@@ -2,6 +2,7 @@ package io.smwm.spark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smwm.core.util.UserError;
 import io.smwm.data.inspect.TableInspector;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -32,6 +33,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sheetEpisodes < 0 || sheetEpisodes > 1000 || sheetFrames < 1 || sheetFrames > 1000) {
+            throw new UserError("--sheet-episodes must be in [0, 1000] and --sheet-frames in [1, 1000], got "
+                    + sheetEpisodes + " and " + sheetFrames);
+        }
         Path out = sheet != null ? sheet : defaultSheet(path);
         ObjectNode s = new TableInspector(path).inspect(out, sheetEpisodes, sheetFrames);
         if (json) {

@@ -20,6 +20,9 @@ public final class Main implements Runnable {
             description = "Print stack traces and more detail on errors.")
     void setVerbose(boolean v) {
         verbose = v;
+        if (v) {
+            SparkSessions.verboseLogging();
+        }
     }
 
     @CommandLine.Spec
@@ -32,6 +35,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 user error or usage). */
     public static int run(String... args) {
+        verbose = false; // set again by --verbose while parsing
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new CliErrors());
         return cl.execute(args);

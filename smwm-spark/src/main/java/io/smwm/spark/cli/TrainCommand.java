@@ -1,11 +1,11 @@
 package io.smwm.spark.cli;
 
 import io.smwm.core.checkpoint.Checkpoint;
-import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
+import io.smwm.core.eval.report.AtomicFiles;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.train.LocalTrainer;
 import io.smwm.core.util.UserError;
@@ -14,6 +14,8 @@ import io.smwm.data.batch.TableTransitionSource;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TableStats;
+import io.smwm.data.table.TableValidator;
+import io.smwm.data.table.ValidationReport;
 import io.smwm.data.table.TrajectoryReader;
 import io.smwm.spark.train.AveragingConfig;
 import io.smwm.spark.train.DistributedTrainer;
@@ -62,8 +64,9 @@ final class TrainCommand implements Callable<Integer> {
             + "1 = z_t alone (the paper's setting).")
     Integer context;
 
-    @Option(names = "--shuffle-buffer", defaultValue = "4096", description = "Transitions held for shuffling (default: ${DEFAULT-VALUE}).")
-    int shuffleBuffer;
+    @Option(names = "--shuffle-buffer", description = "Transitions held for shuffling (default: "
+            + TrainResume.DEFAULT_SHUFFLE_BUFFER + "; with --resume the checkpoint's).")
+    Integer shuffleBuffer;
 
     @Option(names = "--overwrite", description = "Replace an existing run directory's checkpoint and metrics.")
     boolean overwrite;
@@ -75,9 +78,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--workers", description = "Partitions trained in parallel (default: Spark's default parallelism).")
     Integer workers;
 
-    @Option(names = "--averaging-frequency", defaultValue = "" + AveragingConfig.DEFAULT_AVERAGING_FREQUENCY,
-            description = "K, local steps per partition between parameter averages (default: ${DEFAULT-VALUE}).")
-    int averagingFrequency;
+    @Option(names = "--averaging-frequency", description = "K, local steps per partition between parameter averages "
+            + "(default: " + AveragingConfig.DEFAULT_AVERAGING_FREQUENCY + "; with --resume the checkpoint's).")
+    Integer averagingFrequency;
 
     @Option(names = "--no-average-updater", description = "Keep each partition's own Adam moments instead of "
             + "averaging them with the parameters.")
@@ -88,14 +91,42 @@ final class TrainCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint (parameters, Adam state, "
-            + "epoch and round; same data order). Uses the checkpoint's config; --epochs may extend it.")
+            + "epoch and round; same data order). Uses the checkpoint's config and data order (--workers, "
+            + "--averaging-frequency, --shuffle-buffer, Adam averaging); --epochs may extend it.")
     boolean resume;
+
+    @Option(names = "--allow-other-table", description = "With --resume: continue on a table whose fingerprint differs "
+            + "from the checkpoint's (refused otherwise).")
+    boolean allowOtherTable;
+
+    @Option(names = "--skip-validation", description = "Do not validate the table before training (for a table "
+            + "validated since it last changed); the reader's per-row checks still apply.")
+    boolean skipValidation;
 
     @Override
     public Integer call() throws Exception {
         boolean local = "none".equalsIgnoreCase(master);
-        if (!Files.isDirectory(Path.of(data)) && !data.contains("://")) {
+        if (shuffleBuffer != null && shuffleBuffer < 1) {
+            throw new UserError("--shuffle-buffer must be >= 1, got " + shuffleBuffer);
+        }
+        if (local && resume) {
+            throw new UserError("--resume continues a distributed run; the single-JVM trainer (--master none) "
+                    + "cannot resume yet");
+        }
+        if (allowOtherTable && !resume) {
+            throw new UserError("--allow-other-table applies to --resume only");
+        }
+        Path dataDir = RunDirs.local(data);
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw new UserError("--data " + data + ": no such table directory");
+        }
+        RunDirs.checkNoOverlap("--out", out, "--data", dataDir);
+        if (resume && !Files.isDirectory(out)) {
+            throw new UserError("--resume: there is no run at " + out + "; train without --resume first");
+        }
+        RunDirs.checkTrainOut(out, resume, overwrite); // fail fast; checked again under the run's lock
+        if (Files.isDirectory(out)) {
+            RunLock.acquire(out, "smwm train").close(); // fail fast if another process writes the run
         }
         if (local) {
             return train(null, new Configuration());
@@ -119,76 +150,93 @@ final class TrainCommand implements Callable<Integer> {
             meta = r.metadata();
             stats = r.stats();
         }
-        Checkpoint from = null;
-        ExperimentConfig cfg;
-        if (resume) {
-            from = loadForResume(local);
-            cfg = from.config();
-            if (epochs != null) {
-                cfg = cfg.withTrain(cfg.train().withEpochs(epochs));
-            }
-            try {
+        RunLock lock = resume ? RunLock.acquire(out, "smwm train --resume") : null;
+        try {
+            Checkpoint from = null;
+            ExperimentConfig cfg;
+            if (resume) {
+                from = loadForResume(meta);
+                cfg = from.config();
+                if (epochs != null) {
+                    cfg = cfg.withTrain(cfg.train().withEpochs(epochs));
+                }
+                try {
+                    TrainingData.checkCompatible(meta, cfg, data);
+                } catch (UserError e) {
+                    throw new UserError("cannot resume " + out.resolve("checkpoint") + " on this table: " + e.getMessage());
+                }
+                if (from.provenance().epoch() >= cfg.train().epochs()) {
+                    throw new UserError("the checkpoint in " + out + " has already completed " + from.provenance().epoch()
+                            + " of " + cfg.train().epochs() + " epochs; pass --epochs N with N > "
+                            + from.provenance().epoch() + " to train further");
+                }
+            } else {
+                cfg = configure(meta);
                 TrainingData.checkCompatible(meta, cfg, data);
-            } catch (UserError e) {
-                throw new UserError("cannot resume " + out.resolve("checkpoint") + " on this table: " + e.getMessage());
             }
-            if (from.provenance().epoch() >= cfg.train().epochs()) {
-                throw new UserError("the checkpoint in " + out + " has already completed " + from.provenance().epoch()
-                        + " of " + cfg.train().epochs() + " epochs; pass --epochs N with N > "
-                        + from.provenance().epoch() + " to train further");
+            TrainResume.Order order = null;
+            if (!local) {
+                int defaultWorkers = spark.sparkContext().defaultParallelism();
+                order = from != null ? TrainResume.order(from, workers, averagingFrequency, noAverageUpdater,
+                        shuffleBuffer, checkpointEvery, defaultWorkers)
+                        : new TrainResume.Order(TrainResume.averaging(workers == null ? defaultWorkers : workers,
+                        averagingFrequency == null ? AveragingConfig.DEFAULT_AVERAGING_FREQUENCY : averagingFrequency,
+                        !noAverageUpdater, checkpointEvery),
+                        shuffleBuffer == null ? TrainResume.DEFAULT_SHUFFLE_BUFFER : shuffleBuffer);
             }
-            if (!from.provenance().tableFingerprint().equals(meta.fingerprint())) {
-                System.out.println("warning: the checkpoint was trained on table " + from.provenance().tableFingerprint()
-                        + ", resuming on " + meta.fingerprint());
+            validateTable(hconf);
+            if (lock == null) {
+                lock = RunLock.acquire(out, "smwm train");
             }
-        } else {
-            cfg = configure(meta);
-            TrainingData.checkCompatible(meta, cfg, data);
-            if (Files.exists(out.resolve("checkpoint")) && !overwrite) {
-                throw new UserError("run " + out + " already has a checkpoint; pass --overwrite to retrain into it, "
-                        + "--resume to continue it, or choose another --out");
-            }
-        }
-        AveragingConfig avg = null;
-        if (!local) {
-            try {
-                avg = new AveragingConfig(workers == null ? 1 : workers, averagingFrequency, !noAverageUpdater,
-                        checkpointEvery);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage().replace("averaging.workers", "--workers")
-                        .replace("averaging.averagingFrequency", "--averaging-frequency")
-                        .replace("averaging.checkpointEvery", "--checkpoint-every"));
+            RunDirs.checkTrainOut(out, resume, overwrite); // now as the run's only writer
+            return train(spark, hconf, meta, stats, cfg, from, order);
+        } finally {
+            if (lock != null) {
+                lock.close();
             }
         }
-        Files.createDirectories(out);
+    }
+
+    private void validateTable(Configuration hconf) {
+        if (skipValidation) {
+            System.out.println("note: --skip-validation: " + data + " is not validated before training");
+            return;
+        }
+        long t0 = System.nanoTime();
+        ValidationReport v = new TableValidator(hconf).requireValid(data);
+        System.out.printf("validated %s: %d episodes, %d frames OK (%.1f s)%n", data, v.episodes(), v.rows(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private int train(SparkSession spark, Configuration hconf, TableMetadata meta, TableStats stats,
+                      ExperimentConfig cfg, Checkpoint from, TrainResume.Order order) throws Exception {
+        int buffer = order != null ? order.shuffleBuffer()
+                : shuffleBuffer == null ? TrainResume.DEFAULT_SHUFFLE_BUFFER : shuffleBuffer;
         if (overwrite && !resume) {
-            Files.deleteIfExists(out.resolve("metrics").resolve("metrics.jsonl"));
+            RunDirs.clearRun(out);
         }
-        Files.writeString(out.resolve("config.yaml"), ConfigLoader.toYaml(cfg));
+        AtomicFiles.writeString(out.resolve("config.yaml"), ConfigLoader.toYaml(cfg));
         Normalizer norm = TrainingData.normalizer(stats, cfg);
         EpisodeSplit split = TrainingData.split(meta, cfg);
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
-                : new TableTransitionSource(hconf, data, split::isValidation, k, shuffleBuffer, false, null,
+                : new TableTransitionSource(hconf, data, split::isValidation, k, buffer, false, null,
                         cfg.model().context());
         LocalTrainer.Result r;
-        if (local) {
+        if (spark == null) {
             printStart(meta, split, cfg, "in this JVM");
-            TableTransitionSource train = new TableTransitionSource(hconf, data, split::isTraining, k, shuffleBuffer,
+            TableTransitionSource train = new TableTransitionSource(hconf, data, split::isTraining, k, buffer,
                     false, null, cfg.model().context());
             r = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").fit(train, val);
         } else {
-            if (workers == null) {
-                avg = new AveragingConfig(spark.sparkContext().defaultParallelism(), averagingFrequency,
-                        !noAverageUpdater, checkpointEvery);
-            }
-            printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", " + avg.describe());
+            printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", "
+                    + order.averaging().describe());
             if (from != null) {
                 System.out.printf("resuming %s from epoch %d round %d (step %d)%n", out.resolve("checkpoint"),
                         from.provenance().epoch() + 1, from.provenance().round(), from.provenance().step());
             }
-            DistributedTrainer t = new DistributedTrainer(spark, cfg, norm, avg, data, meta, split, out,
-                    from == null ? "" : out.toString(), shuffleBuffer).onProgress(System.out::println);
+            DistributedTrainer t = new DistributedTrainer(spark, cfg, norm, order.averaging(), data, meta, split, out,
+                    from == null ? "" : out.toString(), buffer).onProgress(System.out::println);
             r = t.fit(val, from);
         }
         LocalTrainer.EpochSummary last = r.last();
@@ -199,11 +247,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Checkpoint loadForResume(boolean local) {
-        if (local) {
-            throw new UserError("--resume continues a distributed run; the single-JVM trainer (--master none) "
-                    + "cannot resume yet");
-        }
+    private Checkpoint loadForResume(TableMetadata meta) throws java.io.IOException {
         if (overwrite) {
             throw new UserError("--resume and --overwrite contradict each other; choose one");
         }
@@ -213,16 +257,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--resume continues with the checkpoint's config; drop " + o[0]);
             }
         }
-        Path ckpt = out.resolve("checkpoint");
-        if (!Files.exists(ckpt.resolve(CheckpointIO.MANIFEST))) {
-            throw new UserError("--resume: " + out + " has no checkpoint (expected " + ckpt.resolve(CheckpointIO.MANIFEST)
-                    + "); train without --resume first");
-        }
-        try {
-            return CheckpointIO.load(ckpt);
-        } catch (RuntimeException e) {
-            throw new UserError("--resume: cannot load " + ckpt + ": " + e.getMessage());
-        }
+        Checkpoint c = TrainResume.load(out);
+        TrainResume.checkTable(c, meta, data, allowOtherTable);
+        return c;
     }
 
     private ExperimentConfig configure(TableMetadata meta) {

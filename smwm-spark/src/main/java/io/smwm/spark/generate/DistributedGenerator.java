@@ -2,9 +2,11 @@ package io.smwm.spark.generate;
 
 import io.smwm.core.env.EnvSpec;
 import io.smwm.core.env.Environments;
+import io.smwm.core.util.UserError;
 import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.generate.PartResult;
 import io.smwm.data.generate.PartWriter;
+import io.smwm.data.generate.StagingLeftovers;
 import io.smwm.data.generate.TableCommitter;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.spark.hadoop.ShippedHadoopConf;
@@ -44,6 +46,7 @@ public final class DistributedGenerator {
         Configuration hconf = spark.sparkContext().hadoopConfiguration();
         TableCommitter.checkOutput(hconf, outDir, overwrite);
         EnvSpec envSpec = Environments.create(spec.envId(), spec.envConfig()).spec(); // fail fast on bad names
+        StagingLeftovers.clean(hconf, outDir).forEach(LOG::warn);
         String staging = TableCommitter.stagingDirFor(outDir);
         String specJson = spec.toJson();
         Map<String, String> confEntries = ShippedHadoopConf.entries(hconf);
@@ -53,6 +56,7 @@ public final class DistributedGenerator {
         jsc.setJobDescription("smwm generate " + spec.envId() + ": " + spec.episodes() + " episodes in "
                 + parts + " parts -> " + outDir);
         try {
+            StagingLeftovers.claim(hconf, staging);
             List<String> json = jsc.parallelize(partIds, parts)
                     .map(p -> PartWriter.writePart(ShippedHadoopConf.toConf(confEntries), staging, GenerationSpec.fromJson(specJson), p)
                             .toJson())
@@ -64,11 +68,59 @@ public final class DistributedGenerator {
             TableMetadata meta = TableCommitter.commit(hconf, staging, outDir, spec, envSpec, results, overwrite);
             LOG.info("committed {} episodes in {} parts to {}", spec.episodes(), parts, outDir);
             return meta;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException (a failed job) is checked in Scala's signature
+            // the job's other tasks keep writing parts after it failed: wait for them, then remove the staging
+            awaitNoRunningTasks(spark, 120_000);
             deleteQuietly(hconf, staging);
-            throw e;
+            if (noSpaceLeft(e)) {
+                throw new UserError("no space left on the device while writing the table " + outDir + " (the partial "
+                        + "table in " + staging + " was removed); free space or choose another --out", e);
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException("generation failed: "
+                    + rootMessage(e), e);
         } finally {
             jsc.setJobDescription(null);
+        }
+    }
+
+    /** Whether the failure (anywhere in its causes, or in the text of a task's failure) is a full disk. */
+    static boolean noSpaceLeft(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
+    }
+
+    /** Waits (at most timeoutMs) until no executor runs a task: a failed job's other tasks run to their end. */
+    private static void awaitNoRunningTasks(SparkSession spark, long timeoutMs) {
+        long end = System.currentTimeMillis() + timeoutMs;
+        try {
+            spark.sparkContext().cancelAllJobs();
+            while (System.currentTimeMillis() < end) {
+                int running = 0;
+                for (var e : spark.sparkContext().statusTracker().getExecutorInfos()) {
+                    running += e.numRunningTasks();
+                }
+                if (running == 0) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            LOG.warn("tasks of the failed generation still run after {} s", timeoutMs / 1000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException re) {
+            LOG.warn("cannot wait for the failed generation's tasks: {}", re.toString());
         }
     }
 

@@ -114,6 +114,24 @@ public final class DistributedTrainer {
 
     public List<RoundSummary> rounds() { return List.copyOf(rounds); }
 
+    /**
+     * What decides the order in which this trainer sees the data, as recorded in every checkpoint's provenance
+     * ({@link Provenance#dataOrder}): a resume must use the same, or its rounds skip other batches than the ones the
+     * checkpoint's run would have trained on next.
+     */
+    public static Map<String, String> dataOrder(AveragingConfig a, int shuffleBuffer) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(DATA_ORDER_TRAINER, "spark-averaging");
+        m.put("workers", String.valueOf(a.workers()));
+        m.put("averaging_frequency", String.valueOf(a.averagingFrequency()));
+        m.put("average_updater", String.valueOf(a.averageUpdaterState()));
+        m.put("shuffle_buffer", String.valueOf(shuffleBuffer));
+        return m;
+    }
+
+    /** The key of {@link #dataOrder} that names the trainer. */
+    public static final String DATA_ORDER_TRAINER = "trainer";
+
     /** file i goes to partition i mod N. */
     public static int[][] assignFiles(int files, int workers) {
         int[][] out = new int[workers][];
@@ -213,8 +231,22 @@ public final class DistributedTrainer {
                 }
                 double eps = epochExamples / ((System.nanoTime() - epochStart) / 1e9);
                 learner.setParams(Nd4j.createFromArray(params));
+                if (epochExamples == 0) {
+                    String msg = "training stopped: epoch " + epoch + " trained on no examples (its rounds start past "
+                            + "the end of every partition's data: a resume with other data-order settings than the "
+                            + "checkpoint's?); last good checkpoint: " + (lastGood == null ? "none" : lastGood);
+                    LOG.error(msg);
+                    metrics.write("error", Map.of("epoch", epoch, "message", msg));
+                    throw new TrainingStoppedException(msg, lastGood, null);
+                }
                 LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
                         : learner.evaluate(val, bs);
+                if (val != null && val.size() > 0 && v.firstNonFinite() != null) {
+                    String msg = LocalTrainer.nonFiniteValidation(epoch, v, lastGood);
+                    LOG.error(msg);
+                    metrics.write("error", Map.of("epoch", epoch, "term", "val_" + v.firstNonFinite(), "message", msg));
+                    throw new TrainingStoppedException(msg, lastGood, null);
+                }
                 CollapseMonitor.Check c = monitor == null ? CollapseMonitor.Check.unmeasured(epoch)
                         : monitor.check(epoch, learner::encode);
                 Map<String, Object> vr = v.metricsRow(adamStep, epoch);
@@ -246,7 +278,8 @@ public final class DistributedTrainer {
     private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round) {
         Checkpoint c = new Checkpoint(config, normalizer, Nd4j.createFromArray(params),
                 AdamState.fromFlat(Nd4j.createFromArray(mv), step),
-                Provenance.of(meta.fingerprint(), config.train().seed(), parentRun, step, epochsDone, round));
+                Provenance.of(meta.fingerprint(), config.train().seed(), parentRun, step, epochsDone, round)
+                        .withDataOrder(dataOrder(averaging, shuffleBuffer)));
         CheckpointIO.save(c, ckpt, true);
         LOG.info("checkpoint {} at step {} (epochs done {}, round {})", ckpt, step, epochsDone, round);
     }
@@ -268,6 +301,7 @@ public final class DistributedTrainer {
             if (i >= 0) m = m.substring(i + 3);
             int nl = m.indexOf('\n');
             if (nl >= 0) m = m.substring(0, nl);
+            m = m.replaceFirst("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", ""); // the task's class name
         }
         return m;
     }
