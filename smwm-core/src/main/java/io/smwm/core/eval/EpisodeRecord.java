@@ -14,13 +14,14 @@ import java.util.Map;
  * @param success            the success criterion held at some step 0..budget
  * @param successStep        the first env step at which it held, or -1
  * @param stepsExecuted      env steps taken (budget, or fewer when stopped at success)
- * @param finalStateDistance distance to the goal in task-state space at the end (agent position for tasks that
- *                           have one, else the whole task state)
+ * @param finalStateDistance distance to the goal at the end in the task's own success metric: the first component
+ *                           of {@code env.goalError} (TwoRoom: agent distance; Reacher: largest joint error, rad;
+ *                           Push-T: block position error, px; Cube: cube distance, m)
  * @param minStateDistance   the smallest such distance over the episode
  * @param finalLatentDistance ‖z_T − z_g‖ at the end (NaN when latents were not recorded)
  * @param solves             planner calls for this episode (0 for baselines)
  * @param planMs             amortised planning time of each solve: batch wall time / episodes in the batch
- * @param stateCurve         state distance at steps 0..budget [budget + 1] (held after a stop)
+ * @param stateCurve         that distance at steps 0..budget [budget + 1] (held after a stop)
  * @param latentCurve        latent distance at steps 0..budget [budget + 1], or null when not recorded
  * @param planCosts          the model's predicted cost ‖ẑ_H − z_g‖² of the plan chosen at each solve [solves]
  *                           (empty for baselines)

@@ -93,7 +93,6 @@ public final class EpisodeRunner {
         float[] goalZ = latents ? model.encode(goalFrames) : null;
         controller.begin(pairs, controller.needsLatents() ? goalZ : null, seed, firstEpisode);
 
-        int[] posIdx = envs.length > 0 ? envs[0].positionStateIndices() : new int[0];
         boolean[] active = new boolean[n];
         int[] successStep = new int[n];
         float[][] stateCurve = new float[n][budget + 1];
@@ -128,7 +127,7 @@ public final class EpisodeRunner {
             }
             encodeActive(frames, active, current, past, span);
         }
-        record(0, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
+        record(0, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d);
 
         for (int t = 1; t <= budget; t++) {
             int[] act = indices(active);
@@ -172,7 +171,7 @@ public final class EpisodeRunner {
             if (latents && (cfg.latentCurve() || ctx > 1 || needsAny(queues, active))) {
                 encodeActive(frames, active, current, past, span);
             }
-            record(t, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d, posIdx);
+            record(t, envs, pairs, active, successStep, stateCurve, latentCurve, current, goalZ, d);
             for (int e : act) {
                 if (successStep[e] >= 0 && cfg.stopOnSuccess()) {
                     active[e] = false;
@@ -282,19 +281,24 @@ public final class EpisodeRunner {
         return out;
     }
 
-    /** Success test and distances at step t for the active episodes (current[e] = z_t of episode e). */
+    /**
+     * Success test and distances at step t for the active episodes (current[e] = z_t of episode e): the state
+     * curve holds the first component of the task's goal error (its own success metric, e.g. TwoRoom's agent
+     * distance, Reacher's largest joint error).
+     */
     private static void record(int t, Environment[] envs, List<StartGoalPair> pairs, boolean[] active,
                                int[] successStep, float[][] stateCurve, float[][] latentCurve, float[][] current,
-                               float[] goalZ, int d, int[] posIdx) {
+                               float[] goalZ, int d) {
         for (int e = 0; e < envs.length; e++) {
             if (!active[e]) {
                 continue;
             }
             float[] goal = pairs.get(e).goalState();
-            if (successStep[e] < 0 && envs[e].isSuccess(goal)) {
+            double[] err = envs[e].goalError(goal);
+            if (successStep[e] < 0 && envs[e].goalErrorSpec().isMet(err)) {
                 successStep[e] = t;
             }
-            stateCurve[e][t] = (float) stateDistance(envs[e].state(), goal, posIdx);
+            stateCurve[e][t] = (float) err[0];
             if (latentCurve != null && current[e] != null) {
                 double s = 0;
                 for (int j = 0; j < d; j++) {
@@ -306,18 +310,4 @@ public final class EpisodeRunner {
         }
     }
 
-    /** Euclidean distance over the position components where the task has them, else over the whole state. */
-    static double stateDistance(float[] state, float[] goal, int[] posIdx) {
-        double s = 0;
-        if (posIdx.length > 0) {
-            for (int i : posIdx) {
-                s += (state[i] - goal[i]) * (double) (state[i] - goal[i]);
-            }
-        } else {
-            for (int i = 0; i < state.length; i++) {
-                s += (state[i] - goal[i]) * (double) (state[i] - goal[i]);
-            }
-        }
-        return Math.sqrt(s);
-    }
 }

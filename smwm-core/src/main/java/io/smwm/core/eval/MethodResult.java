@@ -16,8 +16,9 @@ import java.util.Locale;
  * @param stderr            binomial standard error sqrt(p(1 − p) / n)
  * @param planMsMedian      median amortised planning time per solve (ms; batch time / episodes in the batch);
  *                          NaN for baselines
- * @param meanFinalStateDistance mean final task-state distance to the goal
- * @param stateCurveMean    mean state distance per step [budget + 1]
+ * @param meanFinalStateDistance mean final distance to the goal (the first goal-error component, see
+ *                          {@link EpisodeRecord#finalStateDistance})
+ * @param stateCurveMean    mean distance to the goal (task metric) per step [budget + 1]
  * @param stateCurveStderr  its standard error per step
  * @param latentCurveMean   mean latent distance per step, or null
  * @param latentCurveStderr its standard error, or null

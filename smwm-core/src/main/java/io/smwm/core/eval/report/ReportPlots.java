@@ -48,12 +48,16 @@ public final class ReportPlots {
 
     /**
      * Distance to the goal against env step at one goal offset: mean per method (solid) and mean ± standard error
-     * (dashed). {@code latent} picks ‖z_t − z_g‖ instead of the task-state distance.
+     * (dashed): in the task's own success metric (the first goal-error component), or with {@code latent}
+     * ‖z_t − z_g‖.
      */
     public static byte[] distanceCurves(EvaluationReport rep, int goalOffset, boolean latent) throws IOException {
+        String metric = rep.results().stream().filter(r -> r.pairStats() != null
+                        && !r.pairStats().meanStartGoalError().isEmpty())
+                .map(r -> r.pairStats().meanStartGoalError().keySet().iterator().next()).findFirst().orElse("distance");
         XYChart c = new XYChartBuilder().width(720).height(440)
-                .title((latent ? "Latent" : "Task-state") + " distance to goal, offset " + goalOffset)
-                .xAxisTitle("env step").yAxisTitle(latent ? "||z_t - z_g||" : "distance (arena units)").build();
+                .title((latent ? "Latent distance" : "Goal error (" + metric + ")") + " to goal, offset " + goalOffset)
+                .xAxisTitle("env step").yAxisTitle(latent ? "||z_t - z_g||" : metric).build();
         c.getStyler().setChartBackgroundColor(Color.WHITE).setMarkerSize(0);
         int i = 0;
         for (MethodResult r : rep.results()) {
