@@ -50,9 +50,7 @@ public record CheckpointFiles(String[] names, byte[][] bytes) {
                 n[i] = files.get(i).getFileName().toString();
                 b[i] = Files.readAllBytes(files.get(i));
             }
-            CheckpointFiles c = new CheckpointFiles(n, b);
-            c.load(); // refuse a broken checkpoint now, with CheckpointIO's message
-            return c;
+            return new CheckpointFiles(n, b); // checked by load(), which SmwmEncoder's constructor calls
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
         }

@@ -58,10 +58,15 @@ public final class SmwmEncoder extends Model<SmwmEncoder> implements MLWritable 
     private final Param<String> inputCol, outputCol, actionCol, episodeCol, frameCol;
     private final IntParam batchSize, imageHeight, imageWidth;
 
+    /** An encoder for the checkpoint's files (loaded here once, with every check, for its config). */
     public SmwmEncoder(String uid, CheckpointFiles checkpoint) {
+        this(uid, checkpoint, checkpoint.load().config().model());
+    }
+
+    private SmwmEncoder(String uid, CheckpointFiles checkpoint, ModelConfig config) {
         this.uid = uid;
         this.checkpoint = checkpoint;
-        this.config = checkpoint.load().config().model();
+        this.config = config;
         inputCol = new Param<>(this, "inputCol", "image column: binary, raw uint8 HWC frames");
         outputCol = new Param<>(this, "outputCol", "latent column to add (ml.linalg.Vector of latentDim)");
         actionCol = new Param<>(this, "actionCol", "column for the inverse model's action estimate to the frame "
@@ -197,7 +202,7 @@ public final class SmwmEncoder extends Model<SmwmEncoder> implements MLWritable 
 
     @Override
     public SmwmEncoder copy(ParamMap extra) {
-        SmwmEncoder c = new SmwmEncoder(uid, checkpoint);
+        SmwmEncoder c = new SmwmEncoder(uid, checkpoint, config);
         copyValues(c, extra);
         return c.setParent(parent());
     }
@@ -231,7 +236,6 @@ public final class SmwmEncoder extends Model<SmwmEncoder> implements MLWritable 
                     var conf = sparkSession().sparkContext().hadoopConfiguration();
                     JsonNode m = StageIO.loadMetadata(path, SmwmEncoder.class, FORMAT, conf);
                     CheckpointFiles c = CheckpointFiles.read(conf, new org.apache.hadoop.fs.Path(path, "data/checkpoint"));
-                    c.load();
                     SmwmEncoder e = new SmwmEncoder(m.path("uid").asText(), c);
                     StageIO.setParams(e, m);
                     return e;
