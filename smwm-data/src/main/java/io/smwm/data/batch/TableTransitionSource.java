@@ -127,22 +127,27 @@ public final class TableTransitionSource implements TransitionSource {
     }
 
     /**
-     * Number of transitions: exact after the first full epoch, before that an estimate from the metadata
-     * (every kept episode of steps_per_episode + 1 frames).
+     * Number of transitions: exact after the first full epoch, before that an estimate from the metadata (each
+     * file's frames less frameskip per episode, times the share of its episodes kept; exact for episodes of equal
+     * length).
      */
     @Override
     public long size() {
         if (exactSize >= 0) {
             return exactSize;
         }
-        long kept = 0;
+        long total = 0;
         for (int f : files) {
             TableMetadata.FileEntry fe = meta.files().get(f);
+            long kept = 0;
             for (long e = fe.firstEpisode(); e <= fe.lastEpisode(); e++) {
                 kept += keepEpisode.test(e) ? 1 : 0;
             }
+            if (fe.episodes() > 0) {
+                total += kept * Math.max(0, fe.frames() - fe.episodes() * frameskip) / fe.episodes();
+            }
         }
-        return kept * Math.max(0, meta.stepsPerEpisode() + 1 - frameskip);
+        return total;
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class TrainingData {
         if (meta.image().channels() != m.channels()) {
             problems.add("channels: table has " + meta.image().channels() + ", config model.channels=" + m.channels());
         }
-        if (meta.stepsPerEpisode() < m.frameskip()) {
+        if (meta.stepsPerEpisode() > 0 && meta.stepsPerEpisode() < m.frameskip()) { // 0: lengths vary
             problems.add("episodes of " + meta.stepsPerEpisode() + " steps are shorter than model.frameskip="
                     + m.frameskip());
         }

@@ -224,7 +224,11 @@ public final class TableCommitter {
                 ? io.smwm.core.env.Environments.task(spec.envId()).defaultPolicy() : "default";
     }
 
-    private static void moveIntoPlace(Configuration conf, FileSystem fs, Path staging, Path out, boolean overwrite)
+    /**
+     * Renames staging to out: an existing out (allowed by {@link #checkOutput}) is moved aside first and deleted only
+     * after the rename succeeded.
+     */
+    public static void moveIntoPlace(Configuration conf, FileSystem fs, Path staging, Path out, boolean overwrite)
             throws IOException {
         checkOutput(conf, out.toString(), overwrite);
         Path old = null;

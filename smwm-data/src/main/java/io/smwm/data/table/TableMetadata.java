@@ -22,7 +22,8 @@ import org.apache.hadoop.fs.Path;
  * @param frameskip       k, the number of primitive actions per model step (a_t..a_{t+k-1} pairs o_t with o_{t+k})
  * @param episodes        number of episodes
  * @param frames          number of rows over all files
- * @param stepsPerEpisode T: actions per episode unless it terminated early (then fewer)
+ * @param stepsPerEpisode T: actions per episode unless it terminated early (then fewer); 0 when the lengths of
+ *                        truncated episodes vary (imported data)
  * @param generator       provenance (null for imported tables)
  * @param fingerprint     {@link Fingerprint} of the content; created_at is not part of it
  * @param files           data files in episode order

@@ -70,8 +70,12 @@ public final class TrajectorySchema {
     /** Image channels and their encoding as recorded in metadata. */
     public static final int CHANNELS = 3;
     public static final String IMAGE_ENCODING = "raw-uint8-hwc";
-    /** Names of finished data files: data/part-NNNNN.parquet. */
-    public static final Pattern PART_FILE = Pattern.compile("part-(\\d{5})\\.parquet");
+    /**
+     * Names of finished data files: data/part-NNNNN.parquet as smwm writes them, and Spark's own part-file names
+     * ({@code part-00000-<uuid>-c000.snappy.parquet}) for tables written by {@code df.write.parquet}; files are read
+     * in name order.
+     */
+    public static final Pattern PART_FILE = Pattern.compile("part-(\\d{5})(-[0-9A-Za-z_.-]+)?\\.parquet");
     /** The repeated group and element names of the standard 3-level LIST. */
     public static final String LIST_GROUP = "list";
     public static final String LIST_ELEMENT = "element";

@@ -153,6 +153,18 @@ public final class TestTables {
         }
     }
 
+    /** Deletes a directory tree (if it exists). */
+    public static void deleteTree(java.nio.file.Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (java.nio.file.Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
     /** Rewrites part i of table with rows changed by edit (same schema). */
     public static void editPart(String table, int i, java.util.function.Consumer<List<Row>> edit) throws IOException {
         java.nio.file.Path p = part(table, i);
