@@ -74,10 +74,13 @@ public final class Learner {
                 WorldModelGraph.ACTION, Nd4j.create(normalizer.normalise(b.actions())));
     }
 
-    /** One Adam step on {@code batch}. */
+    /**
+     * One Adam step on {@code batch}. A batch of one transition is fed twice: SameDiff M2.1's gradient pass fails on
+     * a batch dimension of 1, and the mean loss (so every gradient) of a transition repeated is its own.
+     */
     public StepResult step(TransitionBatch batch) {
         long stepNo = adam.step() + 1;
-        OutAndGrad og = graph.outputsAndGradients(placeholders(batch), STEP_OUTPUTS);
+        OutAndGrad og = graph.outputsAndGradients(placeholders(atLeastTwo(batch)), STEP_OUTPUTS);
         LossTerms loss = WorldModelLoss.read(og.getOutputs());
         String bad = loss.firstNonFinite();
         if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
@@ -105,7 +108,18 @@ public final class Learner {
 
     /** Loss terms on a batch without any update (validation uses this, with the same loss definition). */
     public LossTerms evaluate(TransitionBatch batch) {
-        return WorldModelLoss.read(graph.output(placeholders(batch), WorldModelLoss.NAMES.toArray(new String[0])));
+        return WorldModelLoss.read(graph.output(placeholders(atLeastTwo(batch)),
+                WorldModelLoss.NAMES.toArray(new String[0])));
+    }
+
+    /** The batch itself, or a one-transition batch with its transition twice (the same mean loss). */
+    static TransitionBatch atLeastTwo(TransitionBatch b) {
+        if (b.size() != 1) {
+            return b;
+        }
+        return new TransitionBatch(new byte[][] {b.obsT()[0], b.obsT()[0]}, new float[][] {b.actions()[0],
+                b.actions()[0]}, new byte[][] {b.obsTk()[0], b.obsTk()[0]},
+                b.states() == null ? null : new float[][] {b.states()[0], b.states()[0]});
     }
 
     /** Size-weighted mean loss over one pass of {@code source}. */

@@ -99,4 +99,14 @@ class LocalTrainerTest {
         assertNull(e.lastGoodCheckpoint());
         assertFalse(Files.exists(run.resolve("checkpoint")), "no checkpoint of the epoch that failed validation");
     }
+
+    @Test
+    void lastBatchOfOneTransition_trainsWithoutError() {
+        InMemoryTransitionSource[] d = MovingSquare.source(16, 23, 5).split(0.2, 1); // 18 training transitions
+        ExperimentConfig c = cfg(1.0).withTrain(TRAIN.withBatchSize(17).withEpochs(1));
+        LocalTrainer.Result r = new LocalTrainer(c, Normalizer.fit(d[0].all().actions(), 2, 1), null, "", "")
+                .fit(d[0], d[1]);
+        assertEquals(18, d[0].size());
+        assertTrue(Double.isFinite(r.last().val().total()));
+    }
 }
