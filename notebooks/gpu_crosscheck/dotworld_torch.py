@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent GPU cross-check of the dot-world toy result (issue 3), outside the Java stack.
 
-Trains the toy architecture of REFERENCE §1 (encoder conv 32/64/128 s2 p1 + MaxPool(2) + Linear + tanh, forward MLP
+Trains the paper's toy architecture (encoder conv 32/64/128 s2 p1 + MaxPool(2) + Linear + tanh, forward MLP
 (z,a)->256->256->z with tanh, inverse MLP (z,z')->256->256->m, L = mse_fwd + λ·mse_inv, target not detached, Adam)
 in PyTorch, either on a trajectory table written by `smwm generate` (Parquet, read with pyarrow) or on dot-world
 data synthesised here with the same rules (positions in [r, 1-r], steps a·16/64 per axis, clamping, uniform

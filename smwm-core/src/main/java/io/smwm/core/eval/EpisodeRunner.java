@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Runs E evaluation episodes in lock-step (REFERENCE §4): each env is set to its pair's stored start state, the
+ * Runs E evaluation episodes in lock-step (the paper's evaluation protocol): each env is set to its pair's stored start state, the
  * goal frames are encoded in one batch, and at every step the episodes whose action chunk is used up get a new
  * one from the controller in one batched call. An episode succeeds if {@code env.isSuccess(goalState)} holds at
  * any step 0..budget (step 0 included: a start that already meets the goal counts, for every method alike). Each

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to evaluate (REFERENCE §4). Immutable; validated in the constructor with every problem reported at once.
+ * How to evaluate (the paper's evaluation protocol). Immutable; validated in the constructor with every problem reported at once.
  *
  * @param episodes          start/goal pairs per goal offset (100 in the paper)
  * @param budgetFactor      env-step budget = round(budgetFactor × goal offset): 2 gives the paper's 50 steps

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The evaluation protocol (REFERENCE §4) over one or more goal offsets: for each pair source (one per offset),
+ * The paper's evaluation protocol over one or more goal offsets: for each pair source (one per offset),
  * sample {@code eval.episodes} pairs, then run every planner and, if enabled, the random baseline on the same
  * pairs with budget = round(budgetFactor × offset), all episodes of a method in lock-step so planning is batched.
  * One source with offset 25 is the paper's main protocol; sources for 25, 40, ..., 100 are its sweep.

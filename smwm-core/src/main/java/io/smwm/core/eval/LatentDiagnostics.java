@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  *   <li><b>significant components</b>: the number of principal components whose explained-variance ratio is at least
  *   {@link #SIGNIFICANT_RATIO} (5 %). Rationale: controllable factors in the dot worlds have comparable variance
  *   (≥ 1/6 each for the 6-D combined world), while curvature of the tanh embedding and distractor leakage put only a
- *   few percent into further components; a 1 % cut counts that leakage. Expected (REFERENCE §2): 4 / 2 / 2 / 6 for
+ *   few percent into further components; a 1 % cut counts that leakage. Expected (the paper's representation analysis): 4 / 2 / 2 / 6 for
  *   independent / coupled / distractor / combined. A collapsed Z (total variance below {@link #COLLAPSE_VARIANCE})
  *   has 0 significant components.</li>
  *   <li><b>inverse R² per action dimension</b> ({@code inverse_r2_per_dim}): which controllable factors the latent

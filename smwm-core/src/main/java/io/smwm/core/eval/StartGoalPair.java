@@ -4,7 +4,7 @@ import io.smwm.core.env.RgbImage;
 import java.util.List;
 
 /**
- * One evaluation episode's start and goal (REFERENCE §4): the env is set to the stored start state, and the goal
+ * One evaluation episode's start and goal (the paper's evaluation protocol): the env is set to the stored start state, and the goal
  * is the frame {@code goalOffset} env steps later in the same recorded episode.
  *
  * @param id                    a stable name for reports, e.g. "ep000123@t40" (episode index and start frame)

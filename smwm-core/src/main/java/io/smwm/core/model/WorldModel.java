@@ -14,7 +14,7 @@ import java.util.Map;
  * Immutable facade of a trained world model for everything downstream (planners, evaluation, diagnostics).
  * It owns a private copy of the graph and parameters; nothing here trains or changes them. All methods are batched,
  * return new arrays and are safe to call repeatedly (SameDiff's inference cache is disabled by the
- * {@code org.nd4j.autodiff.samediff=false} system property, STACK pitfall 2; see the regression test). Calls are
+ * {@code org.nd4j.autodiff.samediff=false} system property, a SameDiff 1.0.0-M2.1 bug in its inference array cache; see the regression test). Calls are
  * serialised (synchronized); for parallel planning give each thread its own instance ({@link #copy()}).
  *
  * <p>Shapes, paper's notation: B batch, S image side, C channels, latentDim = dim z, k·m = model action dim

@@ -56,7 +56,7 @@ public final class WorldModelGraph {
     public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
 
     /**
-     * STACK pitfall 2: SameDiff M2.1's ArrayCacheMemoryMgr returns wrong values on repeated inference. Its constructor
+     * SameDiff 1.0.0-M2.1 bug: its ArrayCacheMemoryMgr returns wrong values on repeated inference. Its constructor
      * reads the system property {@code org.nd4j.autodiff.samediff} (default "true" = cache on) each time a session is
      * created, so setting it here, before this class creates any session, disables the cache even when the JVM was
      * started without {@code -Dorg.nd4j.autodiff.samediff=false}. An explicit "true" is respected but warned about.
@@ -66,7 +66,7 @@ public final class WorldModelGraph {
         if (v == null) System.setProperty(CACHE_PROPERTY, "false");
         else if (!"false".equals(v))
             org.slf4j.LoggerFactory.getLogger(WorldModelGraph.class).warn("-D{}={}: SameDiff's array cache is ON and "
-                    + "repeated inference may return wrong values (STACK pitfall 2); use false", CACHE_PROPERTY, v);
+                    + "repeated inference may return wrong values (a SameDiff 1.0.0-M2.1 bug in its inference array cache); use false", CACHE_PROPERTY, v);
     }
 
     private final ModelConfig config;
@@ -229,7 +229,7 @@ public final class WorldModelGraph {
 
     /**
      * Builds SameDiff's gradient function once, dropping the "Added differentiated op ..." lines that M2.1 prints to
-     * System.out for every op (STACK pitfall 4; a library must not print). Other output passes through unchanged.
+     * System.out for every op (SameDiff 1.0.0-M2.1 prints while building gradients; a library must not print). Other output passes through unchanged.
      */
     private void ensureGradFunction() {
         if (gradFunctionBuilt) return;

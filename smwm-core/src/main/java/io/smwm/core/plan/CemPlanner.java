@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Cross-entropy method in normalised action space (REFERENCE §4). Per episode and iteration: draw N sequences
+ * Cross-entropy method in normalised action space (the paper's evaluation protocol). Per episode and iteration: draw N sequences
  * a ~ N(μ, σ²) (candidate 0 is μ itself; with {@code clipSamples} every candidate is projected into the action
  * box), roll all E·N of them out through the model in one batch, keep the K lowest-cost elites and refit μ and σ
  * to them (per component; σ is the elites' sample std, divisor K − 1, as {@code torch.std} in the paper's code).

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Finds an action sequence whose predicted terminal latent is closest to a goal latent: minimises
- * C(a_{0..H-1}) = ‖ẑ_H − z_g‖² with ẑ_0 = z_t and ẑ_{h+1} = g(ẑ_h, a_h) (REFERENCE §4: terminal cost only, no
+ * C(a_{0..H-1}) = ‖ẑ_H − z_g‖² with ẑ_0 = z_t and ẑ_{h+1} = g(ẑ_h, a_h) (the paper's evaluation protocol: terminal cost only, no
  * per-step cost, no action penalty). Actions are searched in normalised model-action space.
  *
  * <p>{@link #plan} solves many episodes at once: the model is called on all episodes' candidates in one batch.

@@ -9,7 +9,7 @@ import java.util.Map;
  * How to plan: the sampling-based optimiser and its budget. Immutable; validated in the constructor, which
  * reports every problem at once with the key, the rule and the value.
  *
- * <p>Defaults ({@link #cem()}) are the paper's CEM (REFERENCE §4): 300 samples, 30 iterations, 30 elites,
+ * <p>Defaults ({@link #cem()}) are the paper's CEM: 300 samples, 30 iterations, 30 elites,
  * horizon 5 model steps, initial mean 0 / std 1 in normalised action space, candidate 0 = the current mean, warm
  * start from the previous plan shifted by the executed steps.
  *

@@ -1,5 +1,5 @@
 /**
- * Planning in latent space (REFERENCE §4): sampling-based optimisers of the terminal cost ‖ẑ_H − z_g‖² over
+ * Planning in latent space (the paper's evaluation protocol): sampling-based optimisers of the terminal cost ‖ẑ_H − z_g‖² over
  * normalised model-action sequences, batched over candidates and over episodes.
  *
  * <p>The planners see the world model only through {@link io.smwm.core.plan.LatentModel}. An adapter from the

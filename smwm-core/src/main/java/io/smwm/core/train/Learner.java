@@ -25,7 +25,7 @@ import java.util.Map;
  * {@link #setUpdaterState}, {@link #runSteps}, then send back {@link #params()} and {@link #updaterState()}.
  *
  * <p>Each step is one SameDiff forward+backward pass ({@code calculateGradientsAndOutputs}) that also returns the
- * loss terms (so no listener is needed, STACK pitfall 3), then a bias-corrected Adam update (PyTorch form:
+ * loss terms (so no listener is needed, SameDiff 1.0.0-M2.1 reports no loss values from fit), then a bias-corrected Adam update (PyTorch form:
  * p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε)) on the flat parameter vector, with optional global-norm clipping.
  * A non-finite loss term or gradient throws {@link NonFiniteLossException} BEFORE any parameter changes.
  * Not thread-safe.

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Manual experiment (not a unit test): a small stand-in for REFERENCE §2's dot world (32x32, dots of radius 2,
+ * Manual experiment (not a unit test): a small stand-in for the paper's dot world (32x32, dots of radius 2,
  * per-axis displacement uniform in [-8, 8] px, actions divided by 8) to calibrate the significant-components rule.
  * Run: java -cp test-classes:classes:CP io.smwm.core.eval.DotWorldProbe independent|coupled steps outDir
  */

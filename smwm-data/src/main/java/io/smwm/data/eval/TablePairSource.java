@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Start/goal pairs from held-out episodes of a trajectory table (REFERENCE §4): pair i picks a held-out
+ * Start/goal pairs from held-out episodes of a trajectory table (the paper's evaluation protocol): pair i picks a held-out
  * episode and a start frame t uniformly (seeded) such that t + goalOffset is in the episode; the start is the
  * stored state (task and distractor) at t, the goal the frame and task state at t + goalOffset, and the recorded
  * actions a_t..a_{t+goalOffset-1} the route the data took (for failure diagnosis), and up to

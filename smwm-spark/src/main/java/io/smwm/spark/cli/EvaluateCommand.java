@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 
 /** {@code smwm evaluate}: plan toward goal images on held-out start/goal pairs; the paper's protocol. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Plan in latent space toward goal frames from held-out episodes (REFERENCE §4) and write RUN/eval/report.{json,md,html} with plots.")
+        description = "Plan in latent space toward goal frames from held-out episodes (the paper's evaluation protocol) and write RUN/eval/report.{json,md,html} with plots.")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "Run directory (with checkpoint/).")
     Path run;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code smwm toy}: the paper's representation experiment on the dot world in one command: generate a table of
  * the variant, train (on Spark), diagnose, and compare the number of significant principal components of z with
- * the controllable dimension (REFERENCE §2: single 2, independent 4, coupled 2, distractor 2, combined 6).
+ * the controllable dimension (the paper's representation analysis: single 2, independent 4, coupled 2, distractor 2, combined 6).
  */
 @Command(name = "toy", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Dot-world representation experiment: generate, train, diagnose; compare significant components with the controllable dimension.")

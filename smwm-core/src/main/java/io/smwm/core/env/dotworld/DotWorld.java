@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dot world of the representation analysis (REFERENCE §2): dots on a white square canvas, some moved by the
+ * The dot world of the paper's representation analysis: dots on a white square canvas, some moved by the
  * action, some moving at random (distractors), some static.
  *
  * <p><b>Units.</b> Positions are in arena units: [0,1] across the frame, x to the right, y downwards; pixel

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 /**
  * The dot world's default data policy ({@code in-bounds}): every action component is drawn uniformly from the part
  * of [-1, 1] that keeps the dot(s) it moves inside the frame, so a controlled dot is never clamped at the border
- * and its displacement is always exactly {@code a · }{@link DotWorld#MAX_STEP} (REFERENCE §2: "actions divided by
+ * and its displacement is always exactly {@code a · }{@link DotWorld#MAX_STEP} (the paper's representation analysis: "actions divided by
  * 16" = the displacement in units of 16 px).
  *
  * <p>Why not plain uniform actions ({@code random}, still available): with ±16 px steps on a 64 px canvas about

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * TwoRoom navigation (REFERENCE §3): a point agent (a disc) in the unit square, split into a left and a right
+ * TwoRoom navigation (the paper's navigation task): a point agent (a disc) in the unit square, split into a left and a right
  * room by a vertical wall with one door.
  *
  * <p><b>Geometry</b> (arena units, [0,1] across the frame, x right, y down; pixel = position · imageSize): the
