@@ -12,11 +12,13 @@ package io.smwm.core.config;
  * @param beta1       Adam β1
  * @param beta2       Adam β2
  * @param epsilon     Adam ε
+ * @param lrDecay     per-epoch learning-rate factor in (0, 1]: epoch e (1-based) trains at lr · lrDecay^(e−1);
+ *                    1 = a constant rate (the paper's setting)
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
-                          double beta1, double beta2, double epsilon) {
+                          double beta1, double beta2, double epsilon, double lrDecay) {
 
-    public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8);
+    public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -30,21 +32,32 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         Checks.openUnit("train.beta1", beta1);
         Checks.openUnit("train.beta2", beta2);
         Checks.positive("train.epsilon", epsilon);
+        if (!(lrDecay > 0 && lrDecay <= 1))
+            throw new IllegalArgumentException("train.lrDecay must be in (0, 1], got " + lrDecay);
+    }
+
+    /** The learning rate of epoch {@code epoch} (1-based): lr · lrDecay^(epoch−1). */
+    public double lrAt(int epoch) {
+        return lr * Math.pow(lrDecay, Math.max(0, epoch - 1));
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon);
+        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon);
+        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon);
+        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon);
+        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
+    }
+
+    public TrainConfig withLrDecay(double d) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d);
     }
 }

@@ -38,6 +38,7 @@ public final class Learner {
     private final TrainConfig train;
     private final Normalizer normalizer;
     private AdamState adam;
+    private double lr;
 
     /** Result of one step: loss terms before the update, mean per-dim std of z_t over the batch, gradient norm. */
     public record StepResult(long step, LossTerms loss, double latentStd, double gradNorm, int batchSize) {}
@@ -53,6 +54,7 @@ public final class Learner {
                     + graph.config().modelActionDim());
         this.graph = graph;
         this.train = train;
+        this.lr = train.lr();
         this.normalizer = normalizer;
         this.adam = AdamState.zeros(graph.numParams());
     }
@@ -62,6 +64,11 @@ public final class Learner {
     public Normalizer normalizer() { return normalizer; }
 
     public TrainConfig trainConfig() { return train; }
+
+    /** Sets the learning rate of the following steps to {@code train.lrAt(epoch)} (epoch 1-based). */
+    public void setEpoch(int epoch) {
+        this.lr = train.lrAt(epoch);
+    }
 
     /** Number of updates applied so far. */
     public long stepCount() { return adam.step(); }
@@ -140,7 +147,7 @@ public final class Learner {
         v.muli(b2).addi(g.mul(g).muli(1 - b2));
         double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
         INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(train.epsilon());
-        INDArray update = m.div(denom).muli(train.lr() / bc1);
+        INDArray update = m.div(denom).muli(lr / bc1);
         INDArray p = graph.flatParams();
         p.subi(update);
         graph.setFlatParams(p);

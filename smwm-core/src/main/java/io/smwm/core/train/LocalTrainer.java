@@ -83,6 +83,7 @@ public final class LocalTrainer {
                 val == null ? 0 : val.size());
         try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
             for (int epoch = 1; epoch <= config.train().epochs(); epoch++) {
+                learner.setEpoch(epoch);
                 LossTerms.Mean mean = new LossTerms.Mean();
                 long t0 = System.nanoTime(), examples = 0;
                 for (Iterator<TransitionBatch> it = train.epoch(epoch, bs, shuffleSeed); it.hasNext(); ) {

@@ -123,6 +123,7 @@ public final class PartitionTrainer {
                 cfg.train(), Normalizer.ofTiled(spec.normMean(), spec.normStd(), spec.primitiveDim(),
                 cfg.model().frameskip()), 0L));
         learner.setParams(Nd4j.createFromArray(params));
+        learner.setEpoch(epoch);
         String adamKey = spec.runKey() + "/" + p;
         LocalAdam local = spec.averageUpdaterState() ? null : LOCAL_ADAM.get(adamKey);
         if (local != null && local.globalRound() == globalRound - 1) {
