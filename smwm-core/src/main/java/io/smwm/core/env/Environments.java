@@ -47,8 +47,8 @@ public final class Environments {
                 policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
                 DotWorldInBoundsPolicy.NAME));
         register(new Task(Reacher.ID, Reacher::new, Reacher.VARIANTS,
-                policies(p("scripted", ReacherScriptedPolicy::new), p(ReacherReachPolicy.NAME, ReacherReachPolicy::new),
-                        p("random", RandomPolicy::new)), "scripted"));
+                policies(p(ReacherReachPolicy.NAME, ReacherReachPolicy::new), p("scripted", ReacherScriptedPolicy::new),
+                        p("random", RandomPolicy::new)), ReacherReachPolicy.NAME));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
                 policies(p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
         register(new Task(Cube.ID, Cube::new, List.of("default"),

@@ -14,10 +14,13 @@ class EnvironmentsRegistryTest {
     @Test
     void registry_listsEveryTaskWithTheirPoliciesAndDefaults() {
         assertEquals(List.of("tworoom", "dotworld", "reacher", "pusht", "cube"), Environments.ids());
-        for (String id : List.of("reacher", "pusht", "cube")) {
+        for (String id : List.of("pusht", "cube")) {
             assertEquals("scripted", Environments.task(id).defaultPolicy(), id);
             assertEquals("random", Environments.policy(id, "random").name(), id);
         }
+        assertEquals("reach", Environments.task("reacher").defaultPolicy());
+        assertEquals(List.of("reach", "scripted", "random"), List.copyOf(Environments.task("reacher").policies().keySet()));
+        assertEquals(List.of("dmc", "heavy"), Environments.task("reacher").variants());
         assertEquals("scripted", Environments.task("tworoom").defaultPolicy());
         assertEquals("in-bounds", Environments.task("dotworld").defaultPolicy());
         assertEquals("scripted", Environments.policy("tworoom", null).name());
