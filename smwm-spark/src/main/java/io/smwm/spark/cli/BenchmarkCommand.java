@@ -31,12 +31,14 @@ import picocli.CommandLine.Parameters;
                 "  envs  step/render throughput and data coverage of every task",
                 "  train training throughput (transitions/s) and GFLOP/s of the default model at batch 64 and 256",
                 "  plan  time per CEM solve (300 samples x 30 iterations x horizon 5) with the default model",
-                "  averaging  parameter-averaging overhead per round on Spark (2 workers, the TwoRoom model)"})
+                "  averaging  parameter-averaging overhead per round on Spark (2 workers, the TwoRoom model)",
+                "  oracle  Reacher planning with a perfect model that sees one frame vs one that also sees the frame",
+                "          one model step back (--data TABLE: its held-out pairs; --run RUN: that run's split)"})
 final class BenchmarkCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "envs, train, plan or averaging.")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "envs, train, plan, averaging or oracle.")
     String what;
 
-    @Option(names = "--episodes", defaultValue = "50", description = "envs: episodes per measurement; plan: episodes planned per batched call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--episodes", defaultValue = "50", description = "envs: episodes per measurement; plan: episodes planned per batched call; oracle: pairs (default: ${DEFAULT-VALUE}).")
     int episodes;
 
     @Option(names = "--steps", defaultValue = "100", description = "envs: steps per episode (default: ${DEFAULT-VALUE}).")
@@ -45,8 +47,14 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--batches", defaultValue = "64,256", description = "train: batch sizes (default: ${DEFAULT-VALUE}).")
     String batches;
 
-    @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost).")
+    @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost); oracle: use this run's episode split.")
     Path run;
+
+    @Option(names = "--data", description = "oracle: the Reacher table whose held-out pairs to plan on.")
+    String data;
+
+    @Option(names = "--seed", defaultValue = "7", description = "oracle: evaluation seed (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--master", description = "averaging: Spark master (default: local[2]).")
     String master;
@@ -75,8 +83,14 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
             case "train" -> TrainBenchmark.main(new String[] {"15", "10", batches}); // 3 warm-up steps were not enough
             case "plan" -> plan();
+            case "oracle" -> {
+                if (data == null) {
+                    throw new io.smwm.core.util.UserError("benchmark oracle needs --data TABLE (a reacher table)");
+                }
+                io.smwm.data.eval.ReacherOracleBenchmark.run(System.out, data, run, episodes, seed);
+            }
             default -> throw new IllegalArgumentException("unknown benchmark '" + what
-                    + "'; valid: envs, train, plan, averaging");
+                    + "'; valid: envs, train, plan, averaging, oracle");
         }
         return 0;
     }
@@ -106,7 +120,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         for (int e : new int[] {1, episodes}) {
             TimedModel timed = new TimedModel(lm);
             Planner p = Planners.create(cfg, timed, lo, hi);
-            PlanBenchmark.Timing t = PlanBenchmark.time(p, problems(lm.latentDim(), e), 1, 3);
+            PlanBenchmark.Timing t = PlanBenchmark.time(p, problems(lm.stateDim(), lm.latentDim(), e), 1, 3);
             double modelShare = timed.nanos / (double) timed.wallNanos();
             System.out.printf("%s = %.1f GFLOP/s; the model's rollouts take %.0f %% of it (%.1f ms per solve), "
                     + "sampling and refits the rest%n", t, solveFlop / 1e9 / (t.msPerSolve() / 1e3),
@@ -131,6 +145,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         @Override public int latentDim() { return inner.latentDim(); }
         @Override public int primitiveActionDim() { return inner.primitiveActionDim(); }
         @Override public int frameskip() { return inner.frameskip(); }
+        @Override public int context() { return inner.context(); }
         @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) { return inner.encode(frames); }
         @Override public float[] unnormalise(float[] a) { return inner.unnormalise(a); }
         @Override public float[] normalise(float[] a) { return inner.normalise(a); }
@@ -145,13 +160,16 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
     }
 
-    private static List<PlanProblem> problems(int d, int n) {
+    /** n random problems: start states of {@code sd} = context·d values, goals of d. */
+    private static List<PlanProblem> problems(int sd, int d, int n) {
         SplittableRandom r = new SplittableRandom(3);
         List<PlanProblem> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            float[] z0 = new float[d], g = new float[d];
-            for (int j = 0; j < d; j++) {
+            float[] z0 = new float[sd], g = new float[d];
+            for (int j = 0; j < sd; j++) {
                 z0[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
+            }
+            for (int j = 0; j < d; j++) {
                 g[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
             }
             out.add(new PlanProblem(z0, g, null, Seeds.derive(3, "bench", i)));

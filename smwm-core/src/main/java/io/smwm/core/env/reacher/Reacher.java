@@ -40,12 +40,15 @@ public final class Reacher extends AbstractEnvironment {
     /** The goal error's one component: the largest wrapped joint-angle error (rad). */
     public static final String GOAL_ERROR_NAME = "max_joint_error_rad";
     private static final GoalErrorSpec GOAL_ERROR = GoalErrorSpec.of(GOAL_ERROR_NAME, SUCCESS_TOL);
-    static final double VIEW_HALF = 0.28;
+    /** Half the side of the rendered square, m: the frame spans ±VIEW_HALF around the arm's base. */
+    public static final double VIEW_HALF = 0.28;
     static final int BACKGROUND = 0xeeeee4;
     static final int BASE_COLOR = 0x404040;
-    static final int LINK1_COLOR = 0xe07b24;
+    /** Colour of the upper arm (link 1), 0xRRGGBB. */
+    public static final int LINK1_COLOR = 0xe07b24;
     static final int LINK2_COLOR = 0x2a9d8f;
-    static final int TIP_COLOR = 0xd62828;
+    /** Colour of the fingertip, 0xRRGGBB. */
+    public static final int TIP_COLOR = 0xd62828;
 
     private final float[] s = new float[4];
     private final ReacherDynamics dyn;
@@ -150,6 +153,32 @@ public final class Reacher extends AbstractEnvironment {
         checkState(state);
         return new double[] {Math.cos(state[0]), Math.sin(state[0]), Math.cos(state[1]), Math.sin(state[1]),
                 state[2], state[3]};
+    }
+
+    /**
+     * Steps a copy of {@code state} through {@code actions} [T][2] with this variant's dynamics (the env's own state
+     * is untouched) and returns the final state [4]. Actions are clipped to [-1, 1], as {@link #step} does.
+     */
+    public float[] simulate(float[] state, float[][] actions) {
+        checkState(state);
+        double[] d = {state[0], state[1], state[2], state[3]};
+        for (float[] a : actions) {
+            dyn.step(d, Math.max(-1f, Math.min(1f, a[0])), Math.max(-1f, Math.min(1f, a[1])));
+            for (int i = 0; i < 4; i++) {
+                d[i] = (float) d[i];
+            }
+        }
+        return new float[] {(float) d[0], (float) d[1], (float) d[2], (float) d[3]};
+    }
+
+    /** Length of the upper arm (shoulder to wrist), m. */
+    public double upperArmLength() {
+        return dyn.l1;
+    }
+
+    /** Duration of one env step, s. */
+    public double stepSeconds() {
+        return dyn.dt();
     }
 
     /** The wrist's joint limit |q2| ≤ limit in rad, or NaN where the wrist turns freely. */
