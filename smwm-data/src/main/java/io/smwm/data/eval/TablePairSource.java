@@ -55,7 +55,7 @@ public final class TablePairSource implements PairSource {
         try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
             this.meta = r.metadata();
         }
-        if (meta.stepsPerEpisode() < goalOffset) {
+        if (meta.stepsPerEpisode() > 0 && meta.stepsPerEpisode() < goalOffset) { // 0: lengths vary, checked per pair
             throw new UserError("goal offset " + goalOffset + " is longer than the table's episodes ("
                     + meta.stepsPerEpisode() + " steps); use a smaller --goal-offset or longer episodes");
         }

@@ -161,10 +161,12 @@ public record TableMetadata(
             p.add("distractor_state.dim must be in [0, " + MAX_DIM + "], got "
                     + (distractorState == null ? "nothing" : distractorState.dim()));
         }
-        if (stepsPerEpisode < 1 || stepsPerEpisode > MAX_STEPS) {
-            p.add("steps_per_episode must be in [1, " + MAX_STEPS + "], got " + stepsPerEpisode);
+        if (stepsPerEpisode < 0 || stepsPerEpisode > MAX_STEPS) { // 0: imported episodes of varying length
+            p.add("steps_per_episode must be in [0, " + MAX_STEPS + "] (0 when episode lengths vary), got "
+                    + stepsPerEpisode);
         }
-        if (frameskip < 1 || frameskip > Math.max(1, Math.min(stepsPerEpisode, MAX_STEPS))) {
+        int longest = stepsPerEpisode == 0 ? MAX_STEPS : Math.max(1, Math.min(stepsPerEpisode, MAX_STEPS));
+        if (frameskip < 1 || frameskip > longest) {
             p.add("frameskip must be in [1, steps_per_episode=" + stepsPerEpisode + "], got " + frameskip);
         }
         if (episodes < 0 || episodes > MAX_EPISODES || frames < 0) {
@@ -204,7 +206,7 @@ public record TableMetadata(
                         + f.lastEpisode() + ", episodes=" + f.episodes());
                 return;
             }
-            if (f.frames() < f.episodes() || f.frames() > f.episodes() * (Math.max(stepsPerEpisode, 0) + 1L)) {
+            if (f.frames() < f.episodes() || f.frames() > f.episodes() * ((stepsPerEpisode <= 0 ? MAX_STEPS : stepsPerEpisode) + 1L)) {
                 p.add(at + " (" + f.path() + ") must have between episodes=" + f.episodes() + " and episodes x "
                         + "(steps_per_episode + 1) frames, got " + f.frames());
             }

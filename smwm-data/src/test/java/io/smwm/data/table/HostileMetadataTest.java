@@ -83,7 +83,7 @@ class HostileMetadataTest {
         assertRefusedByBoth("files[1]");
         makeTableAgain();
         editInfo(n -> n.put("steps_per_episode", -5));
-        assertRefusedByBoth("steps_per_episode must be in [1, ");
+        assertRefusedByBoth("steps_per_episode must be in [0, ");
         makeTableAgain();
         editInfo(n -> ((ObjectNode) n.get("action")).put("dim", Integer.MAX_VALUE));
         assertRefusedByBoth("action.dim must be in [1, 65536]");
