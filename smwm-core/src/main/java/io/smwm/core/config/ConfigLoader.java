@@ -34,11 +34,11 @@ public final class ConfigLoader {
 
     /**
      * Names with a bundled config resource: one per task (chosen by the table's env when no --config is given:
-     * the env id, or "dotworld-" + variant) plus "tworoom-full", the longer TwoRoom training for the benchmark
+     * the env id, or "dotworld-" + variant) plus the "-full" configs, the longer trainings for the benchmarks
      * (never chosen by default).
      */
     public static final List<String> BUNDLED_TASKS = List.of("tworoom", "tworoom-full", "dotworld-single", "dotworld-independent",
-            "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "pusht", "cube");
+            "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "reacher", "reacher-full", "pusht", "cube");
 
     private static final List<String> SECTIONS = List.of("model", "loss", "train");
 

@@ -67,7 +67,13 @@ class QuickstartCommandTest {
                 assertEquals(env, train.get(train.indexOf("--config") + 1));
             }
         }
-        assertTrue(ConfigLoader.BUNDLED_TASKS.containsAll(List.of("pusht", "cube")));
+        assertTrue(ConfigLoader.BUNDLED_TASKS.containsAll(List.of("reacher", "pusht", "cube")));
+        List<List<String>> reacher = commands(parse("--env", "reacher", "--overwrite"));
+        assertEquals("600", reacher.get(0).get(reacher.get(0).indexOf("--episodes") + 1), "reacher's larger default");
+        assertEquals("3", reacher.get(1).get(reacher.get(1).indexOf("--epochs") + 1));
+        List<List<String>> given = commands(parse("--env", "reacher", "--episodes", "40", "--epochs", "1"));
+        assertEquals("40", given.get(0).get(given.get(0).indexOf("--episodes") + 1), "an explicit size wins");
+        assertEquals("1", given.get(1).get(given.get(1).indexOf("--epochs") + 1));
         QuickstartCommand c = parse("--env", "cube", "--out", "elsewhere");
         assertEquals(Path.of("elsewhere"), c.outDir());
     }
