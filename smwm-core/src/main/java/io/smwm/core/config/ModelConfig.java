@@ -22,11 +22,15 @@ import java.util.List;
  *                     f stays a function of one frame, so z keeps its meaning; the context tells g how the scene is
  *                     moving (velocities a single frame does not show). 1 = the paper's setting. Frames before an
  *                     episode's start repeat its first frame (a scene at rest)
+ * @param centerFrames subtract each frame's own per-channel mean from its pixels before the encoder (false = the
+ *                     paper's input, pixels in [0, 1]). On a plain background this takes the background to about 0,
+ *                     so what moves is most of the input; it needs no statistics, so checkpoints stay
+ *                     self-contained
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
-                          int actionDim, int frameskip, int context) {
+                          int actionDim, int frameskip, int context, boolean centerFrames) {
 
-    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1);
+    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false);
     /**
      * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
      * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
@@ -124,6 +128,7 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
 
     /** The same config with {@code model.context = c}. */
     public ModelConfig withContext(int c) {
-        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c);
+        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c,
+                centerFrames);
     }
 }

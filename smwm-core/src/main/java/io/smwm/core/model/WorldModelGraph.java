@@ -292,7 +292,10 @@ public final class WorldModelGraph {
         return Nd4j.toFlattened('c', arrs);
     }
 
-    /** uint8 HWC frames [B][S·S·C] -> float NCHW [B, C, S, S] in [0, 1] (what {@link #OBS_TK} takes). */
+    /**
+     * uint8 HWC frames [B][S·S·C] -> float NCHW [B, C, S, S] in [0, 1] (what {@link #OBS_TK} takes); with
+     * {@code model.centerFrames} each frame's per-channel mean is subtracted (values in [-1, 1]).
+     */
     public static INDArray imagesToInput(byte[][] images, ModelConfig c) {
         return imagesToInput(images, c, 1);
     }
@@ -315,12 +318,27 @@ public final class WorldModelGraph {
                 int base = (b * h + f) * frame;
                 for (int p = 0; p < hw; p++)
                     for (int k = 0; k < ch; k++) buf[base + k * hw + p] = (img[q++] & 0xFF) * (1f / 255f);
+                if (c.centerFrames()) centerChannels(buf, base, ch, hw);
             }
         }
         return Nd4j.create(buf, new long[]{images.length, (long) h * ch, s, s}, 'c');
     }
 
-    /** uint8 (or any integer/float type holding 0..255) HWC images [B, S, S, C] -> float NCHW [B, C, S, S] in [0,1]. */
+    /** {@code model.centerFrames}: subtracts each channel's mean over the frame's hw pixels (planar, from base). */
+    private static void centerChannels(float[] buf, int base, int ch, int hw) {
+        for (int k = 0; k < ch; k++) {
+            int from = base + k * hw;
+            double sum = 0;
+            for (int p = 0; p < hw; p++) sum += buf[from + p];
+            float mean = (float) (sum / hw);
+            for (int p = 0; p < hw; p++) buf[from + p] -= mean;
+        }
+    }
+
+    /**
+     * uint8 (or any integer/float type holding 0..255) HWC images [B, S, S, C] -> float NCHW [B, C, S, S] in [0,1],
+     * centred per image and channel with {@code model.centerFrames}.
+     */
     public static INDArray imagesToInput(INDArray images, ModelConfig c) {
         long[] sh = images.shape();
         if (sh.length != 4 || sh[1] != c.imageSize() || sh[2] != c.imageSize() || sh[3] != c.channels())
@@ -328,6 +346,10 @@ public final class WorldModelGraph {
                     + c.channels() + "] (HWC), got " + java.util.Arrays.toString(sh));
         INDArray f = images.dataType() == DataType.UINT8 || images.dataType() == DataType.UBYTE
                 ? images.castTo(DataType.INT32).castTo(DataType.FLOAT) : images.castTo(DataType.FLOAT);
-        return f.permute(0, 3, 1, 2).div(255.0).dup('c');
+        INDArray x = f.permute(0, 3, 1, 2).div(255.0).dup('c');
+        if (c.centerFrames()) { // per image and channel: mean over H, W
+            x.subi(x.mean(true, 2, 3));
+        }
+        return x;
     }
 }

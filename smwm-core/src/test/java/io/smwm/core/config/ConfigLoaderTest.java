@@ -94,7 +94,8 @@ class ConfigLoaderTest {
     @Test
     void parameterCount_equalsTheGraphsParameterSpecs() {
         for (ModelConfig m : List.of(ModelConfig.DEFAULT, ConfigLoader.forTask("tworoom").model(),
-                new ModelConfig(16, 3, List.of(4, 8, 8), 8, 16, 2, 5, 1), new ModelConfig(33, 1, List.of(5), 3, 7, 3, 2, 3)))
+                new ModelConfig(16, 3, List.of(4, 8, 8), 8, 16, 2, 5, 1, false),
+                new ModelConfig(33, 1, List.of(5), 3, 7, 3, 2, 3, true)))
             assertEquals(io.smwm.core.model.WorldModelGraph.paramSpecs(m).stream()
                     .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), m.parameterCount(), m.toString());
     }

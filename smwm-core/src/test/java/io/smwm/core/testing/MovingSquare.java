@@ -18,7 +18,7 @@ public final class MovingSquare {
 
     /** A tiny model config for S×S images: convs [8, 16], latent 8, hidden 64, k=1, m=2. */
     public static ModelConfig tinyConfig(int side) {
-        return new ModelConfig(side, 3, List.of(8, 16), 8, 64, 2, 1, 1);
+        return new ModelConfig(side, 3, List.of(8, 16), 8, 64, 2, 1, 1, false);
     }
 
     public static byte[] render(int side, int x, int y) {

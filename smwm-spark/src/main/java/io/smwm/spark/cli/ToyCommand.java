@@ -82,7 +82,8 @@ final class ToyCommand implements Callable<Integer> {
             // the bundled config at another frame size: written next to the table, named in the run's config.yaml
             io.smwm.core.config.ModelConfig m = bundled.model();
             io.smwm.core.config.ExperimentConfig sized = bundled.withModel(new io.smwm.core.config.ModelConfig(size,
-                    m.channels(), m.convChannels(), m.latentDim(), m.hidden(), m.actionDim(), m.frameskip(), m.context()));
+                    m.channels(), m.convChannels(), m.latentDim(), m.hidden(), m.actionDim(), m.frameskip(), m.context(),
+                    m.centerFrames()));
             java.nio.file.Files.createDirectories(dir);
             Path file = dir.resolve("dotworld-" + variant + "-" + size + "px.yaml");
             java.nio.file.Files.writeString(file, io.smwm.core.config.ConfigLoader.toYaml(sized));

@@ -100,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean allowOtherTable;
 
     @Option(names = "--skip-validation", description = "Do not validate the table before training (for a table "
-            + "validated since it last changed); the reader's per-row checks still apply.")
+            + "validated since it last changed); the reader still checks row shapes and indices, not values: a NaN in "
+            + "the data then stops training at its first non-finite loss (exit 1).")
     boolean skipValidation;
 
     @Override
@@ -279,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
         if (latentDim != null) {
             ModelConfig m = cfg.model();
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim, m.hidden(),
-                    m.actionDim(), m.frameskip(), m.context()));
+                    m.actionDim(), m.frameskip(), m.context(), m.centerFrames()));
         }
         if (context != null) {
             try {
@@ -316,6 +317,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig d = ExperimentConfig.DEFAULT.model();
         return ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
-                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context()));
+                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context(),
+                d.centerFrames()));
     }
 }
