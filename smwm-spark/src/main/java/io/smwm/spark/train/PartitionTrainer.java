@@ -48,6 +48,11 @@ public final class PartitionTrainer {
     private static final ThreadLocal<Map<String, Learner>> LEARNERS = ThreadLocal.withInitial(HashMap::new);
     private static final ConcurrentHashMap<String, Stream> STREAMS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, LocalAdam> LOCAL_ADAM = new ConcurrentHashMap<>();
+    /**
+     * Streams rebuilt by reading the partition's data up to a round's position: only after a retried task lands where
+     * the stream is not cached (each costs a pass over the partition's data so far). Tests read it.
+     */
+    static final java.util.concurrent.atomic.AtomicLong RECREATED = new java.util.concurrent.atomic.AtomicLong();
 
     private PartitionTrainer() {}
 
@@ -147,8 +152,7 @@ public final class PartitionTrainer {
             loss[2] += r.loss().total() * b.size();
             stdSum += r.latentStd() * b.size();
         }
-        boolean more = s.it.hasNext();
-        if (!more) STREAMS.remove(streamKey(spec, p));
+        boolean more = s.it.hasNext(); // an exhausted stream stays cached: later rounds of the epoch find it empty
         AdamState a = learner.updaterState();
         float[] m = a.m().toFloatVector(), v = a.v().toFloatVector();
         if (!spec.averageUpdaterState()) LOCAL_ADAM.put(adamKey, new LocalAdam(globalRound, m, v, a.step()));
@@ -164,11 +168,16 @@ public final class PartitionTrainer {
     private static Stream stream(TaskSpec spec, int p, int epoch, long position) {
         String key = streamKey(spec, p);
         Stream s = STREAMS.get(key);
-        if (s != null && s.epoch == epoch && s.position == position) return s;
+        if (s != null && s.epoch == epoch && (s.position == position || (s.position < position && !s.it.hasNext()))) {
+            return s; // where the last round left it, or exhausted (other partitions still have data this epoch)
+        }
         TableTransitionSource src = source(spec, p);
         s = new Stream(epoch, src.epoch(epoch, ConfigLoader.parse(spec.configYaml(), "task spec").train().batchSize(),
                 spec.seeds()[p]));
-        if (position > 0) LOG.info("partition {}: recreating epoch {} stream, skipping {} batches", p, epoch, position);
+        if (position > 0) {
+            RECREATED.incrementAndGet();
+            LOG.info("partition {}: recreating epoch {} stream, skipping {} batches", p, epoch, position);
+        }
         for (; s.position < position && s.it.hasNext(); s.position++) s.it.next();
         STREAMS.put(key, s);
         return s;

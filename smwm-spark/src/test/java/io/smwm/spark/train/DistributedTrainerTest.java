@@ -130,6 +130,17 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void aPartitionThatRunsOutFirst_isNotReReadInTheEpochsLaterRounds() throws Exception {
+        // files round-robin over 2 partitions: 2 files against 1, so with one batch per round partition 1 runs out first
+        DistributedTrainer t = trainer(cfg.withTrain(cfg.train().withEpochs(2).withBatchSize(8)),
+                new AveragingConfig(2, 1, true, 100), null);
+        long rebuilt = PartitionTrainer.RECREATED.get();
+        t.fit(null, null);
+        assertTrue(t.rounds().stream().anyMatch(x -> x.activePartitions() == 1), "one partition ran out first");
+        assertEquals(rebuilt, PartitionTrainer.RECREATED.get(), "no stream rebuilt by re-reading the partition");
+    }
+
+    @Test
     void tasksOpenTheTableWithTheDriversHadoopConfiguration() throws Exception {
         // the table under a scheme that only the driver's (SparkContext's) Hadoop configuration resolves
         Configuration h = spark.sparkContext().hadoopConfiguration();
