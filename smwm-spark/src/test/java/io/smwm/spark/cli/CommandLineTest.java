@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -19,36 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
 
     /** Runs the CLI capturing stdout and stderr. */
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void generateValidateInspect_endToEnd(@TempDir Path dir) throws Exception {
         String table = dir.resolve("t").toString();
-        Run g = run("generate", "--env", "dotworld", "--variant", "distractor", "--episodes", "6", "--steps", "12",
+        CliRun g = run("generate", "--env", "dotworld", "--variant", "distractor", "--episodes", "6", "--steps", "12",
                 "--image-size", "32", "--episodes-per-file", "4", "--seed", "3", "--out", table, "--master", "local[2]");
         assertEquals(0, g.code(), g.err());
         assertTrue(g.out().contains("wrote 6 episodes, 78 frames"), g.out());
 
-        Run v = run("validate", table);
+        CliRun v = run("validate", table);
         assertEquals(0, v.code(), v.out() + v.err());
         assertTrue(v.out().contains("OK"), v.out());
 
         Path sheet = dir.resolve("sheet.png");
-        Run i = run("inspect", table, "--json", "--sheet", sheet.toString());
+        CliRun i = run("inspect", table, "--json", "--sheet", sheet.toString());
         assertEquals(0, i.code(), i.err());
         JsonNode j = new ObjectMapper().readTree(i.out());
         assertEquals(6, j.get("episodes").asLong());
@@ -62,7 +47,7 @@ class CommandLineTest {
     @Test
     void generate_taskParams_areRecordedAndUnknownOnesRefused(@TempDir Path dir) throws Exception {
         String table = dir.resolve("t").toString();
-        Run g = run("generate", "--env", "dotworld", "--variant", "distractor", "--param", "start=central",
+        CliRun g = run("generate", "--env", "dotworld", "--variant", "distractor", "--param", "start=central",
                 "--episodes", "5", "--steps", "1", "--frameskip", "1", "--image-size", "32", "--out", table,
                 "--master", "local[1]");
         assertEquals(0, g.code(), g.err());
@@ -70,7 +55,7 @@ class CommandLineTest {
         JsonNode j = new ObjectMapper().readTree(run("inspect", table, "--json").out());
         assertEquals("central", j.at("/env/params/start").asText(), j.toString());
 
-        Run bad = run("generate", "--env", "dotworld", "--param", "begin=central", "--episodes", "2", "--steps", "10",
+        CliRun bad = run("generate", "--env", "dotworld", "--param", "begin=central", "--episodes", "2", "--steps", "10",
                 "--out", dir.resolve("u").toString(), "--master", "local[1]");
         assertEquals(CliErrors.USER_ERROR, bad.code());
         assertTrue(bad.err().contains("begin") && bad.err().contains("start") && bad.err().contains("layout"),
@@ -82,7 +67,7 @@ class CommandLineTest {
     void generate_existingOutput_isAUserErrorNamingOverwrite(@TempDir Path dir) throws Exception {
         Path out = Files.createDirectories(dir.resolve("t"));
         Files.writeString(out.resolve("keep.txt"), "precious");
-        Run g = run("generate", "--env", "tworoom", "--episodes", "2", "--steps", "10", "--out", out.toString(),
+        CliRun g = run("generate", "--env", "tworoom", "--episodes", "2", "--steps", "10", "--out", out.toString(),
                 "--master", "local[1]");
         assertEquals(CliErrors.USER_ERROR, g.code());
         assertTrue(g.err().contains("--overwrite"), g.err());
@@ -92,14 +77,14 @@ class CommandLineTest {
 
     @Test
     void generate_unknownEnvironment_listsValidIds(@TempDir Path dir) {
-        Run g = run("generate", "--env", "tworooms", "--out", dir.resolve("t").toString(), "--master", "local[1]");
+        CliRun g = run("generate", "--env", "tworooms", "--out", dir.resolve("t").toString(), "--master", "local[1]");
         assertEquals(CliErrors.USER_ERROR, g.code());
         assertTrue(g.err().contains("tworoom") && g.err().contains("pusht"), g.err());
     }
 
     @Test
     void validate_notATable_failsWithOneLine(@TempDir Path dir) {
-        Run v = run("validate", dir.resolve("missing").toString());
+        CliRun v = run("validate", dir.resolve("missing").toString());
         assertEquals(1, v.code());
         assertFalse((v.out() + v.err()).contains("\tat "), v.out() + v.err());
     }
@@ -107,7 +92,7 @@ class CommandLineTest {
     @Test
     void render_writesAPng(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("r.png");
-        Run r = run("render", "--env", "reacher", "--episodes", "2", "--steps", "6", "--frames", "4",
+        CliRun r = run("render", "--env", "reacher", "--episodes", "2", "--steps", "6", "--frames", "4",
                 "--distractors", "flicker", "--out", png.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(ImageIO.read(png.toFile()).getHeight() > 64);
@@ -115,7 +100,7 @@ class CommandLineTest {
 
     @Test
     void toy_unknownVariant_listsTheValidOnes() {
-        Run t = run("toy", "--variant", "triple");
+        CliRun t = run("toy", "--variant", "triple");
         assertEquals(CliErrors.USER_ERROR, t.code());
         assertTrue(t.err().contains("independent") && t.err().contains("combined"), t.err());
     }
@@ -124,7 +109,7 @@ class CommandLineTest {
     void toy_transitionSamplingAtAnotherFrameSize_generatesCentralOneStepEpisodesAndTrainsAtThatSize(@TempDir Path dir)
             throws Exception {
         Path out = dir.resolve("toy");
-        Run t = run("toy", "--variant", "single", "--sampling", "transitions", "--image-size", "16", "--episodes", "160",
+        CliRun t = run("toy", "--variant", "single", "--sampling", "transitions", "--image-size", "16", "--episodes", "160",
                 "--epochs", "1", "--batch-size", "16", "--master", "none", "--out", out.toString());
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(t.out().contains("significant components"), t.out());
@@ -138,7 +123,7 @@ class CommandLineTest {
         assertTrue(runConfig.contains("batchSize: 16"), runConfig);
         assertTrue(Files.exists(out.resolve("dotworld-single-16px.yaml")));
 
-        Run bad = run("toy", "--variant", "single", "--sampling", "pairs", "--out", dir.resolve("bad").toString());
+        CliRun bad = run("toy", "--variant", "single", "--sampling", "pairs", "--out", dir.resolve("bad").toString());
         assertEquals(CliErrors.USER_ERROR, bad.code());
         assertTrue(bad.err().contains("trajectories") && bad.err().contains("transitions"), bad.err());
     }
