@@ -87,17 +87,35 @@ public final class Learner {
      */
     public StepResult step(TransitionBatch batch) {
         long stepNo = adam.step() + 1;
-        OutAndGrad og = graph.outputsAndGradients(placeholders(atLeastTwo(batch)), STEP_OUTPUTS);
-        LossTerms loss = WorldModelLoss.read(og.getOutputs());
-        String bad = loss.firstNonFinite();
-        if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
-        INDArray g = graph.flatten(og.getGradients());
-        double gnorm = g.norm2Number().doubleValue();
-        if (!Double.isFinite(gnorm)) throw new NonFiniteLossException(stepNo, "gradient", gnorm);
-        if (train.gradClip() > 0 && gnorm > train.gradClip()) g.muli(train.gradClip() / gnorm);
-        applyAdam(g);
-        double zStd = og.getOutputs().get(WorldModelGraph.Z_T).std(0).meanNumber().doubleValue();
-        return new StepResult(stepNo, loss, zStd, gnorm, batch.size());
+        Map<String, INDArray> in = placeholders(atLeastTwo(batch));
+        OutAndGrad og = graph.outputsAndGradients(in, STEP_OUTPUTS);
+        try {
+            LossTerms loss = WorldModelLoss.read(og.getOutputs());
+            String bad = loss.firstNonFinite();
+            if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
+            INDArray g = graph.flatten(og.getGradients());
+            try {
+                double gnorm = g.norm2Number().doubleValue();
+                if (!Double.isFinite(gnorm)) throw new NonFiniteLossException(stepNo, "gradient", gnorm);
+                if (train.gradClip() > 0 && gnorm > train.gradClip()) g.muli(train.gradClip() / gnorm);
+                applyAdam(g);
+                double zStd = og.getOutputs().get(WorldModelGraph.Z_T).std(0).meanNumber().doubleValue();
+                return new StepResult(stepNo, loss, zStd, gnorm, batch.size());
+            } finally {
+                release(g);
+            }
+        } finally {
+            // A step allocates tens of MB off-heap (frames, outputs, gradients); freeing them here instead of waiting
+            // for the garbage collector keeps long runs from stalling in JavaCPP's forced collections.
+            in.values().forEach(Learner::release);
+            og.getOutputs().values().forEach(Learner::release);
+            og.getGradients().values().forEach(Learner::release);
+        }
+    }
+
+    /** Frees an array's off-heap buffer now (it must not be used afterwards); views and closed arrays are skipped. */
+    private static void release(INDArray a) {
+        if (a != null && !a.wasClosed() && a.closeable()) a.close();
     }
 
     /** Runs up to {@code k} steps from {@code batches} (fewer if it runs out); returns the per-step results. */
@@ -143,8 +161,9 @@ public final class Learner {
         long t = adam.step() + 1;
         double b1 = train.beta1(), b2 = train.beta2();
         INDArray m = adam.m(), v = adam.v();
-        m.muli(b1).addi(g.mul(1 - b1));
-        v.muli(b2).addi(g.mul(g).muli(1 - b2));
+        INDArray gm = g.mul(1 - b1), g2 = g.mul(g).muli(1 - b2);
+        m.muli(b1).addi(gm);
+        v.muli(b2).addi(g2);
         double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
         INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(train.epsilon());
         INDArray update = m.div(denom).muli(lr / bc1);
@@ -152,6 +171,7 @@ public final class Learner {
         p.subi(update);
         graph.setFlatParams(p);
         adam = new AdamState(m, v, t);
+        for (INDArray a : new INDArray[] {gm, g2, denom, update, p}) release(a);
     }
 
     /** All parameters as one flat vector [N] (a copy), layout {@link WorldModelGraph#params()}. */

@@ -255,6 +255,9 @@ public final class DistributedTrainer {
                 vr.put("significant_components", c.significantComponents());
                 vr.put("pca_top", c.topRatios(8));
                 vr.put("examples_per_s", eps);
+                long rss = org.bytedeco.javacpp.Pointer.physicalBytes(); // resident set of the driver's JVM
+                vr.put("process_bytes", rss);
+                LOG.info("epoch {}: driver process memory {} MB (resident)", epoch, rss >> 20);
                 if (c.warning() != null) vr.put("warning", c.warning());
                 metrics.write("val", vr);
                 epochs.add(new LocalTrainer.EpochSummary(epoch, adamStep, mean.mean(), v, eps, c));
