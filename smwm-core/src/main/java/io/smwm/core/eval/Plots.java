@@ -99,6 +99,53 @@ public final class Plots {
         save(c, png);
     }
 
+    /**
+     * Histograms on one PNG, two panels per row: panel i shows counts[i] over bins of equal width spanning
+     * [lo[i], hi[i]] (bin centres on the x axis).
+     *
+     * @param names  panel titles, one per histogram
+     * @param counts counts[i][b], same number of bins for every panel
+     */
+    public static void histograms(String title, List<String> names, double[] lo, double[] hi, long[][] counts,
+                                  Path png) {
+        int n = names.size();
+        if (n == 0 || lo.length != n || hi.length != n || counts.length != n)
+            throw new IllegalArgumentException("histograms: " + n + " names, " + lo.length + "/" + hi.length + "/"
+                    + counts.length + " ranges/counts");
+        int w = 480, h = 280, cols = Math.min(2, n), rows = (n + cols - 1) / cols, head = 36;
+        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(cols * w, head + rows * h,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, all.getWidth(), all.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(g.getFont().deriveFont(java.awt.Font.BOLD, 16f));
+        g.drawString(title, 12, 24);
+        for (int i = 0; i < n; i++) {
+            int bins = counts[i].length;
+            List<String> x = new ArrayList<>(bins);
+            List<Long> y = new ArrayList<>(bins);
+            double width = (hi[i] - lo[i]) / bins;
+            for (int b = 0; b < bins; b++) {
+                x.add(String.format(java.util.Locale.ROOT, "%.3g", lo[i] + (b + 0.5) * width));
+                y.add(counts[i][b]);
+            }
+            CategoryChart c = new CategoryChartBuilder().width(w).height(h).title(names.get(i)).build();
+            c.getStyler().setLegendVisible(false);
+            c.getStyler().setXAxisLabelRotation(60);
+            c.getStyler().setAvailableSpaceFill(0.95);
+            c.addSeries(names.get(i), x, y);
+            g.drawImage(BitmapEncoder.getBufferedImage(c), (i % cols) * w, head + (i / cols) * h, null);
+        }
+        g.dispose();
+        try {
+            if (png.getParent() != null) Files.createDirectories(png.getParent());
+            javax.imageio.ImageIO.write(all, "png", png.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write plot " + png, e);
+        }
+    }
+
     private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         try {
             if (png.getParent() != null) Files.createDirectories(png.getParent());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smwm.core.env.Coverages;
 import io.smwm.core.env.RgbImage;
+import io.smwm.core.eval.Plots;
 import io.smwm.core.viz.ContactSheet;
 import io.smwm.data.table.Episode;
 import io.smwm.data.table.TableMetadata;
@@ -25,7 +26,8 @@ import java.util.Map;
  *
  * <p>The JSON summary has stable keys: {@code path, format_version, env, image, episodes, frames, fingerprint,
  * episode_length {min,max,mean}, action {dim,mean,std,min,max}, state {dim,names,mean,std,min,max},
- * distractors, coverage {name: value}, contact_sheet}.
+ * distractors, coverage {name: value}, contact_sheet, histograms {action, state: {names, lo, hi, counts}},
+ * histogram_plot}.
  */
 public final class TableInspector {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -44,6 +46,19 @@ public final class TableInspector {
      * @param sheetFrames    frames per row (spread over the episode)
      */
     public ObjectNode inspect(Path sheet, int sheetEpisodes, int sheetFrames) throws IOException {
+        return inspect(sheet, sheetEpisodes, sheetFrames, null);
+    }
+
+    /** Bins per dimension of the action and state histograms. */
+    public static final int HISTOGRAM_BINS = 20;
+
+    /**
+     * As {@link #inspect(Path, int, int)}, and also writes histograms of every action and state dimension
+     * ({@value #HISTOGRAM_BINS} bins over the dimension's range) to {@code histogramPng} when it is not null; the
+     * counts are in the summary either way. Actions a_0..a_{T-1} are counted (not the zero row after the last
+     * frame), states s_0..s_T.
+     */
+    public ObjectNode inspect(Path sheet, int sheetEpisodes, int sheetFrames, Path histogramPng) throws IOException {
         try (TrajectoryReader reader = TrajectoryReader.open(tablePath)) {
             TableMetadata meta = reader.metadata();
             TableStats stats = reader.stats();
@@ -52,6 +67,14 @@ public final class TableInspector {
                     + (meta.env().distractors().isEmpty() ? "" : " + " + String.join(", ", meta.env().distractors()))
                     + ": " + meta.episodes() + " episodes, " + meta.frames() + " frames", 2);
             List<float[][]> states = new ArrayList<>();
+            List<String> actionNames = new ArrayList<>();
+            for (int i = 0; i < stats.action().dim(); i++) actionNames.add("action[" + i + "]");
+            FeatureHistograms actionHist = new FeatureHistograms(actionNames, stats.action().min(),
+                    stats.action().max(), HISTOGRAM_BINS);
+            List<String> stateNames = meta.state().names().size() == stats.observationState().dim()
+                    ? meta.state().names() : indexed("state", stats.observationState().dim());
+            FeatureHistograms stateHist = new FeatureHistograms(stateNames, stats.observationState().min(),
+                    stats.observationState().max(), HISTOGRAM_BINS);
             long minLen = Long.MAX_VALUE, maxLen = 0, sumLen = 0, n = 0;
             Iterator<Episode> it = reader.episodes();
             while (it.hasNext()) {
@@ -62,6 +85,8 @@ public final class TableInspector {
                 sumLen += len;
                 n++;
                 states.add(e.states());
+                if (e.actions() != null) actionHist.add(e.actions(), Math.min(e.actions().length, len - 1));
+                if (e.states() != null) stateHist.add(e.states(), e.states().length);
                 if (chosen.contains(e.episodeIndex())) {
                     addRow(cs, e, sheetFrames);
                 }
@@ -94,8 +119,37 @@ public final class TableInspector {
                 cs.writePng(sheet);
                 out.put("contact_sheet", sheet.toString());
             }
+            ObjectNode h = out.putObject("histograms");
+            h.set("action", actionHist.toJson(JSON));
+            h.set("state", stateHist.toJson(JSON));
+            if (histogramPng != null && n > 0) {
+                List<String> names = new ArrayList<>(actionHist.names());
+                names.addAll(stateHist.names());
+                Plots.histograms(meta.env().id() + ": actions and states over " + n + " episodes", names,
+                        concat(actionHist.lo(), stateHist.lo()), concat(actionHist.hi(), stateHist.hi()),
+                        concat(actionHist.counts(), stateHist.counts()), histogramPng);
+                out.put("histogram_plot", histogramPng.toString());
+            }
             return out;
         }
+    }
+
+    private static List<String> indexed(String prefix, int d) {
+        List<String> out = new ArrayList<>(d);
+        for (int i = 0; i < d; i++) out.add(prefix + "[" + i + "]");
+        return out;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private static long[][] concat(long[][] a, long[][] b) {
+        long[][] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     public static String toJson(ObjectNode summary) {

@@ -31,6 +31,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--sheet-frames", defaultValue = "8", description = "Frames per episode on the sheet (default: ${DEFAULT-VALUE}).")
     int sheetFrames;
 
+    @Option(names = "--histograms", paramLabel = "FILE", description = "PNG of the action and state histograms "
+            + "(default: PATH_histograms.png beside the table).")
+    Path histograms;
+
     @Override
     public Integer call() throws Exception {
         if (sheetEpisodes < 0 || sheetEpisodes > 1000 || sheetFrames < 1 || sheetFrames > 1000) {
@@ -38,7 +42,8 @@ final class InspectCommand implements Callable<Integer> {
                     + sheetEpisodes + " and " + sheetFrames);
         }
         Path out = sheet != null ? sheet : defaultSheet(path);
-        ObjectNode s = new TableInspector(path).inspect(out, sheetEpisodes, sheetFrames);
+        Path hist = histograms != null ? histograms : beside(path, "_histograms.png");
+        ObjectNode s = new TableInspector(path).inspect(out, sheetEpisodes, sheetFrames, hist);
         if (json) {
             System.out.println(TableInspector.toJson(s));
             return 0;
@@ -63,12 +68,20 @@ final class InspectCommand implements Callable<Integer> {
         if (s.has("contact_sheet")) {
             System.out.println("contact sheet " + s.get("contact_sheet").asText());
         }
+        if (s.has("histogram_plot")) {
+            System.out.println("histograms    " + s.get("histogram_plot").asText());
+        }
         return 0;
     }
 
     static Path defaultSheet(String tablePath) {
+        return beside(tablePath, "_contact_sheet.png");
+    }
+
+    /** A local file named after the table's directory plus {@code suffix}, next to it. */
+    static Path beside(String tablePath, String suffix) {
         String p = tablePath.replaceFirst("^file:", "").replaceAll("/+$", "");
-        return Path.of(p + "_contact_sheet.png");
+        return Path.of(p + suffix);
     }
 
     private static void printFeature(String name, JsonNode f) {

@@ -33,7 +33,8 @@ class CommandLineTest {
         assertTrue(v.out().contains("OK"), v.out());
 
         Path sheet = dir.resolve("sheet.png");
-        CliRun i = run("inspect", table, "--json", "--sheet", sheet.toString());
+        Path hist = dir.resolve("hist.png");
+        CliRun i = run("inspect", table, "--json", "--sheet", sheet.toString(), "--histograms", hist.toString());
         assertEquals(0, i.code(), i.err());
         JsonNode j = new ObjectMapper().readTree(i.out());
         assertEquals(6, j.get("episodes").asLong());
@@ -42,6 +43,21 @@ class CommandLineTest {
         assertEquals(2, j.at("/action/dim").asInt());
         assertTrue(j.get("coverage").has("mean_state_path_length"));
         assertTrue(ImageIO.read(sheet.toFile()).getWidth() > 32, "contact sheet should be a readable PNG");
+        // histograms: every action of the 6 episodes (6 x 12 steps) counted once per dimension, every state once
+        JsonNode ha = j.at("/histograms/action/counts");
+        assertEquals(2, ha.size());
+        for (JsonNode dim : ha) {
+            long total = 0;
+            for (JsonNode c : dim) total += c.asLong();
+            assertEquals(72, total, "action counts " + dim);
+        }
+        JsonNode hs = j.at("/histograms/state/counts");
+        assertTrue(hs.size() > 0);
+        long states = 0;
+        for (JsonNode c : hs.get(0)) states += c.asLong();
+        assertEquals(78, states);
+        assertEquals(hist.toString(), j.get("histogram_plot").asText());
+        assertTrue(ImageIO.read(hist.toFile()).getWidth() >= 480, "histograms should be a readable PNG");
     }
 
     @Test
