@@ -37,12 +37,14 @@ import java.util.Map;
  * @param startGoalError     the start state's goal error ({@link io.smwm.core.env.Environment#goalError}) by
  *                           component name, in the env's order: how far the pair's goal is in the task's own
  *                           success metric
+ * @param finalState         the env's task state at the end (for analysing where failures ended), or null
+ * @param goalState          the pair's goal task state, or null
  */
 public record EpisodeRecord(String method, int goalOffset, int budget, String pairId, boolean success,
                             int successStep, int stepsExecuted, double finalStateDistance, double minStateDistance,
                             double finalLatentDistance, int solves, double[] planMs, float[] stateCurve,
                             float[] latentCurve, double[] planCosts, double demoCost, boolean solvedAtStart,
-                            Map<String, Double> startGoalError) {
+                            Map<String, Double> startGoalError, float[] finalState, float[] goalState) {
 
     public EpisodeRecord {
         if (startGoalError == null) {

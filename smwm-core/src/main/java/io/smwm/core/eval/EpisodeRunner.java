@@ -204,7 +204,7 @@ public final class EpisodeRunner {
                     planMs.get(e).stream().mapToDouble(Double::doubleValue).toArray(), stateCurve[e],
                     latentCurve == null ? null : latentCurve[e],
                     planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e),
-                    successStep[e] == 0, startError.get(e)));
+                    successStep[e] == 0, startError.get(e), envs[e].state().clone(), p.goalState().clone()));
             if (e < film) {
                 List<RgbImage> fr = new ArrayList<>(filmFrames.get(e));
                 List<String> cap = new ArrayList<>(filmCaps.get(e));

@@ -44,6 +44,9 @@ class EvaluatorTest {
             if (e.method().equals("cem")) {
                 assertTrue(e.solves() >= 1 && e.solves() <= 2, "50 steps / 25 per plan: " + e.solves());
             }
+            // the recorded end and goal states: the agent's distance between them is the final state distance
+            double dx = e.finalState()[0] - e.goalState()[0], dy = e.finalState()[1] - e.goalState()[1];
+            assertEquals(e.finalStateDistance(), Math.hypot(dx, dy), 1e-5, e.pairId());
         }
         // the distance to the goal falls on average under the planner
         assertTrue(cem.stateCurveMean()[50] < 0.5 * cem.stateCurveMean()[0], "curve " + cem.stateCurveMean()[50]);
@@ -199,7 +202,7 @@ class EvaluatorTest {
     void failureDiagnosis_countsSearchModelAndUndiagnosedFailures() {
         java.util.function.BiFunction<Boolean, double[], EpisodeRecord> rec = (ok, c) -> new EpisodeRecord("cem", 25,
                 50, "p", ok, ok ? 3 : -1, 50, 0, 0, 0, 1, new double[] {1}, new float[51], null,
-                new double[] {c[0]}, c[1], false, java.util.Map.of("agent_distance", 0.3));
+                new double[] {c[0]}, c[1], false, java.util.Map.of("agent_distance", 0.3), null, null);
         List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
@@ -207,7 +210,7 @@ class EvaluatorTest {
         assertEquals(new FailureDiagnosis(4, 2, 1, 1), d);
         assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d.toMap());
         EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
-                new float[51], null, new double[0], Double.NaN, false, java.util.Map.of("agent_distance", 0.3));
+                new float[51], null, new double[0], Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
         assertEquals(null, FailureDiagnosis.of(List.of(baseline), "random", 25));
     }
 }

@@ -44,7 +44,8 @@ import java.util.Map;
  *   name to the start state's value, in the task's own success metric), steps, final_state_distance,
  *   min_state_distance, final_latent_distance, solves, plan_ms_median, first_plan_cost (the model's predicted
  *   cost of the first plan), demo_cost (its predicted cost of the pair's recorded actions; see
- *   {@link EpisodeRecord#demoCost})) and {@code plots} (file names). Non-finite
+ *   {@link EpisodeRecord#demoCost}), final_state and goal_state (the task state at the end and the goal's, in the
+ *   table's state order)) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
  *   <li>{@code report.md}: the success table (with the non-trivial success, the pairs solved at the start and the
  *   mean start-goal error); {@code report.html}: the same table plus the plots (relative links).</li>
@@ -164,6 +165,8 @@ public final class ReportWriter {
             m.put("plan_ms_median", ms.length == 0 ? null : num(ms[ms.length / 2]));
             m.put("first_plan_cost", num(e.firstPlanCost()));
             m.put("demo_cost", num(e.demoCost()));
+            if (e.finalState() != null) m.put("final_state", e.finalState());
+            if (e.goalState() != null) m.put("goal_state", e.goalState());
             eps.add(m);
         }
         root.put("results", results);
