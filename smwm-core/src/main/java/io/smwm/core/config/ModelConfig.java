@@ -26,11 +26,17 @@ import java.util.List;
  *                     paper's input, pixels in [0, 1]). On a plain background this takes the background to about 0,
  *                     so what moves is most of the input; it needs no statistics, so checkpoints stay
  *                     self-contained
+ * @param coordChannels give the encoder's first convolution two more input channels holding each pixel's x and y in
+ *                     [-1, 1] (CoordConv), so the encoder sees where things are, not only what local patterns show:
+ *                     a line segment's local pattern is the same when it is rotated by 180° about the frame's centre,
+ *                     only its position tells the two apart. False = the paper's encoder. It adds
+ *                     3·3·2·convChannels[0] weights ({@code enc_coord_W}); the frames themselves are unchanged
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
-                          int actionDim, int frameskip, int context, boolean centerFrames) {
+                          int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels) {
 
-    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false);
+    public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false,
+            false);
     /**
      * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
      * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
@@ -64,22 +70,28 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                     + "MaxPool(2) after " + convChannels.size() + " stride-2 convs (model.convChannels), got imageSize="
                     + imageSize);
         long params = parameterCount(channels, convChannels, (long) side / 2 * (side / 2), latentDim, hidden,
-                (long) frameskip * actionDim, context);
+                (long) frameskip * actionDim, context, coordChannels);
         if (params > MAX_PARAMETERS)
             throw new IllegalArgumentException("model must have at most " + MAX_PARAMETERS + " parameters, got "
                     + params + " (model.imageSize=" + imageSize + ", model.convChannels=" + convChannels
                     + ", model.latentDim=" + latentDim + ", model.hidden=" + hidden + "); make them smaller");
     }
 
+    /** The paper's encoder input (no coordinate channels); see the canonical constructor for the rest. */
+    public ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
+                       int actionDim, int frameskip, int context, boolean centerFrames) {
+        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames, false);
+    }
+
     /** Trainable parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths), in longs. */
     public long parameterCount() {
         return parameterCount(channels, convChannels, (long) pooledSide() * pooledSide(), latentDim, hidden,
-                modelActionDim(), context);
+                modelActionDim(), context, coordChannels);
     }
 
     private static long parameterCount(long channels, List<Integer> conv, long pooledArea, long latent, long hidden,
-                                       long action, long context) {
-        long n = 0, in = channels;
+                                       long action, long context, boolean coords) {
+        long n = coords ? 9L * 2 * conv.get(0) : 0, in = channels;
         for (int c : conv) {
             n += 9 * in * c + c;
             in = c;
@@ -129,6 +141,6 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     /** The same config with {@code model.context = c}. */
     public ModelConfig withContext(int c) {
         return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c,
-                centerFrames);
+                centerFrames, coordChannels);
     }
 }

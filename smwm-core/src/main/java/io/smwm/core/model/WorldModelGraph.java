@@ -54,6 +54,9 @@ public final class WorldModelGraph {
     public static final String Z_T = "z_t", S_T = "s_t", Z_TK = "z_tk", Z_PRED = "z_pred", A_HAT = "a_hat";
     public static final String G_OUT = "g_out", H_OUT = "h_out";
     public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
+    /** With {@code model.coordChannels}: the first convolution's weights over the coordinate channels [3, 3, 2, C0]. */
+    public static final String COORD_WEIGHTS = "enc_coord_W";
+    private static final String COORDS = "enc_coords";
 
     /**
      * SameDiff 1.0.0-M2.1 bug: its ArrayCacheMemoryMgr returns wrong values on repeated inference. Its constructor
@@ -136,6 +139,7 @@ public final class WorldModelGraph {
             long out = c.convChannels().get(i);
             s.add(new ParamSpec("enc_conv" + i + "_W", new long[]{3, 3, in, out}));
             s.add(new ParamSpec("enc_conv" + i + "_b", new long[]{out}));
+            if (i == 0 && c.coordChannels()) s.add(new ParamSpec(COORD_WEIGHTS, new long[]{3, 3, 2, out}));
             in = out;
         }
         dense(s, "enc_fc", c.flatFeatures(), c.latentDim());
@@ -176,6 +180,11 @@ public final class WorldModelGraph {
                     .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
                     .build();
             x = sd.cnn().conv2d(x, p.get("enc_conv" + i + "_W"), p.get("enc_conv" + i + "_b"), cc);
+            if (i == 0 && config.coordChannels()) {
+                // conv over [image; x; y] = conv(image) + conv([x; y]); the second term is the same for every
+                // frame, so it is computed once on a [1, 2, S, S] constant and broadcast over the batch
+                x = x.add(sd.cnn().conv2d(coordinates(), p.get(COORD_WEIGHTS), cc));
+            }
             x = sd.nn().relu(x, 0.0);
         }
         x = sd.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
@@ -183,6 +192,21 @@ public final class WorldModelGraph {
         x = sd.reshape(x, -1, config.flatFeatures());
         SDVariable lin = sd.nn().linear(x, p.get("enc_fc_W"), p.get("enc_fc_b"));
         return outName == null ? sd.math().tanh(lin) : sd.math().tanh(outName, lin);
+    }
+
+    /** The coordinate channels [1, 2, S, S]: channel 0 is x (column), channel 1 is y (row), both in [-1, 1]. */
+    private SDVariable coordinates() {
+        SDVariable v = sd.getVariable(COORDS);
+        if (v != null) return v;
+        int side = config.imageSize();
+        float[] c = new float[2 * side * side];
+        for (int r = 0; r < side; r++)
+            for (int q = 0; q < side; q++) {
+                float x = side == 1 ? 0f : 2f * q / (side - 1) - 1f, y = side == 1 ? 0f : 2f * r / (side - 1) - 1f;
+                c[r * side + q] = x;
+                c[side * side + r * side + q] = y;
+            }
+        return sd.constant(COORDS, Nd4j.create(c, new long[]{1, 2, side, side}, 'c'));
     }
 
     private SDVariable forward(SDVariable z, SDVariable a, Map<String, SDVariable> p, String outName) {

@@ -83,7 +83,7 @@ final class ToyCommand implements Callable<Integer> {
             io.smwm.core.config.ModelConfig m = bundled.model();
             io.smwm.core.config.ExperimentConfig sized = bundled.withModel(new io.smwm.core.config.ModelConfig(size,
                     m.channels(), m.convChannels(), m.latentDim(), m.hidden(), m.actionDim(), m.frameskip(), m.context(),
-                    m.centerFrames()));
+                    m.centerFrames(), m.coordChannels()));
             java.nio.file.Files.createDirectories(dir);
             Path file = dir.resolve("dotworld-" + variant + "-" + size + "px.yaml");
             java.nio.file.Files.writeString(file, io.smwm.core.config.ConfigLoader.toYaml(sized));

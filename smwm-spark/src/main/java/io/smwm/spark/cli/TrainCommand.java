@@ -280,7 +280,7 @@ final class TrainCommand implements Callable<Integer> {
         if (latentDim != null) {
             ModelConfig m = cfg.model();
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim, m.hidden(),
-                    m.actionDim(), m.frameskip(), m.context(), m.centerFrames()));
+                    m.actionDim(), m.frameskip(), m.context(), m.centerFrames(), m.coordChannels()));
         }
         if (context != null) {
             try {
@@ -318,6 +318,6 @@ final class TrainCommand implements Callable<Integer> {
         ModelConfig d = ExperimentConfig.DEFAULT.model();
         return ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
                 d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context(),
-                d.centerFrames()));
+                d.centerFrames(), d.coordChannels()));
     }
 }

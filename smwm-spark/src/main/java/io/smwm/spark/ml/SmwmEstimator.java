@@ -166,7 +166,7 @@ public final class SmwmEstimator extends Estimator<SmwmEncoder> implements MLWri
             ModelConfig d = ExperimentConfig.DEFAULT.model();
             cfg = ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
                     d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context(),
-                    d.centerFrames()));
+                    d.centerFrames(), d.coordChannels()));
         } else if (ConfigLoader.BUNDLED_TASKS.contains(c)) {
             cfg = ConfigLoader.forTask(c);
         } else {
@@ -179,7 +179,7 @@ public final class SmwmEstimator extends Estimator<SmwmEncoder> implements MLWri
         if (intOf(latentDim) >= 1) {
             ModelConfig m = cfg.model();
             cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), intOf(latentDim),
-                    m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames()));
+                    m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames(), m.coordChannels()));
         }
         return cfg;
     }
