@@ -14,6 +14,7 @@ import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.TrainConfig;
 import io.smwm.core.loss.LossTerms;
+import io.smwm.core.testing.FiniteDifference;
 import io.smwm.core.testing.MovingSquare;
 import io.smwm.core.train.Learner;
 import io.smwm.core.train.TransitionBatch;
@@ -72,16 +73,8 @@ class CoordChannelsTest {
         assertTrue(gw.norm2Number().doubleValue() > 0, "the coordinate weights are trained");
         long idx = org.nd4j.linalg.ops.transforms.Transforms.abs(gw, true).reshape(gw.length()).argMax().getLong(0);
         double analytic = gw.reshape(gw.length()).getDouble(idx);
-        INDArray w = g.param(WorldModelGraph.COORD_WEIGHTS);
-        INDArray flat = w.reshape(w.length());
-        double orig = flat.getDouble(idx), eps = 2e-3;
-        flat.putScalar(idx, orig + eps);
-        w.assign(flat.reshape(w.shape()));
-        double plus = l.evaluate(b).total();
-        flat.putScalar(idx, orig - eps);
-        w.assign(flat.reshape(w.shape()));
-        double minus = l.evaluate(b).total();
-        double numeric = (plus - minus) / (2 * eps);
+        double numeric = FiniteDifference.central(g.param(WorldModelGraph.COORD_WEIGHTS), idx, 2e-3,
+                () -> l.evaluate(b).total());
         assertEquals(numeric, analytic, 0.05 * Math.abs(numeric) + 1e-6, "analytic " + analytic + " vs " + numeric);
     }
 

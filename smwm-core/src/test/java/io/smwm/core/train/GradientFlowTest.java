@@ -67,16 +67,8 @@ class GradientFlowTest {
         INDArray gw = g.outputsAndGradients(ph, List.of(LossTerms.FWD)).getGradients().get("enc_fc_W");
         long idx = gw.reshape(gw.length()).argMax().getLong(0);
         double analytic = gw.reshape(gw.length()).getDouble(idx);
-        INDArray w = g.param("enc_fc_W");
-        INDArray flat = w.reshape(w.length());
-        double orig = flat.getDouble(idx), eps = 2e-3;
-        flat.putScalar(idx, orig + eps);
-        w.assign(flat.reshape(w.shape()));
-        double plus = l.evaluate(BATCH).fwd();
-        flat.putScalar(idx, orig - eps);
-        w.assign(flat.reshape(w.shape()));
-        double minus = l.evaluate(BATCH).fwd();
-        double numeric = (plus - minus) / (2 * eps);
+        double numeric = io.smwm.core.testing.FiniteDifference.central(g.param("enc_fc_W"), idx, 2e-3,
+                () -> l.evaluate(BATCH).fwd());
         assertEquals(numeric, analytic, 0.05 * Math.abs(numeric) + 1e-6,
                 "analytic " + analytic + " vs finite difference " + numeric);
     }
