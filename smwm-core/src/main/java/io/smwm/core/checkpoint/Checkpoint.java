@@ -3,7 +3,7 @@ package io.smwm.core.checkpoint;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
-import io.smwm.core.train.AdamState;
+import io.smwm.core.optim.AdamState;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Objects;

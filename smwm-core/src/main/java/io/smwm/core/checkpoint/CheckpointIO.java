@@ -10,7 +10,7 @@ import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.ParamSpec;
 import io.smwm.core.model.WorldModelGraph;
-import io.smwm.core.train.AdamState;
+import io.smwm.core.optim.AdamState;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

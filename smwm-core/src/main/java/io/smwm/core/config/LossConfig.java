@@ -1,7 +1,7 @@
 package io.smwm.core.config;
 
 /**
- * The training objective L = L_fwd + λ·L_inv (paper §1). λ = 0 is the forward-only baseline (collapses).
+ * The training objective L = L_fwd + λ·L_inv. λ = 0 is the forward-only baseline (collapses).
  *
  * @param lambda weight λ of the inverse-dynamics term; default 10 (the toy setting)
  */

@@ -1,5 +1,8 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.distractor.Distractor;
+import io.smwm.core.render.RgbImage;
+import io.smwm.core.env.distractor.Distractors;
 import io.smwm.core.util.Seeds;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.distractor.Distractors;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package io.smwm.core.env;
 
+import io.smwm.core.render.RgbImage;
+
 /**
  * A simulated task that renders RGB observations. One instance is single-threaded and stateful.
  *

@@ -1,5 +1,7 @@
 package io.smwm.core.env;
 
+import io.smwm.core.render.RgbImage;
+
 /**
  * What one primitive step returns.
  *

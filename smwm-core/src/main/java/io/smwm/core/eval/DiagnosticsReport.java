@@ -1,5 +1,7 @@
 package io.smwm.core.eval;
 
+import io.smwm.core.viz.Plots;
+import io.smwm.core.stats.LatentDiagnostics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smwm.core.model.WorldModel;

@@ -1,7 +1,7 @@
 package io.smwm.core.eval;
 
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.plan.LatentModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

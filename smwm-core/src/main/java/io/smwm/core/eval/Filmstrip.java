@@ -1,6 +1,6 @@
 package io.smwm.core.eval;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.util.List;
 
 /** Frames of one episode kept for people to look at: executed frames (every model step) then the goal frame. */

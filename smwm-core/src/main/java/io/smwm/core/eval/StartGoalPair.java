@@ -1,6 +1,6 @@
 package io.smwm.core.eval;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.util.List;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one definition of the SMWM objective (paper §1), used by training and validation alike:
+ * The one definition of the SMWM objective, used by training and validation alike:
  * <pre>
  *   L_fwd = mean((g(z_t, a_t) - z_{t+k})²)        per-element mean over [B, latentDim]
  *   L_inv = mean((h(z_t, z_{t+k}) - a_t)²)        per-element mean over [B, k·m]

@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh) run as plain ND4J ops on buffers
  * reused across calls, without a SameDiff session.
  *
- * <p>Why it exists (measured by {@code smwm benchmark plan}, see the README): a CEM solve is 45,000 candidate steps
+ * <p>Why it exists (measured by {@code smwm benchmark plan}, see docs/benchmarks.md): a CEM solve is 45,000 candidate steps
  * through g. In the SameDiff graph the output tanh is ND4J's legacy element-wise op, which costs as much as a
  * third of a solve; here it is the declarable op {@code tanh}, which the oneDNN build runs vectorised, and each
  * step writes into the same buffers instead of allocating new arrays. The result equals the graph's

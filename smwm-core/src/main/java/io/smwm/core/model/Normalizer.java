@@ -3,7 +3,7 @@ package io.smwm.core.model;
 import java.util.Arrays;
 
 /**
- * Per-dimension z-scoring of the model action a_t [k·m] (paper §1): a_norm = (a - mean) / std. The statistics are
+ * Per-dimension z-scoring of the model action a_t [k·m]: a_norm = (a - mean) / std. The statistics are
  * those of the m primitive action dimensions, tiled k times (the model action is k primitive actions concatenated),
  * with std floored at {@link #DEFAULT_STD_FLOOR} so constant dimensions do not blow up. Part of the model: saved in
  * every checkpoint; the planner works in normalised space and un-normalises before stepping the env.

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The one place that wires the SameDiff graph of the world model (paper §1, toy architecture):
+ * The one place that wires the SameDiff graph of the world model (the SMWM paper's toy architecture):
  * <pre>
  *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]

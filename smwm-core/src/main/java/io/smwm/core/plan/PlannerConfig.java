@@ -26,7 +26,7 @@ import java.util.Map;
  * @param clipSamples project every candidate into the env's action box (mapped into normalised space) before the
  *                    model sees it. The paper's code samples unclipped, and so does {@link #cem()}: on the two
  *                    full-size TwoRoom models clipping cost 0.3 and 3.6 points of success (300 pairs each,
- *                    README). {@link #mppi()} clips. Executed actions are always clipped to the env's bounds.
+ *                    docs/benchmarks.md). {@link #mppi()} clips. Executed actions are always clipped to the env's bounds.
  * @param warmStart   start each re-plan from the previous plan shifted by the executed model steps (tail = 0)
  * @param returnBest  return the lowest-cost candidate seen in any iteration when it beats the final mean, instead
  *                    of the final mean (the paper's CEM returns the mean; a mean of elites from two routes, e.g.

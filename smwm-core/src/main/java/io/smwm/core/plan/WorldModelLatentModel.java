@@ -1,6 +1,6 @@
 package io.smwm.core.plan;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.model.WorldModel;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;

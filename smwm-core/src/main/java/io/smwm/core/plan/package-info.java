@@ -16,6 +16,6 @@
  * Note that {@code a} and {@code out} are work buffers that may be longer than G·N rows.
  *
  * <p>{@link io.smwm.core.plan.oracle.TwoRoomOracleModel} is an exact hand-written model of TwoRoom (latent =
- * position) for tests and {@link io.smwm.core.plan.PlanBenchmark}.
+ * position) for tests and {@link io.smwm.core.plan.bench.PlanBenchmark}.
  */
 package io.smwm.core.plan;

@@ -1,6 +1,6 @@
 package io.smwm.core.train;
 
-import io.smwm.core.eval.LatentDiagnostics;
+import io.smwm.core.stats.LatentDiagnostics;
 import io.smwm.core.model.WorldModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -140,7 +140,7 @@ public final class LocalTrainer {
                 }
             }
             if (runDir != null)
-                io.smwm.core.eval.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
+                io.smwm.core.viz.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
         }
         return new Result(learner.snapshot(), List.copyOf(epochs), lastGood);
     }

@@ -1,6 +1,6 @@
 package io.smwm.core.viz;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

@@ -1,5 +1,8 @@
 package io.smwm.core.env;
 
+import io.smwm.core.render.RgbImage;
+import io.smwm.core.env.distractor.Distractors;
+import io.smwm.core.env.catalog.Environments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

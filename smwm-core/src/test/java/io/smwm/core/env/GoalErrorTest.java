@@ -1,5 +1,6 @@
 package io.smwm.core.env;
 
+import io.smwm.core.env.catalog.Environments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.smwm.core.eval;
 
+import io.smwm.core.stats.LatentDiagnostics;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;

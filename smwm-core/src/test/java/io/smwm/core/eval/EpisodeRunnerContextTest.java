@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.env.catalog.Environments;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.plan.LatentModel;
 import java.util.ArrayList;
 import java.util.List;

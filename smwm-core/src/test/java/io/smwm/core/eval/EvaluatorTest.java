@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.oracle.TwoRoomOracleModel;
 import java.util.List;

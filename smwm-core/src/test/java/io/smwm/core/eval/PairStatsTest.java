@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.eval.report.ReportWriter;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.oracle.TwoRoomOracleModel;

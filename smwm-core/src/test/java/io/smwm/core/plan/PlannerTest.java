@@ -183,7 +183,7 @@ class PlannerTest {
         @Override public int latentDim() { return 1; }
         @Override public int primitiveActionDim() { return 1; }
         @Override public int frameskip() { return 1; }
-        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) {
+        @Override public float[] encode(List<io.smwm.core.render.RgbImage> frames) {
             throw new UnsupportedOperationException();
         }
         @Override public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] a, int horizon,
@@ -221,7 +221,7 @@ class PlannerTest {
         @Override public int latentDim() { return 1; }
         @Override public int primitiveActionDim() { return 2; }
         @Override public int frameskip() { return 5; }
-        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) {
+        @Override public float[] encode(List<io.smwm.core.render.RgbImage> frames) {
             throw new UnsupportedOperationException();
         }
         @Override public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] a, int horizon,

@@ -1,5 +1,6 @@
 package io.smwm.core.train;
 
+import io.smwm.core.optim.AdamState;
 import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.TrainConfig;
 import io.smwm.core.model.Normalizer;

@@ -3,7 +3,7 @@ package io.smwm.data.eval;
 import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.eval.EvalConfig;
 import io.smwm.core.eval.EvaluationReport;

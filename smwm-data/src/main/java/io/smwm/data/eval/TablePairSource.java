@@ -1,6 +1,6 @@
 package io.smwm.data.eval;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.StartGoalPair;
 import io.smwm.core.util.Seeds;

@@ -2,7 +2,7 @@ package io.smwm.data.generate;
 
 import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import java.util.function.Supplier;
 
 /**

@@ -220,8 +220,8 @@ public final class TableCommitter {
         if (spec.policy() != null) {
             return spec.policy();
         }
-        return io.smwm.core.env.Environments.ids().contains(spec.envId())
-                ? io.smwm.core.env.Environments.task(spec.envId()).defaultPolicy() : "default";
+        return io.smwm.core.env.catalog.Environments.ids().contains(spec.envId())
+                ? io.smwm.core.env.catalog.Environments.task(spec.envId()).defaultPolicy() : "default";
     }
 
     /**

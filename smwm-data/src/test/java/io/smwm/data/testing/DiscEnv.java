@@ -6,7 +6,7 @@ import io.smwm.core.env.EnvSpec;
 import io.smwm.core.env.Environment;
 import io.smwm.core.env.GoalErrorSpec;
 import io.smwm.core.env.RandomPolicy;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.env.StepResult;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.generate.EnvSource;

@@ -3,12 +3,12 @@ package io.smwm.spark.cli;
 import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
-import io.smwm.core.env.EnvBenchmark;
+import io.smwm.core.env.catalog.EnvBenchmark;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
 import io.smwm.core.model.WorldModelGraph;
 import io.smwm.core.plan.LatentModel;
-import io.smwm.core.plan.PlanBenchmark;
+import io.smwm.core.plan.bench.PlanBenchmark;
 import io.smwm.core.plan.PlanProblem;
 import io.smwm.core.plan.Planner;
 import io.smwm.core.plan.PlannerConfig;
@@ -146,7 +146,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         @Override public int primitiveActionDim() { return inner.primitiveActionDim(); }
         @Override public int frameskip() { return inner.frameskip(); }
         @Override public int context() { return inner.context(); }
-        @Override public float[] encode(List<io.smwm.core.env.RgbImage> frames) { return inner.encode(frames); }
+        @Override public float[] encode(List<io.smwm.core.render.RgbImage> frames) { return inner.encode(frames); }
         @Override public float[] unnormalise(float[] a) { return inner.unnormalise(a); }
         @Override public float[] normalise(float[] a) { return inner.normalise(a); }
 

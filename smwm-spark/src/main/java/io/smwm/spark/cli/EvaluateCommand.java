@@ -5,7 +5,7 @@ import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.eval.EvalConfig;
 import io.smwm.core.eval.EvaluationReport;
 import io.smwm.core.eval.FailureDiagnosis;

@@ -1,7 +1,7 @@
 package io.smwm.spark.cli;
 
 import io.smwm.core.env.EnvConfig;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.viz.ContactSheet;
 import io.smwm.data.generate.EpisodeGenerator;
 import io.smwm.data.generate.GenerationSpec;

@@ -1,7 +1,7 @@
 package io.smwm.spark.generate;
 
 import io.smwm.core.env.EnvSpec;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.util.UserError;
 import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.generate.PartResult;

@@ -7,7 +7,7 @@ import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.loss.LossTerms;
 import io.smwm.core.model.Normalizer;
-import io.smwm.core.train.AdamState;
+import io.smwm.core.optim.AdamState;
 import io.smwm.core.train.CollapseMonitor;
 import io.smwm.core.train.Learner;
 import io.smwm.core.train.LocalTrainer;
@@ -269,7 +269,7 @@ public final class DistributedTrainer {
                 }
             }
             if (runDir != null && !metrics.rows().isEmpty())
-                io.smwm.core.eval.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
+                io.smwm.core.viz.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
         } finally {
             PartitionTrainer.forget(spec.runKey());
         }

@@ -5,7 +5,7 @@ import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.model.Normalizer;
-import io.smwm.core.train.AdamState;
+import io.smwm.core.optim.AdamState;
 import io.smwm.core.train.Learner;
 import io.smwm.core.train.TransitionBatch;
 import io.smwm.core.util.Seeds;

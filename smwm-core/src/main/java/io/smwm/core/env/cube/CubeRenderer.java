@@ -1,6 +1,6 @@
 package io.smwm.core.env.cube;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 
 /**
  * Draws the cube scene with {@link Rasterizer}: a perspective camera in front of and above the table looking

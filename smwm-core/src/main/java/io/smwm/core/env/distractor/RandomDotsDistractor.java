@@ -1,7 +1,6 @@
 package io.smwm.core.env.distractor;
 
-import io.smwm.core.env.Distractor;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.util.SplittableRandom;
 
 /**

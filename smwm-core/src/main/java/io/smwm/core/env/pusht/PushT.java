@@ -4,7 +4,7 @@ import io.smwm.core.env.AbstractEnvironment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.EnvSpec;
 import io.smwm.core.env.GoalErrorSpec;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -18,12 +18,12 @@ import java.util.SplittableRandom;
  *       the waypoint, scaled to reach it in one step where possible and otherwise to a largest component of 1, plus
  *       Gaussian noise of std {@link #NOISE_STD} per component; with probability {@link #P_RANDOM_SEGMENT} per step
  *       it starts a random segment of 3–12 steps with one uniform random action. The agent moves near full speed,
- *       so goals 25 steps ahead are far (random reaches about 15 % of them, README).</li>
+ *       so goals 25 steps ahead are far (random reaches about 15 % of them, docs/benchmarks.md).</li>
  *   <li>{@code "noisy-expert"} ({@link #noisyExpert()}, the paper's collection recipe): the action is the unit
  *       vector towards the waypoint plus Gaussian noise of std {@link #EXPERT_NOISE_STD} = 3 per component, clipped
  *       to [-1, 1] (the paper's data script runs its TwoRoom expert with action noise 3.0). The noise dominates:
  *       the mean drift towards the waypoint is about a quarter of full speed, so the data is a random walk with a
- *       bias and goals 25 steps ahead are near (random reaches 39–41 % of them; 30 % in the paper, README).</li>
+ *       bias and goals 25 steps ahead are near (random reaches 39–41 % of them; 30 % in the paper, docs/benchmarks.md).</li>
  * </ul>
  */
 public final class TwoRoomScriptedPolicy implements BehaviourPolicy {

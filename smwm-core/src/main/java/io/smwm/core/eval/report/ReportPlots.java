@@ -1,6 +1,6 @@
 package io.smwm.core.eval.report;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.eval.EvaluationReport;
 import io.smwm.core.eval.Filmstrip;
 import io.smwm.core.eval.MethodResult;

@@ -1,7 +1,7 @@
 package io.smwm.core.plan.oracle;
 
 import io.smwm.core.env.EnvConfig;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.plan.LatentModel;
 import java.util.List;

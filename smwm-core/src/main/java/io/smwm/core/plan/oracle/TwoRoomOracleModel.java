@@ -1,6 +1,6 @@
 package io.smwm.core.plan.oracle;
 
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.env.tworoom.TwoRoom;
 import io.smwm.core.plan.LatentModel;
 import java.util.List;

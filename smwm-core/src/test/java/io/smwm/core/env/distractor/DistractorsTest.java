@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.env.catalog.Environments;
+import io.smwm.core.render.RgbImage;
 import io.smwm.core.env.tworoom.TwoRoom;
 import java.util.List;
 import java.util.SplittableRandom;

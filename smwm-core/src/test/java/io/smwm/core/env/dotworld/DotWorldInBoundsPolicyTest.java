@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
-import io.smwm.core.env.RgbImage;
+import io.smwm.core.render.RgbImage;
 import org.junit.jupiter.api.Test;
 
 class ReacherTest {

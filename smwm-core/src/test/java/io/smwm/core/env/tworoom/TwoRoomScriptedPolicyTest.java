@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.util.Seeds;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

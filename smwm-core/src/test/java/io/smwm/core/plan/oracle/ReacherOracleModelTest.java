@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.eval.EvalConfig;
 import io.smwm.core.eval.EvaluationReport;
@@ -103,13 +103,13 @@ class ReacherOracleModelTest {
             io.smwm.core.env.BehaviourPolicy p = Environments.policy("reacher", "reach");
             p.reset(env, new SplittableRandom(seed * 31 + i));
             int burn = 10 + r.nextInt(31);
-            List<io.smwm.core.env.RgbImage> frames = new java.util.ArrayList<>();
+            List<io.smwm.core.render.RgbImage> frames = new java.util.ArrayList<>();
             frames.add(env.render());
             for (int t = 0; t < burn; t++) {
                 frames.add(env.step(p.act(env)).observation());
             }
             float[] start = env.state();
-            io.smwm.core.env.RgbImage goal = null;
+            io.smwm.core.render.RgbImage goal = null;
             for (int t = 0; t < 25; t++) {
                 goal = env.step(p.act(env)).observation();
             }

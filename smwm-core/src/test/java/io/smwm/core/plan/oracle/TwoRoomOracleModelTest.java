@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.Environment;
-import io.smwm.core.env.Environments;
+import io.smwm.core.env.catalog.Environments;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.smwm.core.env;
+package io.smwm.core.env.catalog;
 
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.BehaviourPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.smwm.core.train;
+package io.smwm.core.optim;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

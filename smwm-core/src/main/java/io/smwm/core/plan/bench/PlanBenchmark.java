@@ -1,5 +1,10 @@
-package io.smwm.core.plan;
+package io.smwm.core.plan.bench;
 
+import io.smwm.core.plan.Planners;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.Planner;
+import io.smwm.core.plan.PlanProblem;
+import io.smwm.core.plan.LatentModel;
 import io.smwm.core.plan.oracle.TwoRoomOracleModel;
 import io.smwm.core.util.Seeds;
 import java.util.ArrayList;
@@ -13,7 +18,7 @@ import java.util.SplittableRandom;
  * almost nothing per rollout, so it measures the planner's own overhead; pass a real model's adapter to
  * {@link #time} for end-to-end numbers.
  *
- * <p>Usage: {@code java -cp smwm-core.jar io.smwm.core.plan.PlanBenchmark [cem|mppi] [E ...]} (default: cem,
+ * <p>Usage: {@code java -cp smwm-core.jar io.smwm.core.plan.bench.PlanBenchmark [cem|mppi] [E ...]} (default: cem,
  * E = 1 and 100).
  */
 public final class PlanBenchmark {

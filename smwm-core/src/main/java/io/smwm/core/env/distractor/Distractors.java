@@ -1,8 +1,5 @@
-package io.smwm.core.env;
+package io.smwm.core.env.distractor;
 
-import io.smwm.core.env.distractor.FlickerDistractor;
-import io.smwm.core.env.distractor.MovingBackgroundDistractor;
-import io.smwm.core.env.distractor.RandomDotsDistractor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.smwm.core.eval;
+package io.smwm.core.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

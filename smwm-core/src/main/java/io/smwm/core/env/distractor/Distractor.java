@@ -1,5 +1,7 @@
-package io.smwm.core.env;
+package io.smwm.core.env.distractor;
 
+import io.smwm.core.env.AbstractEnvironment;
+import io.smwm.core.render.RgbImage;
 import java.util.SplittableRandom;
 
 /**

@@ -1,5 +1,7 @@
-package io.smwm.core.eval;
+package io.smwm.core.stats;
 
+import io.smwm.core.viz.Plots;
+import io.smwm.core.eval.DiagnosticsReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smwm.core.config.LossConfig;

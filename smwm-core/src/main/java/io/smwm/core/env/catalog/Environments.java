@@ -1,5 +1,9 @@
-package io.smwm.core.env;
+package io.smwm.core.env.catalog;
 
+import io.smwm.core.env.RandomPolicy;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.cube.Cube;
 import io.smwm.core.env.cube.CubeScriptedPolicy;
 import io.smwm.core.env.pusht.PushT;

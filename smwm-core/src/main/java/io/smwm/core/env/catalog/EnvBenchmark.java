@@ -1,5 +1,9 @@
-package io.smwm.core.env;
+package io.smwm.core.env.catalog;
 
+import io.smwm.core.env.distractor.Distractors;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.BehaviourPolicy;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.smwm.core.env;
+package io.smwm.core.render;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.smwm.core.eval;
+package io.smwm.core.viz;
 
+import io.smwm.core.stats.LatentDiagnostics;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -1,4 +1,4 @@
-package io.smwm.core.eval;
+package io.smwm.core.stats;
 
 import io.smwm.core.util.Seeds;
 

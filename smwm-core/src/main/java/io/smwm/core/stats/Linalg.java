@@ -1,4 +1,4 @@
-package io.smwm.core.eval;
+package io.smwm.core.stats;
 
 import java.util.Arrays;
 
