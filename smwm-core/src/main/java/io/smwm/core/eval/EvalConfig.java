@@ -47,6 +47,14 @@ public record EvalConfig(int episodes, double budgetFactor, int executeModelStep
         return new EvalConfig(100, 2.0, 5, 0L, true, true, 4, true);
     }
 
+    /**
+     * The paper's protocol with these pairs, budget, execution and seed: stop an episode at its first success, the
+     * random baseline on the same pairs, 4 filmstrip episodes, latent distance curves.
+     */
+    public static EvalConfig protocol(int episodes, double budgetFactor, int executeModelSteps, long seed) {
+        return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, true, true, 4, true);
+    }
+
     /** The env-step budget for a goal offset. */
     public int budget(int goalOffset) {
         return Math.max(1, (int) Math.round(budgetFactor * goalOffset));

@@ -13,15 +13,13 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a world model on one machine: epochs of seeded shuffled batches, Adam ({@link Learner}), validation with
- * the same loss after every epoch, metrics rows ({@link MetricsLog}), a collapse check ({@link CollapseMonitor}) and a
+ * Trains a world model on one machine: epochs of seeded shuffled batches, Adam ({@link Learner}), the shared end of
+ * every epoch ({@link EpochEnd}: validation, collapse check, metrics row), metrics rows ({@link MetricsLog}) and a
  * checkpoint {@code RUN/checkpoint} replaced atomically after every epoch. A non-finite loss, in a training step or in
  * an epoch's validation, stops training with a {@link TrainingStoppedException} naming the step or epoch and the
  * term; the previous epoch's checkpoint stays intact.
@@ -34,14 +32,6 @@ public final class LocalTrainer {
     private final Learner learner;
     private final Path runDir;
     private final String tableFingerprint, parentRun;
-
-    /** Summary of one epoch: mean training loss, validation loss (NaN terms when no validation), collapse reading. */
-    public record EpochSummary(int epoch, long step, LossTerms train, LossTerms val, double examplesPerSec,
-                               CollapseMonitor.Check collapse) {}
-
-    public record Result(WorldModel model, List<EpochSummary> epochs, Path checkpoint) {
-        public EpochSummary last() { return epochs.get(epochs.size() - 1); }
-    }
 
     /**
      * @param runDir           where metrics/ and checkpoint/ go; null keeps everything in memory
@@ -64,16 +54,24 @@ public final class LocalTrainer {
      * Splits {@code data} into train/validation by {@code train.valFraction} (seeded permutation of transitions,
      * seed derive(seed, "split")) and trains. Table-backed sources should split by episode instead (smwm-data).
      */
-    public Result fit(InMemoryTransitionSource data) {
+    public TrainResult fit(InMemoryTransitionSource data) {
         InMemoryTransitionSource[] tv = data.split(config.train().valFraction(), Seeds.derive(config.train().seed(), "split"));
         return fit(tv[0], tv[1].size() == 0 ? null : tv[1]);
     }
 
+    /** This trainer on {@code train} as a {@link Trainer}; it starts from the initial parameters (no resume). */
+    public Trainer on(TransitionSource train) {
+        return (val, resume) -> {
+            if (resume != null)
+                throw new UnsupportedOperationException("the single-JVM trainer cannot resume a checkpoint yet");
+            return fit(train, val);
+        };
+    }
+
     /** Trains for {@code train.epochs} epochs; {@code val} may be null. */
-    public Result fit(TransitionSource train, TransitionSource val) {
+    public TrainResult fit(TransitionSource train, TransitionSource val) {
         int bs = config.train().batchSize();
         long shuffleSeed = Seeds.derive(config.train().seed(), "shuffle");
-        CollapseMonitor monitor = new CollapseMonitor(heldOutFrames(val != null && val.size() >= 2 ? val : train));
         List<EpochSummary> epochs = new ArrayList<>();
         Path ckpt = runDir == null ? null : runDir.resolve("checkpoint"), lastGood = null;
         long stepsPerEpoch = (train.size() + bs - 1) / bs;
@@ -82,6 +80,7 @@ public final class LocalTrainer {
                 learner.graph().numParams(), train.size(), stepsPerEpoch, config.train().epochs(),
                 val == null ? 0 : val.size());
         try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
+            EpochEnd end = new EpochEnd(learner, val, val != null && val.size() >= 2 ? val : train, metrics);
             for (int epoch = 1; epoch <= config.train().epochs(); epoch++) {
                 learner.setEpoch(epoch);
                 LossTerms.Mean mean = new LossTerms.Mean();
@@ -112,26 +111,9 @@ public final class LocalTrainer {
                                 f(r.loss().total()), f(r.loss().fwd()), f(r.loss().inv()), f(r.latentStd()));
                 }
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
-                LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
-                        : learner.evaluate(val, bs);
-                if (val != null && val.size() > 0 && v.firstNonFinite() != null) {
-                    String msg = nonFiniteValidation(epoch, v, lastGood);
-                    LOG.error(msg);
-                    metrics.write("error", Map.of("step", learner.stepCount(), "epoch", epoch, "term",
-                            "val_" + v.firstNonFinite(), "message", msg));
-                    throw new TrainingStoppedException(msg, lastGood, null);
-                }
-                CollapseMonitor.Check c = monitor.check(epoch, learner::encode);
-                Map<String, Object> vr = v.metricsRow(learner.stepCount(), epoch);
-                vr.put("latent_std", c.latentStd());
-                vr.put("effective_rank", c.effectiveRank());
-                vr.put("significant_components", c.significantComponents());
-                vr.put("pca_top", c.topRatios(8));
-                vr.put("examples_per_s", eps);
-                if (c.warning() != null) vr.put("warning", c.warning());
-                metrics.write("val", vr);
-                EpochSummary s = new EpochSummary(epoch, learner.stepCount(), mean.mean(), v, eps, c);
+                EpochSummary s = end.close(epoch, learner.stepCount(), mean.mean(), eps, lastGood, Map.of());
                 epochs.add(s);
+                LossTerms v = s.val();
                 LOG.info("epoch {} done: train loss {}, val loss {} (fwd {}, inv {}), {} examples/s", epoch,
                         f(s.train().total()), f(v.total()), f(v.fwd()), f(v.inv()), String.format("%.1f", eps));
                 if (ckpt != null) {
@@ -139,10 +121,9 @@ public final class LocalTrainer {
                     lastGood = ckpt;
                 }
             }
-            if (runDir != null)
-                io.smwm.core.viz.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
+            EpochEnd.plotCurves(metrics, runDir);
         }
-        return new Result(learner.snapshot(), List.copyOf(epochs), lastGood);
+        return new TrainResult(learner.snapshot(), epochs, lastGood);
     }
 
     /** The current state as a checkpoint (config, normalizer, params, Adam state, provenance). */
@@ -150,23 +131,6 @@ public final class LocalTrainer {
         return new Checkpoint(config, learner.normalizer(), learner.params(), learner.updaterState(),
                 Provenance.of(tableFingerprint, config.train().seed(), parentRun, learner.stepCount(), epoch));
     }
-
-    /**
-     * The message when validation gives a non-finite loss term: the epoch's checkpoint is not written (shared with the
-     * distributed trainer).
-     */
-    public static String nonFiniteValidation(int epoch, LossTerms v, java.nio.file.Path lastGood) {
-        return "training stopped after epoch " + epoch + ": non-finite validation " + v.firstNonFinite() + " ("
-                + v + "): the validation episodes hold NaN/Inf (smwm validate lists them) or the model diverged; "
-                + "last good checkpoint: " + (lastGood == null ? "none" : lastGood);
-    }
-
-    private byte[][] heldOutFrames(TransitionSource s) {
-        Iterator<TransitionBatch> it = s.epoch(0, 256, 12345L);
-        byte[][] f = it.next().currentFrames(config.model().context());
-        return f.length >= 2 ? f : Arrays.copyOf(f, f.length);
-    }
-
 
     private static String f(double v) {
         return String.format("%.5f", v);

@@ -1,5 +1,6 @@
 package io.smwm.core.eval;
 
+import io.smwm.core.train.TrainResult;
 import io.smwm.core.stats.LatentDiagnostics;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.config.LossConfig;
@@ -37,7 +38,7 @@ public final class DotWorldProbe {
         ExperimentConfig cfg = new ExperimentConfig(new ModelConfig(S, 3, List.of(16, 32, 64), 16, 128, m, 1, 1, false),
                 new LossConfig(10), new TrainConfig(1e-3, bs, epochs, 5, 0.05, 0, 0.9, 0.999, 1e-8, 1.0));
         LocalTrainer t = new LocalTrainer(cfg, Normalizer.fit(tv[0].all().actions(), m, 1), out, "dotprobe-" + kind, "");
-        LocalTrainer.Result r = t.fit(tv[0], tv[1]);
+        TrainResult r = t.fit(tv[0], tv[1]);
         Map<String, Object> d = DiagnosticsReport.write(r.model(), tv[1].all(), 3, out.resolve("diagnostics"));
         double[] ratio = (double[]) d.get("explained_variance_ratio");
         System.out.printf("%s: val %s | std %.4f erank %.2f sig(5%%)=%d sig(1%%)=%d sig(2%%)=%d inverse_r2 %.3f probe_r2 %.3f%n"

@@ -34,8 +34,8 @@ class LocalTrainerTest {
     @Test
     void movingSquare_inverseTermPreventsCollapse_forwardOnlyCollapses(@TempDir Path run) {
         LocalTrainer smwm = new LocalTrainer(cfg(1.0), norm(), run, "synthetic", "");
-        LocalTrainer.Result r = smwm.fit(DATA[0], DATA[1]);
-        LocalTrainer.Result r0 = new LocalTrainer(cfg(0.0), norm(), null, "", "").fit(DATA[0], DATA[1]);
+        TrainResult r = smwm.fit(DATA[0], DATA[1]);
+        TrainResult r0 = new LocalTrainer(cfg(0.0), norm(), null, "", "").fit(DATA[0], DATA[1]);
         LossTerms first = r.epochs().get(0).val(), last = r.last().val();
         double std = r.last().collapse().latentStd(), std0 = r0.last().collapse().latentStd();
         System.out.printf("lambda=1: val %s -> %s, std %.4f rank %.2f | lambda=0: val %s, std %.5f rank %.2f%n",
@@ -104,7 +104,7 @@ class LocalTrainerTest {
     void lastBatchOfOneTransition_trainsWithoutError() {
         InMemoryTransitionSource[] d = MovingSquare.source(16, 23, 5).split(0.2, 1); // 18 training transitions
         ExperimentConfig c = cfg(1.0).withTrain(TRAIN.withBatchSize(17).withEpochs(1));
-        LocalTrainer.Result r = new LocalTrainer(c, Normalizer.fit(d[0].all().actions(), 2, 1), null, "", "")
+        TrainResult r = new LocalTrainer(c, Normalizer.fit(d[0].all().actions(), 2, 1), null, "", "")
                 .fit(d[0], d[1]);
         assertEquals(18, d[0].size());
         assertTrue(Double.isFinite(r.last().val().total()));

@@ -1,9 +1,6 @@
 package io.smwm.spark.cli;
 
-import io.smwm.core.util.UserError;
-import io.smwm.data.diagnose.RunDiagnostics;
-import io.smwm.data.table.TableValidator;
-import java.nio.file.Files;
+import io.smwm.spark.run.DiagnosisRun;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,25 +26,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (samples < 1) {
-            throw new UserError("--samples must be >= 1, got " + samples);
-        }
-        Path dir = run.resolve("diagnostics");
-        RunDirs.checkNoOverlap("--run RUN/diagnostics", dir, "--data", RunDirs.local(data));
-        RunDirs.recoverCheckpoint(run);
-        if (!Files.isDirectory(run.resolve("checkpoint"))) {
-            throw new UserError("no checkpoint at " + run.resolve("checkpoint") + "; train first (smwm train --out "
-                    + run + ")");
-        }
-        if (skipValidation) {
-            System.out.println("note: --skip-validation: " + data + " is not validated before diagnosing");
-        } else {
-            new TableValidator().requireValid(data);
-        }
-        Map<String, Object> r;
-        try (RunLock lock = RunLock.acquire(dir, "smwm diagnose")) {
-            r = RunDiagnostics.run(run, data, samples);
-        }
+        Map<String, Object> r = DiagnosisRun.execute(run, data, samples, skipValidation, System.out::println);
         for (String key : new String[] {"n", "episodes", "latent_std_mean", "collapsed", "effective_rank", "significant_components",
                 "inverse_r2", "probe_r2", "probe_r2_full_state", "position_probe_r2", "uncontrolled_probe_r2",
                 "distractor_probe_r2"}) {

@@ -1,5 +1,6 @@
 package io.smwm.spark.cli;
 
+import io.smwm.spark.run.SparkSessions;
 import io.smwm.core.util.UserError;
 import io.smwm.data.table.TrajectorySchema;
 import io.smwm.spark.ml.SmwmEncoder;

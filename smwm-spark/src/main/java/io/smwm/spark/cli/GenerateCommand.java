@@ -1,5 +1,6 @@
 package io.smwm.spark.cli;
 
+import io.smwm.spark.run.SparkSessions;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.table.TableMetadata;

@@ -1,5 +1,6 @@
 package io.smwm.spark.cli;
 
+import io.smwm.spark.run.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

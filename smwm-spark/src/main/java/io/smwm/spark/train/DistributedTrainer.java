@@ -8,12 +8,13 @@ import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.loss.LossTerms;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.optim.AdamState;
-import io.smwm.core.train.CollapseMonitor;
+import io.smwm.core.train.EpochEnd;
+import io.smwm.core.train.EpochSummary;
 import io.smwm.core.train.Learner;
-import io.smwm.core.train.LocalTrainer;
 import io.smwm.core.train.MetricsLog;
+import io.smwm.core.train.TrainResult;
+import io.smwm.core.train.Trainer;
 import io.smwm.core.train.TrainingStoppedException;
-import io.smwm.core.train.TransitionBatch;
 import io.smwm.core.train.TransitionSource;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.batch.EpisodeSplit;
@@ -21,7 +22,6 @@ import io.smwm.data.table.TableMetadata;
 import io.smwm.spark.hadoop.ShippedHadoopConf;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * stream; the partitions start from the same broadcast parameters and Adam state, take their local steps, and the
  * driver replaces the model with the examples-weighted mean (tree-reduced). A partition whose stream is exhausted
  * returns no examples and weighs nothing; the epoch ends after the round in which no partition has batches left.
- * So with N = 1 and K = 1 every round is exactly one {@link LocalTrainer} step on the same batch (same seeds, same
+ * So with N = 1 and K = 1 every round is exactly one {@link io.smwm.core.train.LocalTrainer} step on the same batch (same seeds, same
  * file order, same shuffle): the loss trajectory equals the single-JVM one by construction.
  *
  * <p><b>What travels.</b> Driver → tasks: a JSON task spec (config, normaliser, file assignment, seeds, and the
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * rounds and at every epoch end, recording epoch and round in the provenance so {@code --resume} continues at the
  * next round with the same data order.
  */
-public final class DistributedTrainer {
+public final class DistributedTrainer implements Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
     private final SparkSession spark;
@@ -146,7 +146,8 @@ public final class DistributedTrainer {
      * Trains to {@code train.epochs}; {@code val} may be null; {@code resume} (may be null) continues from a
      * checkpoint: its parameters, Adam state, and position (epoch, round) from its provenance.
      */
-    public LocalTrainer.Result fit(TransitionSource val, Checkpoint resume) {
+    @Override
+    public TrainResult fit(TransitionSource val, Checkpoint resume) {
         int n = averaging.workers(), k = averaging.averagingFrequency(), bs = config.train().batchSize();
         long shuffleSeed = Seeds.derive(config.train().seed(), "shuffle");
         PartitionTrainer.TaskSpec spec = new PartitionTrainer.TaskSpec(UUID.randomUUID().toString(), tablePath,
@@ -171,15 +172,14 @@ public final class DistributedTrainer {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Integer> parts = jsc.parallelize(IntStream.range(0, n).boxed().collect(Collectors.toList()), n);
-        byte[][] held = heldOutFrames(val, config.model().context());
-        CollapseMonitor monitor = held == null || held.length < 2 ? null : new CollapseMonitor(held);
-        List<LocalTrainer.EpochSummary> epochs = new ArrayList<>();
+        List<EpochSummary> epochs = new ArrayList<>();
         Path ckpt = runDir == null ? null : runDir.resolve("checkpoint"), lastGood = resume == null ? null : ckpt;
         long globalRound = 0;
         LOG.info("distributed training: {} params, {} ({} part files), epochs {}..{}, from round {}",
                 learner.graph().numParams(), averaging.describe(), meta.files().size(), startEpoch,
                 config.train().epochs(), startRound);
         try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
+            EpochEnd end = new EpochEnd(learner, val, val, metrics);
             for (int epoch = startEpoch; epoch <= config.train().epochs(); epoch++) {
                 LossTerms.Mean mean = new LossTerms.Mean();
                 long epochStart = System.nanoTime(), epochExamples = 0;
@@ -239,28 +239,11 @@ public final class DistributedTrainer {
                     metrics.write("error", Map.of("epoch", epoch, "message", msg));
                     throw new TrainingStoppedException(msg, lastGood, null);
                 }
-                LossTerms v = val == null || val.size() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
-                        : learner.evaluate(val, bs);
-                if (val != null && val.size() > 0 && v.firstNonFinite() != null) {
-                    String msg = LocalTrainer.nonFiniteValidation(epoch, v, lastGood);
-                    LOG.error(msg);
-                    metrics.write("error", Map.of("epoch", epoch, "term", "val_" + v.firstNonFinite(), "message", msg));
-                    throw new TrainingStoppedException(msg, lastGood, null);
-                }
-                CollapseMonitor.Check c = monitor == null ? CollapseMonitor.Check.unmeasured(epoch)
-                        : monitor.check(epoch, learner::encode);
-                Map<String, Object> vr = v.metricsRow(adamStep, epoch);
-                vr.put("latent_std", c.latentStd());
-                vr.put("effective_rank", c.effectiveRank());
-                vr.put("significant_components", c.significantComponents());
-                vr.put("pca_top", c.topRatios(8));
-                vr.put("examples_per_s", eps);
                 long rss = org.bytedeco.javacpp.Pointer.physicalBytes(); // resident set of the driver's JVM
-                vr.put("process_bytes", rss);
                 LOG.info("epoch {}: driver process memory {} MB (resident)", epoch, rss >> 20);
-                if (c.warning() != null) vr.put("warning", c.warning());
-                metrics.write("val", vr);
-                epochs.add(new LocalTrainer.EpochSummary(epoch, adamStep, mean.mean(), v, eps, c));
+                EpochSummary s = end.close(epoch, adamStep, mean.mean(), eps, lastGood, Map.of("process_bytes", rss));
+                epochs.add(s);
+                LossTerms v = s.val();
                 progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (fwd %.5f, inv "
                         + "%.5f), %.0f examples/s", epoch, mean.mean().total(), v.total(), v.fwd(), v.inv(), eps));
                 if (ckpt != null) {
@@ -268,14 +251,13 @@ public final class DistributedTrainer {
                     lastGood = ckpt;
                 }
             }
-            if (runDir != null && !metrics.rows().isEmpty())
-                io.smwm.core.viz.Plots.trainingCurves(metrics.rows(), runDir.resolve("metrics").resolve("curves.png"));
+            EpochEnd.plotCurves(metrics, runDir);
         } finally {
             PartitionTrainer.forget(spec.runKey());
         }
         learner.setParams(Nd4j.createFromArray(params));
         learner.setUpdaterState(AdamState.fromFlat(Nd4j.createFromArray(mv), adamStep));
-        return new LocalTrainer.Result(learner.snapshot(), List.copyOf(epochs), lastGood);
+        return new TrainResult(learner.snapshot(), epochs, lastGood);
     }
 
     private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round) {
@@ -328,12 +310,5 @@ public final class DistributedTrainer {
         m.put("compute_s", rs.computeSeconds());
         m.put("overhead_s", rs.overheadSeconds());
         return m;
-    }
-
-
-    private static byte[][] heldOutFrames(TransitionSource s, int context) {
-        if (s == null || s.size() < 2) return null;
-        Iterator<TransitionBatch> it = s.epoch(0, 256, 12345L);
-        return it.hasNext() ? it.next().currentFrames(context) : null;
     }
 }

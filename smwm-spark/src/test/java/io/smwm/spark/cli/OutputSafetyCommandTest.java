@@ -1,5 +1,6 @@
 package io.smwm.spark.cli;
 
+import io.smwm.spark.run.RunLock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

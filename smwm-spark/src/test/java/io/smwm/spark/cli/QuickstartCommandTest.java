@@ -2,6 +2,8 @@ package io.smwm.spark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.config.ConfigLoader;
@@ -18,6 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.smwm.core.config.ConfigOverrides;
+import io.smwm.spark.run.EvaluationRequest;
+import io.smwm.spark.run.Quickstart;
+import io.smwm.spark.run.TrainRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,51 +37,54 @@ class QuickstartCommandTest {
         return c;
     }
 
-    private static List<List<String>> commands(QuickstartCommand c) {
-        return c.plan(true).stream().map(QuickstartCommand.Step::args).toList();
-    }
-
     @Test
-    void defaultEnv_isTworoom_withTodaysCommandLines() {
-        QuickstartCommand c = parse();
+    void defaultEnv_isTworoom_withTodaysSteps(@TempDir Path dir) throws Exception {
+        QuickstartCommand c = parse("--overwrite");
         assertEquals("tworoom", c.env);
-        assertEquals(Path.of("runs/quickstart"), c.outDir());
-        assertEquals(List.of(
-                List.of("generate", "--env", "tworoom", "--episodes", "300", "--steps", "100", "--seed", "7", "--out",
-                        "runs/quickstart/table"),
-                List.of("train", "--data", "runs/quickstart/table", "--out", "runs/quickstart/run", "--config",
-                        "tworoom", "--epochs", "2", "--batch-size", "64", "--seed", "7", "--overwrite"),
-                List.of("evaluate", "--run", "runs/quickstart/run", "--data", "runs/quickstart/table", "--episodes",
-                        "50", "--seed", "7", "--overwrite")), commands(c));
-        assertEquals(List.of("2/3 train", "3/3 evaluate"),
-                c.plan(false).stream().map(QuickstartCommand.Step::title).toList(), "an existing table is reused");
+        Quickstart.Plan p = c.plan();
+        assertEquals(Path.of("runs/quickstart"), p.dir());
+        GenerationSpec g = p.generation();
+        assertEquals(List.of("tworoom", "default", 64, 300L, 100, 7L, 5, 50), List.of(g.envId(),
+                g.envConfig().variant(), g.envConfig().imageSize(), g.episodes(), g.steps(), g.seed(), g.frameskip(),
+                g.episodesPerFile()));
+        assertNull(g.policy(), "the task's own data policy");
+        TrainRequest t = p.train();
+        assertEquals("runs/quickstart/table", t.data());
+        assertEquals(Path.of("runs/quickstart/run"), t.out());
+        assertEquals("tworoom", t.config());
+        assertEquals(new ConfigOverrides(null, 2, 64, 7L, null, null), t.overrides());
+        assertTrue(t.overwrite() && !t.resume() && t.master() == null && t.averageUpdater());
+        EvaluationRequest e = p.evaluation();
+        assertEquals(List.of(Path.of("runs/quickstart/run"), "runs/quickstart/table", 50, List.of(25), 5, 7L, "cem"),
+                List.of(e.run(), e.data(), e.episodes(), e.goalOffsets(), e.executeSteps(), e.seed(),
+                        e.planner().method()));
+        assertTrue(e.overwrite() && e.master() == null && e.budget() == null);
+
+        Path reuse = dir.resolve("q");
+        Files.createDirectories(reuse.resolve("table"));
+        assertNull(parse("--out", reuse.toString()).plan().generation(), "an existing table is reused");
+        assertNotNull(parse("--out", reuse.toString(), "--overwrite").plan().generation());
     }
 
     @Test
     void env_generatesThatTask_andTrainsWithItsBundledConfigWhenThereIsOne() {
         for (String env : List.of("pusht", "cube", "reacher")) {
-            QuickstartCommand c = parse("--env", env, "--overwrite");
-            assertEquals(Path.of("runs/quickstart-" + env), c.outDir());
-            List<List<String>> cmds = commands(c);
-            List<String> gen = cmds.get(0), train = cmds.get(1);
-            assertEquals(List.of("generate", "--env", env), gen.subList(0, 3), "default policy: no --policy");
-            assertFalse(gen.contains("--policy"));
-            assertTrue(gen.contains("runs/quickstart-" + env + "/table") && gen.contains("--overwrite"), gen.toString());
+            Quickstart.Plan p = parse("--env", env, "--overwrite").plan();
+            assertEquals(Path.of("runs/quickstart-" + env), p.dir());
+            assertEquals(env, p.generation().envId());
+            assertNull(p.generation().policy(), "default policy");
+            assertEquals("runs/quickstart-" + env + "/table", p.train().data());
             boolean bundled = ConfigLoader.BUNDLED_TASKS.contains(env);
-            assertEquals(bundled, train.contains("--config"), env + ": " + train);
-            if (bundled) {
-                assertEquals(env, train.get(train.indexOf("--config") + 1));
-            }
+            assertEquals(bundled ? env : null, p.train().config(), env);
         }
         assertTrue(ConfigLoader.BUNDLED_TASKS.containsAll(List.of("reacher", "pusht", "cube")));
-        List<List<String>> reacher = commands(parse("--env", "reacher", "--overwrite"));
-        assertEquals("600", reacher.get(0).get(reacher.get(0).indexOf("--episodes") + 1), "reacher's larger default");
-        assertEquals("3", reacher.get(1).get(reacher.get(1).indexOf("--epochs") + 1));
-        List<List<String>> given = commands(parse("--env", "reacher", "--episodes", "40", "--epochs", "1"));
-        assertEquals("40", given.get(0).get(given.get(0).indexOf("--episodes") + 1), "an explicit size wins");
-        assertEquals("1", given.get(1).get(given.get(1).indexOf("--epochs") + 1));
-        QuickstartCommand c = parse("--env", "cube", "--out", "elsewhere");
-        assertEquals(Path.of("elsewhere"), c.outDir());
+        Quickstart.Plan reacher = parse("--env", "reacher", "--overwrite").plan();
+        assertEquals(600, reacher.generation().episodes(), "reacher's larger default");
+        assertEquals(3, reacher.train().overrides().epochs());
+        Quickstart.Plan given = parse("--env", "reacher", "--episodes", "40", "--epochs", "1", "--overwrite").plan();
+        assertEquals(40, given.generation().episodes(), "an explicit size wins");
+        assertEquals(1, given.train().overrides().epochs());
+        assertEquals(Path.of("elsewhere"), parse("--env", "cube", "--out", "elsewhere").plan().dir());
     }
 
     @Test
@@ -105,7 +114,7 @@ class QuickstartCommandTest {
             try (TrajectoryReader r = TrajectoryReader.open(table)) {
                 meta = r.metadata();
             }
-            ExperimentConfig cfg = TrainCommand.resolve(null, meta);
+            ExperimentConfig cfg = io.smwm.spark.run.TrainRun.resolveConfig(null, meta);
             assertEquals(ConfigLoader.forTask(env), cfg, env);
         }
     }

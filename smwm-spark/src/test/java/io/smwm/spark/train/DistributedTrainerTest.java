@@ -1,5 +1,6 @@
 package io.smwm.spark.train;
 
+import io.smwm.core.train.TrainResult;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import io.smwm.core.config.TrainConfig;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.train.Learner;
-import io.smwm.core.train.LocalTrainer;
 import io.smwm.core.train.TrainingStoppedException;
 import io.smwm.core.train.TransitionBatch;
 import io.smwm.core.util.Seeds;
@@ -89,7 +89,7 @@ class DistributedTrainerTest {
     void oneWorkerOneStep_matchesTheSingleJvmLearnerStepForStep() throws Exception {
         ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(2));
         DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
-        LocalTrainer.Result dist = t.fit(null, null);
+        TrainResult dist = t.fit(null, null);
 
         Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
         TableTransitionSource src = new TableTransitionSource(table, split::isTraining, 1, 64, false);
@@ -116,7 +116,7 @@ class DistributedTrainerTest {
         ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
                 tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon(), tc.lrDecay()));
         DistributedTrainer t = trainer(c, new AveragingConfig(2, 2, true, 100), run);
-        LocalTrainer.Result r = t.fit(val(), null);
+        TrainResult r = t.fit(val(), null);
         double first = t.rounds().get(0).loss().total();
         double last = r.last().train().total();
         assertTrue(last < 0.9 * first, "training loss should fall: first round " + first + ", last epoch " + last);
@@ -153,7 +153,7 @@ class DistributedTrainerTest {
             ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(1));
             DistributedTrainer t = new DistributedTrainer(spark, c, norm, new AveragingConfig(2, 2, true, 100),
                     viaDriverFs, meta, split, null, "", 64);
-            LocalTrainer.Result r = t.fit(null, null);
+            TrainResult r = t.fit(null, null);
             assertEquals(2, t.rounds().get(0).activePartitions(), "both partitions read their files");
             assertTrue(r.last().step() > 0 && Double.isFinite(r.last().train().total()), "trained: " + r.last());
             assertTrue(DriverOnlyFileSystem.OPENS.get() > opensBefore, "the tasks read through the driver's file system");
@@ -166,9 +166,9 @@ class DistributedTrainerTest {
     void injectedTaskFailure_isRetriedAndGivesTheUndisturbedResult() throws Exception {
         ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(1));
         AveragingConfig a = new AveragingConfig(2, 2, true, 100);
-        LocalTrainer.Result undisturbed = trainer(c, a, null).fit(null, null);
+        TrainResult undisturbed = trainer(c, a, null).fit(null, null);
         System.setProperty(PartitionTrainer.FAULT_PROPERTY, "1:1:1");
-        LocalTrainer.Result retried;
+        TrainResult retried;
         try {
             retried = trainer(c, a, null).fit(null, null);
         } finally {
@@ -183,7 +183,7 @@ class DistributedTrainerTest {
     void stoppedMidEpoch_resumeContinuesFromTheCheckpointRoundToTheSameStepCount(@TempDir Path tmp) throws Exception {
         ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(2));
         AveragingConfig a = new AveragingConfig(2, 1, true, 2);
-        LocalTrainer.Result whole = trainer(c, a, tmp.resolve("whole")).fit(null, null);
+        TrainResult whole = trainer(c, a, tmp.resolve("whole")).fit(null, null);
 
         Path run = tmp.resolve("cut");
         System.setProperty(PartitionTrainer.FAULT_PROPERTY, "2:3:0!"); // every attempt fails: the job is lost
@@ -199,7 +199,7 @@ class DistributedTrainerTest {
         assertEquals(2, ck.provenance().round(), "checkpoint after round 2 of epoch 2 (every 2 rounds)");
 
         DistributedTrainer resumed = trainer(c, a, run);
-        LocalTrainer.Result r = resumed.fit(null, ck);
+        TrainResult r = resumed.fit(null, ck);
         assertEquals(2, resumed.rounds().get(0).round(), "continues at round 2 of epoch 2");
         assertEquals(whole.last().step(), r.last().step(), "same total steps as the uninterrupted run");
         assertArrayEquals(whole.model().flatParams().toFloatVector(), r.model().flatParams().toFloatVector(), 1e-4f);

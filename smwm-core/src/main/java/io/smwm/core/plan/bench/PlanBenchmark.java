@@ -1,6 +1,14 @@
 package io.smwm.core.plan.bench;
 
+import io.smwm.core.config.LossConfig;
+import io.smwm.core.config.ModelConfig;
+import io.smwm.core.model.Normalizer;
+import io.smwm.core.model.WorldModel;
+import io.smwm.core.model.WorldModelGraph;
 import io.smwm.core.plan.Planners;
+import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.train.TrainBenchmark;
+import java.io.PrintStream;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.Planner;
 import io.smwm.core.plan.PlanProblem;
@@ -78,5 +86,90 @@ public final class PlanBenchmark {
             int repeats = Math.max(3, Math.min(50, 200 / e));
             System.out.println(time(p, twoRoomProblems(e, 1L), Math.max(2, repeats / 2), repeats));
         }
+    }
+
+    /**
+     * Times CEM solves with a world model's forward model (a trained one, or null for a freshly initialised model
+     * of the default config) on random latent problems, one at a time and {@code episodes} batched, and prints the
+     * throughput and the share of the model's rollouts in it.
+     */
+    public static void modelReport(PrintStream out, WorldModel trained, int episodes) {
+        WorldModel model = trained;
+        if (model == null) {
+            ModelConfig mc = ModelConfig.DEFAULT;
+            model = WorldModel.of(mc, LossConfig.DEFAULT, Normalizer.identity(mc.actionDim(), mc.frameskip()),
+                    WorldModelGraph.build(mc, LossConfig.DEFAULT, 1L).flatParams());
+        }
+        LatentModel lm = new WorldModelLatentModel(model);
+        int m = lm.primitiveActionDim();
+        float[] lo = new float[m], hi = new float[m];
+        java.util.Arrays.fill(lo, -1f);
+        java.util.Arrays.fill(hi, 1f);
+        PlannerConfig cfg = PlannerConfig.cem();
+        out.println("planner " + cfg.toMap());
+        out.printf("model: latent %d, model action %d; OMP_NUM_THREADS=%s%n", lm.latentDim(),
+                lm.modelActionDim(), System.getenv("OMP_NUM_THREADS"));
+        double stepFlop = TrainBenchmark.forwardModelFlops(model.config());
+        double solveFlop = stepFlop * cfg.samples() * cfg.iterations() * cfg.horizon();
+        out.printf("forward model: %.3f MFLOP per candidate step; one solve = %d x %d x %d steps = %.2f GFLOP%n",
+                stepFlop / 1e6, cfg.samples(), cfg.iterations(), cfg.horizon(), solveFlop / 1e9);
+        for (int e : new int[] {1, episodes}) {
+            TimedModel timed = new TimedModel(lm);
+            Planner p = Planners.create(cfg, timed, lo, hi);
+            PlanBenchmark.Timing t = PlanBenchmark.time(p, problems(lm.stateDim(), lm.latentDim(), e), 1, 3);
+            double modelShare = timed.nanos / (double) timed.wallNanos();
+            out.printf("%s = %.1f GFLOP/s; the model's rollouts take %.0f %% of it (%.1f ms per solve), "
+                    + "sampling and refits the rest%n", t, solveFlop / 1e9 / (t.msPerSolve() / 1e3),
+                    100 * modelShare, modelShare * t.msPerSolve());
+        }
+    }
+
+    /** Accumulates the wall time spent in {@link LatentModel#rolloutTerminal} between first and last call. */
+    private static final class TimedModel implements LatentModel {
+        private final LatentModel inner;
+        long nanos;
+        private long first = -1, last;
+
+        TimedModel(LatentModel inner) {
+            this.inner = inner;
+        }
+
+        long wallNanos() {
+            return last - first;
+        }
+
+        @Override public int latentDim() { return inner.latentDim(); }
+        @Override public int primitiveActionDim() { return inner.primitiveActionDim(); }
+        @Override public int frameskip() { return inner.frameskip(); }
+        @Override public int context() { return inner.context(); }
+        @Override public float[] encode(List<io.smwm.core.render.RgbImage> frames) { return inner.encode(frames); }
+        @Override public float[] unnormalise(float[] a) { return inner.unnormalise(a); }
+        @Override public float[] normalise(float[] a) { return inner.normalise(a); }
+
+        @Override
+        public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
+            long t0 = System.nanoTime();
+            if (first < 0) first = t0;
+            inner.rolloutTerminal(z0, groups, perGroup, actions, horizon, out);
+            last = System.nanoTime();
+            nanos += last - t0;
+        }
+    }
+
+    /** n random problems: start states of {@code sd} = context·d values, goals of d. */
+    private static List<PlanProblem> problems(int sd, int d, int n) {
+        SplittableRandom r = new SplittableRandom(3);
+        List<PlanProblem> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] z0 = new float[sd], g = new float[d];
+            for (int j = 0; j < sd; j++) {
+                z0[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
+            }
+            for (int j = 0; j < d; j++) {
+                g[j] = (float) (r.nextDouble() * 2 - 1) * 0.5f;
+            }
+            out.add(new PlanProblem(z0, g, null, Seeds.derive(3, "bench", i)));
+        }
+        return out;
     }
 }

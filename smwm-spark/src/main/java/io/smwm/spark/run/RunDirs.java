@@ -1,4 +1,4 @@
-package io.smwm.spark.cli;
+package io.smwm.spark.run;
 
 import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.util.UserError;
@@ -16,14 +16,14 @@ import java.util.stream.Stream;
  * new, empty, or a report (then only with --overwrite). Checks here are about the file system as it is; the
  * {@link RunLock} that a writer then takes makes it the only writer.
  */
-final class RunDirs {
+public final class RunDirs {
     /** Entries that make a directory a run: what train writes (a checkpoint also as leftovers of a killed save). */
-    static final List<String> RUN_ENTRIES = List.of("config.yaml", "checkpoint", "metrics");
+    public static final List<String> RUN_ENTRIES = List.of("config.yaml", "checkpoint", "metrics");
 
     private RunDirs() {}
 
     /** A command-line path (plain or file: URI) as a local path; null for other file systems (hdfs:, s3a:, ...). */
-    static Path local(String path) {
+    public static Path local(String path) {
         if (path.startsWith("file:")) {
             return Path.of(URI.create(path.startsWith("file://") ? path : "file://" + path.substring(5)));
         }
@@ -31,7 +31,7 @@ final class RunDirs {
     }
 
     /** Absolute and normalised, with symbolic links of its longest existing prefix resolved. */
-    static Path real(Path p) {
+    public static Path real(Path p) {
         Path abs = p.toAbsolutePath().normalize(), existing = abs;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -47,7 +47,7 @@ final class RunDirs {
     }
 
     /** Refuses an output that is, is inside, or contains an input; {@code in} null (another file system) passes. */
-    static void checkNoOverlap(String outFlag, Path out, String inFlag, Path in) {
+    public static void checkNoOverlap(String outFlag, Path out, String inFlag, Path in) {
         if (in == null || out == null) {
             return;
         }
@@ -60,7 +60,7 @@ final class RunDirs {
     }
 
     /** Does not exist, or holds nothing but a lock file. */
-    static boolean isEmpty(Path dir) {
+    public static boolean isEmpty(Path dir) {
         if (!Files.exists(dir)) {
             return true;
         }
@@ -72,7 +72,7 @@ final class RunDirs {
     }
 
     /** Has what train writes: config.yaml, checkpoint/ (or leftovers of a killed checkpoint save), metrics/. */
-    static boolean isRun(Path dir) {
+    public static boolean isRun(Path dir) {
         if (!Files.isDirectory(dir)) {
             return false;
         }
@@ -85,7 +85,7 @@ final class RunDirs {
     }
 
     /** The state {@code train --out} needs: see the class comment. */
-    static void checkTrainOut(Path out, boolean resume, boolean overwrite) {
+    public static void checkTrainOut(Path out, boolean resume, boolean overwrite) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError("--out " + out + " is a file, not a run directory; choose another --out");
         }
@@ -105,7 +105,7 @@ final class RunDirs {
     }
 
     /** The state a report directory ({@code evaluate --out}, default RUN/eval) needs: see the class comment. */
-    static void checkReportOut(Path out, boolean overwrite) {
+    public static void checkReportOut(Path out, boolean overwrite) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserError("report directory " + out + " is a file; choose another --out");
         }
@@ -126,7 +126,7 @@ final class RunDirs {
      * What train --overwrite replaces: the checkpoint (with leftovers of killed saves), metrics.jsonl and curves.png.
      * Other entries of the run (evaluation reports, diagnostics) stay.
      */
-    static void clearRun(Path out) throws IOException {
+    public static void clearRun(Path out) throws IOException {
         try (Stream<Path> s = Files.list(out)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
@@ -148,7 +148,7 @@ final class RunDirs {
     }
 
     /** The checkpoint directory of a run. */
-    static Path checkpoint(Path run) {
+    public static Path checkpoint(Path run) {
         return run.resolve("checkpoint");
     }
 
@@ -156,7 +156,7 @@ final class RunDirs {
      * Under the run's lock, if free: finishes a checkpoint save that a kill interrupted ({@link CheckpointIO#recover})
      * and prints what it did. A run being written by another process is left alone.
      */
-    static void recoverCheckpoint(Path run) throws IOException {
+    public static void recoverCheckpoint(Path run) throws IOException {
         if (!Files.isDirectory(run)) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.smwm.spark.cli;
+package io.smwm.spark.run;
 
 import io.smwm.core.util.UserError;
 import java.io.IOException;
@@ -19,8 +19,8 @@ import java.time.Instant;
  * stays behind (hidden, a few bytes: who holds or last held it); {@link RunDirs} ignores it when deciding whether a
  * directory is empty. Local file systems only, like every output directory of train, evaluate and diagnose.
  */
-final class RunLock implements AutoCloseable {
-    static final String NAME = ".smwm.lock";
+public final class RunLock implements AutoCloseable {
+    public static final String NAME = ".smwm.lock";
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -35,7 +35,7 @@ final class RunLock implements AutoCloseable {
      *
      * @throws UserError if another process (or this one) holds the lock, naming the holder and the fix
      */
-    static RunLock acquire(Path dir, String what) throws IOException {
+    public static RunLock acquire(Path dir, String what) throws IOException {
         RunLock l = tryAcquire(dir, what);
         if (l == null) {
             String holder;
@@ -51,7 +51,7 @@ final class RunLock implements AutoCloseable {
     }
 
     /** As {@link #acquire}, but null when the directory is locked. */
-    static RunLock tryAcquire(Path dir, String what) throws IOException {
+    public static RunLock tryAcquire(Path dir, String what) throws IOException {
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve(NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);

@@ -1,4 +1,4 @@
-package io.smwm.spark.cli;
+package io.smwm.spark.run;
 
 import io.smwm.core.checkpoint.Checkpoint;
 import io.smwm.core.checkpoint.CheckpointIO;
@@ -20,16 +20,16 @@ import java.util.Map;
  * frequency, Adam averaging, shuffle buffer) and its table. Flags that would change the data order are refused, since
  * the resumed rounds would skip other batches than the interrupted run's; so is another table, unless asked for.
  */
-final class TrainResume {
-    static final int DEFAULT_SHUFFLE_BUFFER = 4096;
+public final class TrainResume {
+    public static final int DEFAULT_SHUFFLE_BUFFER = 4096;
 
     private TrainResume() {}
 
     /** The settings a distributed training runs with. */
-    record Order(AveragingConfig averaging, int shuffleBuffer) {}
+    public record Order(AveragingConfig averaging, int shuffleBuffer) {}
 
     /** Recovers (see {@link CheckpointIO#recover}) and loads RUN/checkpoint; the caller holds the run's lock. */
-    static Checkpoint load(Path out) throws IOException {
+    public static Checkpoint load(Path out) throws IOException {
         Path ckpt = RunDirs.checkpoint(out);
         String done = CheckpointIO.recover(ckpt);
         if (done != null) {
@@ -47,7 +47,7 @@ final class TrainResume {
     }
 
     /** Refuses a table whose fingerprint differs from the checkpoint's, unless {@code allow}. */
-    static void checkTable(Checkpoint from, TableMetadata meta, String data, boolean allow) {
+    public static void checkTable(Checkpoint from, TableMetadata meta, String data, boolean allow) {
         String was = from.provenance().tableFingerprint();
         if (was.equals(meta.fingerprint())) {
             return;
@@ -66,7 +66,7 @@ final class TrainResume {
      * Checkpoints without a record (written before it existed) take the flags or defaults, with a warning when they
      * were taken mid-epoch.
      */
-    static Order order(Checkpoint from, Integer workers, Integer k, boolean noAverageUpdater, Integer shuffleBuffer,
+    public static Order order(Checkpoint from, Integer workers, Integer k, boolean noAverageUpdater, Integer shuffleBuffer,
                        int checkpointEvery, int defaultWorkers) {
         Map<String, String> rec = from.provenance().dataOrder();
         if (rec.isEmpty()) {
@@ -104,7 +104,7 @@ final class TrainResume {
     }
 
     /** The averaging config from flags, with the flags' names in its messages. */
-    static AveragingConfig averaging(int workers, int k, boolean averageUpdater, int checkpointEvery) {
+    public static AveragingConfig averaging(int workers, int k, boolean averageUpdater, int checkpointEvery) {
         try {
             return new AveragingConfig(workers, k, averageUpdater, checkpointEvery);
         } catch (IllegalArgumentException e) {

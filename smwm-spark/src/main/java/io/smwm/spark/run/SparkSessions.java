@@ -1,4 +1,4 @@
-package io.smwm.spark.cli;
+package io.smwm.spark.run;
 
 import io.smwm.core.util.UserError;
 import java.util.regex.Pattern;
@@ -44,7 +44,7 @@ public final class SparkSessions {
      * Turns back on the Spark loggers that the command line's log4j2.properties silences (task failures with their
      * stack traces, which the command reports itself in a line or two).
      */
-    static void verboseLogging() {
+    public static void verboseLogging() {
         try {
             for (String l : new String[] {"org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager"}) {
                 org.apache.logging.log4j.core.config.Configurator.setLevel(l, org.apache.logging.log4j.Level.WARN);
@@ -60,7 +60,7 @@ public final class SparkSessions {
             + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
 
     /** Refuses a master URL Spark cannot parse, before Spark logs a stack trace about it. */
-    static void checkMaster(String master) {
+    public static void checkMaster(String master) {
         if (!MASTER.matcher(master).matches()) {
             throw new UserError("--master '" + master + "' is not a Spark master URL; use local[N] or local[*] "
                     + "(embedded), spark://HOST:PORT, yarn or k8s://https://HOST:PORT" + " (train also takes none)");

@@ -1,0 +1,45 @@
+package io.smwm.core.config;
+
+import io.smwm.core.util.UserError;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Values a user sets on top of a config (the command line's {@code --lambda}, {@code --epochs}, ...); null leaves the
+ * config's value. {@link #apply} returns the config with them in place.
+ */
+public record ConfigOverrides(Double lambda, Integer epochs, Integer batchSize, Long seed, Integer latentDim,
+                              Integer context) {
+    /** Nothing overridden. */
+    public static final ConfigOverrides NONE = new ConfigOverrides(null, null, null, null, null, null);
+
+    /** {@code cfg} with every non-null value in place; a value the config refuses is a {@link UserError}. */
+    public ExperimentConfig apply(ExperimentConfig cfg) {
+        try {
+            if (lambda != null) cfg = cfg.withLoss(new LossConfig(lambda));
+            if (epochs != null) cfg = cfg.withTrain(cfg.train().withEpochs(epochs));
+            if (batchSize != null) cfg = cfg.withTrain(cfg.train().withBatchSize(batchSize));
+            if (seed != null) cfg = cfg.withTrain(cfg.train().withSeed(seed));
+            if (latentDim != null) {
+                ModelConfig m = cfg.model();
+                cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim,
+                        m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames(), m.coordChannels()));
+            }
+            if (context != null) cfg = cfg.withModel(cfg.model().withContext(context));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        return cfg;
+    }
+
+    /** The overrides that change the model or the objective, by config key (a resume must have none of these). */
+    public Map<String, Object> modelAndObjective() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (lambda != null) m.put("loss.lambda", lambda);
+        if (batchSize != null) m.put("train.batchSize", batchSize);
+        if (seed != null) m.put("train.seed", seed);
+        if (latentDim != null) m.put("model.latentDim", latentDim);
+        if (context != null) m.put("model.context", context);
+        return m;
+    }
+}

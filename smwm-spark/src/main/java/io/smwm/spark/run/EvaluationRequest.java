@@ -1,0 +1,41 @@
+package io.smwm.spark.run;
+
+import io.smwm.core.plan.PlannerConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What to evaluate and how: everything {@code smwm evaluate} takes, as one value.
+ *
+ * @param run            the run directory (with checkpoint/)
+ * @param data           the table the run was trained on (its held-out episodes give the pairs)
+ * @param out            the report directory; null: RUN/eval
+ * @param episodes       start/goal pairs per goal offset
+ * @param goalOffsets    env steps from start to goal, one or a sweep
+ * @param budget         env-step budget for a single offset; null: 2 × offset
+ * @param executeSteps   model steps of each plan executed before re-planning, 1..horizon
+ * @param seed           evaluation seed
+ * @param planner        the planner (CEM or MPPI with its settings)
+ * @param master         Spark master to spread the pairs over executors; null: plan on the driver
+ * @param slices         with a master: tasks per goal offset; null: Spark's default parallelism
+ * @param overwrite      replace an existing report
+ * @param skipValidation do not validate the table first
+ */
+public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
+                                Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
+                                Integer slices, boolean overwrite, boolean skipValidation) {
+    public EvaluationRequest {
+        goalOffsets = List.copyOf(goalOffsets);
+    }
+
+    /** The paper's protocol (CEM, offset 25, budget 50, execute 5) on {@code episodes} pairs, on the driver. */
+    public static EvaluationRequest paper(Path run, String data, int episodes, long seed, boolean overwrite) {
+        return new EvaluationRequest(run, data, null, episodes, List.of(25), null, 5, seed, PlannerConfig.cem(), null,
+                null, overwrite, false);
+    }
+
+    /** The report directory: {@code out}, else RUN/eval. */
+    public Path reportDir() {
+        return out != null ? out : run.resolve("eval");
+    }
+}

@@ -1,0 +1,146 @@
+package io.smwm.spark.run;
+
+import io.smwm.core.checkpoint.Checkpoint;
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.env.EnvConfig;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.catalog.Environments;
+import io.smwm.core.eval.EvalConfig;
+import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.Evaluator;
+import io.smwm.core.eval.PairSource;
+import io.smwm.core.eval.report.EvaluationProvenance;
+import io.smwm.core.eval.report.ReportWriter;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.util.UserError;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TrainingData;
+import io.smwm.data.eval.TablePairSource;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TableValidator;
+import io.smwm.data.table.TrajectoryReader;
+import io.smwm.spark.eval.DistributedEvaluator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One evaluation, as {@code smwm evaluate} and the quickstart start it: checks the request's ranges and the report
+ * directory (under its lock), loads the run's checkpoint, checks it against the table, validates the table, draws
+ * the start/goal pairs from the held-out episodes, plans with the model (on the driver, or spread over Spark
+ * executors) and the random policy on the same pairs, and writes {@code report.json/md/html} with its provenance.
+ */
+public final class EvaluationRun {
+    /** Most start/goal pairs per goal offset, and the longest goal offset, one evaluation takes. */
+    public static final int MAX_EPISODES = 100_000, MAX_GOAL_OFFSET = 1_000_000;
+    /** Plans are batched over a goal offset's episodes: episodes × samples candidate rows at once, at most this. */
+    public static final long MAX_BATCH_ROWS = 2_000_000;
+
+    /** What an evaluation produced: the report and where it was written. */
+    public record Outcome(EvaluationReport report, Path reportDir, double wallSeconds) {}
+
+    private EvaluationRun() {}
+
+    /** Checks {@code req}, evaluates and writes the report; {@code console} receives notes (not the results). */
+    public static Outcome execute(EvaluationRequest req, Consumer<String> console) throws IOException {
+        check(req);
+        Path run = req.run(), ckptDir = run.resolve("checkpoint"), dir = req.reportDir();
+        RunDirs.checkNoOverlap("--out", dir, "--data", RunDirs.local(req.data()));
+        RunDirs.checkNoOverlap("--out", dir, "the checkpoint", ckptDir);
+        RunDirs.checkReportOut(dir, req.overwrite());
+        RunDirs.recoverCheckpoint(run);
+        if (!Files.isDirectory(ckptDir))
+            throw new UserError("no checkpoint at " + ckptDir + "; train first (smwm train --out " + run + ")");
+        Checkpoint ckpt = CheckpointIO.load(ckptDir);
+        TableMetadata meta;
+        try (TrajectoryReader r = TrajectoryReader.open(req.data())) {
+            meta = r.metadata();
+        }
+        TrainingData.checkCompatible(meta, ckpt.config(), req.data());
+        if (req.skipValidation())
+            console.accept("note: --skip-validation: " + req.data() + " is not validated before evaluating");
+        else
+            new TableValidator().requireValid(req.data());
+        try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
+            RunDirs.checkReportOut(dir, req.overwrite()); // again, as the report directory's only writer
+            return evaluate(req, ckptDir, ckpt, meta, dir);
+        }
+    }
+
+    private static void check(EvaluationRequest req) {
+        if (req.slices() != null && req.master() == null)
+            throw new UserError("--slices applies to a distributed evaluation; add --master (e.g. local[2])");
+        if (req.slices() != null && req.slices() < 1)
+            throw new UserError("--slices must be >= 1, got " + req.slices());
+        if (req.episodes() < 1 || req.episodes() > MAX_EPISODES)
+            throw new UserError("--episodes must be in [1, " + MAX_EPISODES + "], got " + req.episodes());
+        List<Integer> offsets = req.goalOffsets();
+        if (offsets.isEmpty()) throw new UserError("no goal offset given");
+        for (Integer o : offsets) {
+            if (o == null || o < 1 || o > MAX_GOAL_OFFSET)
+                throw new UserError((offsets.size() > 1 ? "--goal-offsets entries" : "--goal-offset")
+                        + " must be in [1, " + MAX_GOAL_OFFSET + "] env steps, got " + o);
+        }
+        Integer budget = req.budget();
+        if (budget != null && offsets.size() > 1)
+            throw new UserError("--budget applies to one --goal-offset; a --goal-offsets sweep uses 2 x offset");
+        if (budget != null && (budget < 1 || budget > 100L * offsets.get(0)))
+            throw new UserError("--budget must be in [1, 100 x goal offset = " + 100L * offsets.get(0)
+                    + "] env steps, got " + budget);
+        PlannerConfig pc = req.planner();
+        if ((long) req.episodes() * pc.samples() > MAX_BATCH_ROWS)
+            throw new UserError("--episodes x --samples = " + (long) req.episodes() * pc.samples() + " candidate "
+                    + "plans are solved at once per goal offset, more than " + MAX_BATCH_ROWS + "; use fewer of either");
+        if (req.executeSteps() < 1 || req.executeSteps() > pc.horizon())
+            throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
+                    + req.executeSteps());
+    }
+
+    private static Outcome evaluate(EvaluationRequest req, Path ckptDir, Checkpoint ckpt, TableMetadata meta,
+                                    Path dir) throws IOException {
+        ExperimentConfig cfg = ckpt.config();
+        List<Integer> offsets = req.goalOffsets();
+        EnvConfig envCfg = TrainingData.envConfig(meta);
+        Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
+        double factor = req.budget() == null ? 2.0 : req.budget() / (double) offsets.get(0);
+        EvalConfig ec = EvalConfig.protocol(req.episodes(), factor, req.executeSteps(), req.seed());
+        EpisodeSplit split = TrainingData.split(meta, cfg);
+        List<PairSource> sources = new ArrayList<>();
+        for (int o : offsets)
+            sources.add(new TablePairSource(req.data(), split, o,
+                    (cfg.model().context() - 1) * cfg.model().frameskip()));
+        Map<String, PlannerConfig> planners = new LinkedHashMap<>();
+        planners.put(req.planner().method(), req.planner());
+        long t0 = System.nanoTime();
+        EvaluationReport rep;
+        String where;
+        if (req.master() == null) {
+            rep = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec).evaluate(planners, sources);
+            where = "driver";
+        } else {
+            SparkSession spark = SparkSessions.create("smwm evaluate", req.master());
+            try {
+                int n = req.slices() != null ? req.slices() : spark.sparkContext().defaultParallelism();
+                rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), meta.env().id(), envCfg, ec,
+                        planners, sources, n);
+                where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
+            } finally {
+                spark.stop();
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        EvaluationProvenance prov = new EvaluationProvenance(ckptDir.toString(), req.data(), meta.fingerprint(),
+                cfg.train().seed(), cfg.loss().lambda(), req.seed(), secs, where);
+        ReportWriter.write(rep, dir, prov.toMap(), req.overwrite());
+        return new Outcome(rep, dir, secs);
+    }
+}

@@ -1,0 +1,48 @@
+package io.smwm.spark.run;
+
+import io.smwm.core.config.ConfigOverrides;
+import java.nio.file.Path;
+
+/**
+ * What to train, where, and how: everything {@code smwm train} takes, as one value a pipeline can build.
+ *
+ * @param data               the trajectory table (local path or any Hadoop URI)
+ * @param out                the run directory (config.yaml, metrics/, checkpoint/)
+ * @param config             a bundled config name or a YAML file; null: the bundled config of the table's env
+ * @param overrides          values set on top of the config
+ * @param master             Spark master URL; null: from spark-submit, else local[*]; "none": one JVM, no Spark
+ * @param workers            partitions trained in parallel; null: Spark's default parallelism
+ * @param averagingFrequency local steps between parameter averages; null: the default (or the checkpoint's)
+ * @param averageUpdater     average Adam's moments with the parameters (else each partition keeps its own)
+ * @param checkpointEvery    rounds between checkpoints (also at every epoch end)
+ * @param shuffleBuffer      transitions held for shuffling; null: the default (or the checkpoint's)
+ * @param overwrite          replace an existing run's checkpoint and metrics
+ * @param resume             continue the run in {@code out} from its checkpoint
+ * @param allowOtherTable    with resume: accept a table whose fingerprint differs from the checkpoint's
+ * @param skipValidation     do not validate the table first
+ */
+public record TrainRequest(String data, Path out, String config, ConfigOverrides overrides, String master,
+                           Integer workers, Integer averagingFrequency, boolean averageUpdater, int checkpointEvery,
+                           Integer shuffleBuffer, boolean overwrite, boolean resume, boolean allowOtherTable,
+                           boolean skipValidation) {
+    public TrainRequest {
+        if (overrides == null) overrides = ConfigOverrides.NONE;
+    }
+
+    /** A fresh run of {@code config} on {@code data} into {@code out} with the defaults for everything else. */
+    public static TrainRequest of(String data, Path out, String config, String master) {
+        return new TrainRequest(data, out, config, ConfigOverrides.NONE, master, null, null, true,
+                io.smwm.spark.train.AveragingConfig.DEFAULT_CHECKPOINT_EVERY, null, false, false, false, false);
+    }
+
+    /** This request with {@code o} in place of its overrides. */
+    public TrainRequest withOverrides(ConfigOverrides o) {
+        return new TrainRequest(data, out, config, o, master, workers, averagingFrequency, averageUpdater,
+                checkpointEvery, shuffleBuffer, overwrite, resume, allowOtherTable, skipValidation);
+    }
+
+    /** True when training runs in this JVM without Spark ({@code master} "none"). */
+    public boolean local() {
+        return "none".equalsIgnoreCase(master);
+    }
+}
