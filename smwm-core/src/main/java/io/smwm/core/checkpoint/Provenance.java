@@ -56,6 +56,7 @@ public record Provenance(String tableFingerprint, long seed, String parentRun, l
         Map<String, String> v = new LinkedHashMap<>();
         v.put("java", System.getProperty("java.version"));
         v.put("nd4j", pomVersion("/META-INF/maven/org.nd4j/nd4j-api/pom.properties"));
+        v.put("smwm", io.smwm.core.util.Version.current());
         v.put("smwm-checkpoint-format", String.valueOf(CheckpointIO.FORMAT_VERSION));
         return v;
     }

@@ -2,23 +2,18 @@ package io.smwm.core.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smwm.core.model.WorldModel;
 import io.smwm.core.testing.MovingSquare;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A checkpoint saved by format version 1 (src/test/resources/golden-checkpoint-v1) must keep loading and give the
- * recorded encode() output. Regenerate ONLY when deliberately changing the format (then bump the version and add a
- * new golden directory): mvn -o -pl smwm-core test -Dtest=GoldenCheckpointTest -Dsmwm.writeGolden=true
+ * recorded encode() output. {@link GoldenCheckpointWriter} wrote it; rerun that tool ONLY when deliberately changing
+ * the format (then bump the version and add a new golden directory beside this one).
  */
 class GoldenCheckpointTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,20 +37,5 @@ class GoldenCheckpointTest {
                 assertEquals(rows.get(i).get(j).floatValue(), zz[i][j], 1e-5f, "z[" + i + "][" + j + "]");
         assertEquals(expected.get("step").asLong(), c.updater().step());
         assertEquals("golden", c.provenance().tableFingerprint());
-    }
-
-    @Test
-    @EnabledIfSystemProperty(named = "smwm.writeGolden", matches = "true")
-    void writeGolden() throws Exception {
-        Path res = Path.of("src/test/resources");
-        Checkpoint t = CheckpointIOTest.trained();
-        Checkpoint c = new Checkpoint(t.config(), t.normalizer(), t.params(), t.updater(),
-                Provenance.of("golden", 9, "", t.updater().step(), 1));
-        CheckpointIO.save(c, res.resolve(DIR), true);
-        WorldModel m = CheckpointIO.load(res.resolve(DIR)).toModel();
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("encode", m.encode(frames()).toFloatMatrix());
-        e.put("step", c.updater().step());
-        Files.writeString(res.resolve(DIR + "-expected.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(e));
     }
 }

@@ -103,10 +103,9 @@ public record TableMetadata(
         files = files == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(files));
     }
 
-    /** The version of smwm-data on the classpath ("dev" when run from classes). */
+    /** The project version that writes tables (recorded as {@code tool_version}). */
     public static String toolVersion() {
-        String v = TableMetadata.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return io.smwm.core.util.Version.current();
     }
 
     /**

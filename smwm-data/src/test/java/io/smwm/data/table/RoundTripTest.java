@@ -133,6 +133,7 @@ class RoundTripTest {
         }
         TableMetadata md = TableMetadata.fromJson(json);
         assertEquals(json, md.toJson());
+        assertEquals(io.smwm.core.util.Version.current(), md.generator().toolVersion(), "tables record the project version");
         String stats = Files.readString(Path.of(out, "meta/stats.json"));
         assertTrue(stats.contains("\"observation_state\"") && stats.contains("\"std\""), stats);
     }

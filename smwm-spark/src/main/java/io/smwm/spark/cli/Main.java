@@ -50,8 +50,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"smwm " + (v == null ? "dev" : v)};
+            return new String[] {"smwm " + io.smwm.core.util.Version.current()};
         }
     }
 }

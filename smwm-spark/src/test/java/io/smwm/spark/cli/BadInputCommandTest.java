@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input to every command, as a hostile but fair user gives it: each is refused with exit 2 and one or two lines
  * that name the problem and the fix (no stack trace, no exception name), before any work and without writing.
  */
+@Tag("spark")
 class BadInputCommandTest {
     @TempDir
     static Path shared;

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end on embedded Spark: generate, validate, inspect, render, and its error paths. */
+@Tag("spark")
 class CommandLineTest {
 
     /** Runs the CLI capturing stdout and stderr. */

@@ -33,10 +33,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** import / export / table finalize / table append / embed end to end through the command line. */
+@Tag("spark")
 class DataEngineeringCommandsTest {
     private record Run(int code, String out, String err) {}
 

@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** evaluate through the command line: a tiny tworoom model, a few held-out pairs, CEM and the random baseline. */
+@Tag("spark")
 class EvaluateCommandTest {
 
     @Test

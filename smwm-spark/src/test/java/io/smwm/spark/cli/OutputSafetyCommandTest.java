@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own kind of output (a run, a report), --overwrite never deletes what the command did not write, and one writer at a
  * time.
  */
+@Tag("spark")
 class OutputSafetyCommandTest {
     @TempDir
     static Path shared;

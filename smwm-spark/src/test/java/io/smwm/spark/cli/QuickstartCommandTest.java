@@ -24,11 +24,13 @@ import io.smwm.core.config.ConfigOverrides;
 import io.smwm.spark.run.EvaluationRequest;
 import io.smwm.spark.run.Quickstart;
 import io.smwm.spark.run.TrainRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** quickstart's --env: what each task's pipeline runs, without running it; and train's config chosen by env. */
+@Tag("spark")
 class QuickstartCommandTest {
 
     private static QuickstartCommand parse(String... args) {

@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** train then diagnose through the command line on a tiny dot world table and a tiny model config. */
+@Tag("spark")
 class TrainDiagnoseCommandTest {
 
     @Test

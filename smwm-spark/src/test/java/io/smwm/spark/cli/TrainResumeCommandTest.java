@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 0 examples/s" and exit 0), refuses another table unless asked, and finds the checkpoint that a kill between the
  * two renames of a save left as .checkpoint.old-* (it used to say "no checkpoint").
  */
+@Tag("spark")
 class TrainResumeCommandTest {
 
     private static String table(Path dir, String name, long seed) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * seed must give the same report (results, every episode, curves, configuration, plots and filmstrip), with only
  * measured times and provenance allowed to differ.
  */
+@Tag("spark")
 class DistributedEvaluatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * client (no request is sent: anonymous credentials, no bucket probe). Skipped in the default build. The table code
  * path on s3a:// URIs is tested in smwm-data's S3aPathTest.
  */
+@Tag("spark")
 class S3aConnectorTest {
     @Test
     void s3aScheme_resolvesToS3AFileSystem_withTheS3Profile() throws Exception {

@@ -9,8 +9,10 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("spark")
 class ShippedHadoopConfTest {
     @Test
     void roundTrip_keepsEveryValueIncludingVariables() {

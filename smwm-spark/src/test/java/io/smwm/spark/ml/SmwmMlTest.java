@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,6 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * SmwmEstimator and SmwmEncoder in Spark ML Pipelines on local[2], on a TwoRoom table (6 episodes of 20 steps,
  * 16x16 frames) with the tiny model of tiny-tworoom.yaml, trained once for one epoch.
  */
+@Tag("spark")
 class SmwmMlTest {
     @TempDir
     static Path dir;

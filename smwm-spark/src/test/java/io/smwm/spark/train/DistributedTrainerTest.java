@@ -36,6 +36,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Parameter averaging on local[2,2] (2 cores, 2 attempts per task) over a tiny dot world table: 12 episodes of 10
  * steps in 4 part files, 16x16 frames, the tiny model of tiny-dotworld.yaml.
  */
+@Tag("spark")
 class DistributedTrainerTest {
     @TempDir
     static Path dir;

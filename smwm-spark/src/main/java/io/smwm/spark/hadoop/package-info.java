@@ -1,0 +1,4 @@
+/**
+ * The driver's Hadoop configuration entries shipped to tasks, so executors open tables the way the driver does.
+ */
+package io.smwm.spark.hadoop;
