@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,17 +45,16 @@ final class ArrayFileReader {
      * file, the array and what is wrong) go to {@code problems}; reading stops at the first array that is wrong, and
      * the list returned then holds only the arrays before it.
      */
-    static List<float[]> read(Path file, List<Expected> expected, List<String> problems) {
+    static List<float[]> read(CheckpointSource src, String f, List<Expected> expected, List<String> problems) {
         List<float[]> out = new ArrayList<>();
-        String f = String.valueOf(file.getFileName());
         long size;
         try {
-            size = Files.size(file);
+            size = src.size(f);
         } catch (IOException e) {
             problems.add("cannot read " + f + ": " + e.getMessage());
             return out;
         }
-        try (Counting counting = new Counting(new BufferedInputStream(Files.newInputStream(file)));
+        try (Counting counting = new Counting(new BufferedInputStream(src.open(f)));
              DataInputStream in = new DataInputStream(counting)) {
             for (int i = 0; i < expected.size(); i++) {
                 Expected e = expected.get(i);

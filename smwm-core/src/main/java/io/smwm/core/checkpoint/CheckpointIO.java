@@ -122,17 +122,31 @@ public final class CheckpointIO {
      *         values, a normalizer or Adam state that cannot be right
      */
     public static Checkpoint load(Path dir) {
-        String where = "checkpoint " + dir;
-        Path mf = dir.resolve(MANIFEST);
-        if (!Files.isDirectory(dir)) throw new CheckpointException(where + ": not a directory");
-        if (!Files.isRegularFile(mf)) throw new CheckpointException(where + ": missing " + MANIFEST + " (not a checkpoint, or an unfinished write)");
+        if (!Files.isDirectory(dir)) throw new CheckpointException("checkpoint " + dir + ": not a directory");
+        return load(CheckpointSource.of(dir));
+    }
+
+    /**
+     * Loads and checks a checkpoint from its files' bytes by name (manifest.json, params.bin, ...), with every check
+     * of {@link #load(Path)}; nothing touches the disk.
+     */
+    public static Checkpoint load(Map<String, byte[]> files, String label) {
+        return load(CheckpointSource.of(files, label));
+    }
+
+    /** Loads and checks a checkpoint from {@code src}, with every check of {@link #load(Path)}. */
+    public static Checkpoint load(CheckpointSource src) {
+        String where = src.describe();
+        if (!src.exists(MANIFEST)) throw new CheckpointException(where + ": missing " + MANIFEST + " (not a checkpoint, or an unfinished write)");
         JsonNode m;
         try {
-            long size = Files.size(mf);
+            long size = src.size(MANIFEST);
             if (size > MAX_MANIFEST_BYTES)
                 throw new CheckpointException(where + ": " + MANIFEST + " has " + size + " bytes, more than the "
                         + MAX_MANIFEST_BYTES + " a manifest can have (not a checkpoint manifest)");
-            m = JSON.readTree(mf.toFile());
+            try (InputStream in = src.open(MANIFEST)) {
+                m = JSON.readTree(in);
+            }
         } catch (IOException e) {
             throw new CheckpointException(where + ": " + MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }
@@ -156,7 +170,7 @@ public final class CheckpointIO {
         boolean hasUpdater = m.hasNonNull("updater");
         List<String> problems = new ArrayList<>();
         for (String f : hasUpdater ? List.of(PARAMS, NORMALIZER, UPDATER) : List.of(PARAMS, NORMALIZER))
-            checkFile(dir, f, m.path("files").path(f), problems);
+            checkFile(src, f, m.path("files").path(f), problems);
         List<ParamSpec> specs = WorldModelGraph.paramSpecs(config.model());
         List<String> declared = new ArrayList<>();
         m.path("parameters").forEach(p -> declared.add(p.path("name").asText() + p.path("shape").toString().replace(",", ", ")));
@@ -175,11 +189,11 @@ public final class CheckpointIO {
         if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
 
         List<ArrayFileReader.Expected> pe = specs.stream().map(s -> new ArrayFileReader.Expected(s.name(), s.shape())).toList();
-        List<float[]> params = ArrayFileReader.read(dir.resolve(PARAMS), pe, problems);
-        List<float[]> nz = ArrayFileReader.read(dir.resolve(NORMALIZER), List.of(
+        List<float[]> params = ArrayFileReader.read(src, PARAMS, pe, problems);
+        List<float[]> nz = ArrayFileReader.read(src, NORMALIZER, List.of(
                 new ArrayFileReader.Expected("mean", new long[]{km}), new ArrayFileReader.Expected("std", new long[]{km})), problems);
         long n = specs.stream().mapToLong(ParamSpec::length).sum();
-        List<float[]> up = hasUpdater ? ArrayFileReader.read(dir.resolve(UPDATER), List.of(
+        List<float[]> up = hasUpdater ? ArrayFileReader.read(src, UPDATER, List.of(
                 new ArrayFileReader.Expected("adam_m", new long[]{n}), new ArrayFileReader.Expected("adam_v", new long[]{n})),
                 problems) : List.of();
         if (up.size() == 2)
@@ -280,9 +294,8 @@ public final class CheckpointIO {
         return s.length() > 300 ? s.substring(0, 300) + "...] (" + l.size() + " entries)" : s;
     }
 
-    private static void checkFile(Path dir, String f, JsonNode meta, List<String> problems) {
-        Path p = dir.resolve(f);
-        if (!Files.exists(p)) {
+    private static void checkFile(CheckpointSource src, String f, JsonNode meta, List<String> problems) {
+        if (!src.exists(f)) {
             problems.add("missing file " + f);
             return;
         }
@@ -291,10 +304,16 @@ public final class CheckpointIO {
             return;
         }
         try {
-            long size = Files.size(p), want = meta.path("bytes").asLong();
+            long size = src.size(f), want = meta.path("bytes").asLong();
             if (size != want) problems.add(f + " has " + size + " bytes, " + MANIFEST + " says " + want + " (truncated or replaced?)");
-            else if (!sha256(p).equals(meta.path("sha256").asText()))
-                problems.add(f + " content does not match its SHA-256 in " + MANIFEST + " (corrupted or edited)");
+            else {
+                String sha;
+                try (InputStream in = src.open(f)) {
+                    sha = sha256(in);
+                }
+                if (!sha.equals(meta.path("sha256").asText()))
+                    problems.add(f + " content does not match its SHA-256 in " + MANIFEST + " (corrupted or edited)");
+            }
         } catch (IOException e) {
             problems.add("cannot read " + f + ": " + e);
         }
@@ -308,7 +327,15 @@ public final class CheckpointIO {
 
     /** Hex SHA-256 of a file's bytes. */
     public static String sha256(Path p) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(p))) {
+        try (InputStream in = Files.newInputStream(p)) {
+            return sha256(in);
+        }
+    }
+
+    /** Hex SHA-256 of a stream's remaining bytes (the stream is read to its end, not closed). */
+    public static String sha256(InputStream raw) throws IOException {
+        try {
+            InputStream in = new BufferedInputStream(raw);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);

@@ -44,6 +44,30 @@ class CheckpointIOTest {
     }
 
     @Test
+    void loadFromBytes_equalsLoadFromDisk_andKeepsEveryCheck(@TempDir Path tmp) throws Exception {
+        Path dir = saved(tmp);
+        java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        try (var s = java.nio.file.Files.list(dir)) {
+            for (Path f : s.toList()) files.put(f.getFileName().toString(), java.nio.file.Files.readAllBytes(f));
+        }
+        Checkpoint disk = CheckpointIO.load(dir), mem = CheckpointIO.load(files, "(test bytes)");
+        assertEquals(disk.config(), mem.config());
+        assertEquals(disk.params(), mem.params());
+        assertEquals(disk.updater().v(), mem.updater().v());
+        assertEquals(disk.provenance(), mem.provenance());
+
+        byte[] params = files.get(CheckpointIO.PARAMS).clone();
+        params[params.length - 1] ^= 1;
+        files.put(CheckpointIO.PARAMS, params);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(files, "(test bytes)"));
+        assertTrue(e.getMessage().contains("checkpoint (test bytes)") && e.getMessage().contains("SHA-256"),
+                e.getMessage());
+        files.remove(CheckpointIO.NORMALIZER);
+        assertTrue(assertThrows(CheckpointException.class, () -> CheckpointIO.load(files, "(test bytes)"))
+                .getMessage().contains("missing file " + CheckpointIO.NORMALIZER));
+    }
+
+    @Test
     void saveThenLoad_identicalParamsUpdaterNormalizerAndOutputs(@TempDir Path tmp) {
         Checkpoint c = trained();
         Path dir = tmp.resolve("ckpt");

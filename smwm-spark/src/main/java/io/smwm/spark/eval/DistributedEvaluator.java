@@ -251,21 +251,11 @@ public final class DistributedEvaluator {
         return out.iterator();
     }
 
-    /** Writes the broadcast checkpoint files into a temporary directory and loads them with every check. */
-    static Checkpoint loadCheckpoint(String[] names, byte[][] files) throws IOException {
-        Path dir = Files.createTempDirectory("smwm-eval-ckpt");
-        try {
-            for (int i = 0; i < names.length; i++) {
-                Files.write(dir.resolve(names[i]), files[i]);
-            }
-            return CheckpointIO.load(dir);
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+    /** Loads the broadcast checkpoint files from memory, with every check of a checkpoint on disk. */
+    static Checkpoint loadCheckpoint(String[] names, byte[][] files) {
+        java.util.Map<String, byte[]> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) byName.put(names[i], files[i]);
+        return CheckpointIO.load(byName, "(broadcast to the executor)");
     }
 
     private static List<Path> checkpointFiles(Path dir) throws IOException {

@@ -83,25 +83,11 @@ public record CheckpointFiles(String[] names, byte[][] bytes) {
         }
     }
 
-    /** The checkpoint, loaded with every check from a temporary copy of the files. */
+    /** The checkpoint, loaded from the files' bytes in memory with every check of a checkpoint on disk. */
     public Checkpoint load() {
-        try {
-            Path dir = Files.createTempDirectory("smwm-ckpt");
-            try {
-                for (int i = 0; i < names.length; i++) {
-                    Files.write(dir.resolve(names[i]), bytes[i]);
-                }
-                return CheckpointIO.load(dir);
-            } finally {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage checkpoint files: " + e.getMessage(), e);
-        }
+        java.util.Map<String, byte[]> byName = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) byName.put(names[i], bytes[i]);
+        return CheckpointIO.load(byName, "(shipped with the stage)");
     }
 
     /** SHA-256 over the names and bytes: the identity of this checkpoint. */
