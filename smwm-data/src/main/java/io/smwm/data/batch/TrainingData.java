@@ -20,6 +20,14 @@ import java.util.List;
 public final class TrainingData {
     private TrainingData() {}
 
+    /** The default config with its frame size and action dimension taken from the table. */
+    public static ExperimentConfig defaultsSizedTo(TableMetadata meta) {
+        io.smwm.core.config.ModelConfig d = ExperimentConfig.DEFAULT.model();
+        return ExperimentConfig.DEFAULT.withModel(new io.smwm.core.config.ModelConfig(meta.image().height(),
+                d.channels(), d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(),
+                d.context(), d.centerFrames(), d.coordChannels()));
+    }
+
     /** Fails with every mismatch between the table and the model config at once. */
     public static void checkCompatible(TableMetadata meta, ExperimentConfig cfg, String tablePath) {
         ModelConfig m = cfg.model();

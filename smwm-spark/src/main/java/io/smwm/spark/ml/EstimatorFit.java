@@ -1,16 +1,14 @@
 package io.smwm.spark.ml;
 
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ConfigOverrides;
 import io.smwm.core.config.ExperimentConfig;
-import io.smwm.core.model.Normalizer;
-import io.smwm.data.batch.EpisodeSplit;
-import io.smwm.data.batch.TableTransitionSource;
-import io.smwm.data.batch.TrainingData;
 import io.smwm.data.maintain.TableFinalizer;
 import io.smwm.data.table.TableMetadata;
-import io.smwm.data.table.TableStats;
 import io.smwm.data.table.TrajectorySchema;
 import io.smwm.spark.train.AveragingConfig;
-import io.smwm.spark.train.DistributedTrainer;
+import io.smwm.spark.run.TrainRequest;
+import io.smwm.spark.run.TrainRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +23,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@link SmwmEstimator#fit}: DataFrame → table → distributed training → encoder. */
 final class EstimatorFit {
@@ -42,21 +42,20 @@ final class EstimatorFit {
             TableMetadata meta = TableFinalizer.finalizeTable(hconf, table, new TableFinalizer.Options(
                     est.stringOf(est.envId), "default", 5, null, null, false));
             ExperimentConfig cfg = est.resolveConfig(meta);
-            TrainingData.checkCompatible(meta, cfg, table);
-            Normalizer norm = TrainingData.normalizer(TableStats.read(hconf, table), cfg);
-            EpisodeSplit split = TrainingData.split(meta, cfg);
-            int workers = est.intOf(est.workers) > 0 ? est.intOf(est.workers) : spark.sparkContext().defaultParallelism();
-            AveragingConfig avg = new AveragingConfig(workers, est.intOf(est.averagingFrequency), true,
-                    AveragingConfig.DEFAULT_CHECKPOINT_EVERY);
-            int k = cfg.model().frameskip();
-            TableTransitionSource val = split.validationEpisodes() == 0 ? null : new TableTransitionSource(hconf, table,
-                    split::isValidation, k, 4096, false, null, cfg.model().context());
+            java.nio.file.Path cfgFile = Files.createTempFile("smwm-estimator", ".yaml");
+            Files.writeString(cfgFile, ConfigLoader.toYaml(cfg));
             java.nio.file.Path run = Files.createTempDirectory("smwm-estimator-run");
-            new DistributedTrainer(spark, cfg, norm, avg, table, meta, split, run, "", 4096).fit(val, null);
+            int workers = est.intOf(est.workers) > 0 ? est.intOf(est.workers) : spark.sparkContext().defaultParallelism();
+            Logger log = LoggerFactory.getLogger(EstimatorFit.class);
+            // the same run as smwm train (the table was just finalized, so it is not validated again)
+            TrainRun.execute(new TrainRequest(table, run, cfgFile.toString(), ConfigOverrides.NONE, null, workers,
+                    est.intOf(est.averagingFrequency), true, AveragingConfig.DEFAULT_CHECKPOINT_EVERY, 4096, false,
+                    false, false, true), spark, log::info);
+            Files.deleteIfExists(cfgFile);
             SmwmEncoder enc = new SmwmEncoder(Identifiable.randomUID("smwmEncoder"),
                     CheckpointFiles.read(run.resolve("checkpoint")));
             enc.setInputCol(est.stringOf(est.inputCol)).setOutputCol(est.stringOf(est.outputCol));
-            org.slf4j.LoggerFactory.getLogger(EstimatorFit.class).info("trained on {} episodes ({}), run {}", episodes,
+            log.info("trained on {} episodes ({}), run {}", episodes,
                     table, run);
             return enc.setParent(est);
         } catch (IOException e) {

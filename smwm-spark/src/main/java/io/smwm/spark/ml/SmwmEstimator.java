@@ -2,9 +2,9 @@ package io.smwm.spark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ConfigOverrides;
+import io.smwm.data.batch.TrainingData;
 import io.smwm.core.config.ExperimentConfig;
-import io.smwm.core.config.LossConfig;
-import io.smwm.core.config.ModelConfig;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TrajectorySchema;
 import java.io.IOException;
@@ -161,27 +161,13 @@ public final class SmwmEstimator extends Estimator<SmwmEncoder> implements MLWri
     /** The config: {@code config} param or the defaults sized to the table, with the overrides applied. */
     ExperimentConfig resolveConfig(TableMetadata meta) {
         String c = $(config);
-        ExperimentConfig cfg;
-        if (c.isBlank()) {
-            ModelConfig d = ExperimentConfig.DEFAULT.model();
-            cfg = ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
-                    d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context(),
-                    d.centerFrames(), d.coordChannels()));
-        } else if (ConfigLoader.BUNDLED_TASKS.contains(c)) {
-            cfg = ConfigLoader.forTask(c);
-        } else {
-            cfg = ConfigLoader.parse(c, "SmwmEstimator.config");
-        }
-        if (intOf(epochs) >= 0) cfg = cfg.withTrain(cfg.train().withEpochs(intOf(epochs)));
-        if (intOf(batchSize) >= 0) cfg = cfg.withTrain(cfg.train().withBatchSize(intOf(batchSize)));
-        if ((Long) $(seed) >= 0) cfg = cfg.withTrain(cfg.train().withSeed((Long) $(seed)));
-        if ((Double) $(lambda) >= 0) cfg = cfg.withLoss(new LossConfig((Double) $(lambda)));
-        if (intOf(latentDim) >= 1) {
-            ModelConfig m = cfg.model();
-            cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), intOf(latentDim),
-                    m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames(), m.coordChannels()));
-        }
-        return cfg;
+        ExperimentConfig cfg = c.isBlank() ? TrainingData.defaultsSizedTo(meta)
+                : ConfigLoader.BUNDLED_TASKS.contains(c) ? ConfigLoader.forTask(c)
+                : ConfigLoader.parse(c, "SmwmEstimator.config");
+        return new ConfigOverrides((Double) $(lambda) >= 0 ? (Double) $(lambda) : null,
+                intOf(epochs) >= 0 ? intOf(epochs) : null, intOf(batchSize) >= 0 ? intOf(batchSize) : null,
+                (Long) $(seed) >= 0 ? (Long) $(seed) : null, intOf(latentDim) >= 1 ? intOf(latentDim) : null, null)
+                .apply(cfg);
     }
 
     int intOf(IntParam p) { return (Integer) $(p); }

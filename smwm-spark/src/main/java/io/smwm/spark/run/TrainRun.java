@@ -3,7 +3,6 @@ package io.smwm.spark.run;
 import io.smwm.core.checkpoint.Checkpoint;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ExperimentConfig;
-import io.smwm.core.config.ModelConfig;
 import io.smwm.core.eval.report.AtomicFiles;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.train.LocalTrainer;
@@ -212,10 +211,7 @@ public final class TrainRun {
                     + " nor a YAML file");
         }
         String byEnv = "dotworld".equals(meta.env().id()) ? "dotworld-" + meta.env().variant() : meta.env().id();
-        if (ConfigLoader.BUNDLED_TASKS.contains(byEnv)) return ConfigLoader.forTask(byEnv);
-        ModelConfig d = ExperimentConfig.DEFAULT.model();
-        return ExperimentConfig.DEFAULT.withModel(new ModelConfig(meta.image().height(), d.channels(),
-                d.convChannels(), d.latentDim(), d.hidden(), meta.action().dim(), d.frameskip(), d.context(),
-                d.centerFrames(), d.coordChannels()));
+        return ConfigLoader.BUNDLED_TASKS.contains(byEnv) ? ConfigLoader.forTask(byEnv)
+                : TrainingData.defaultsSizedTo(meta);
     }
 }
