@@ -28,12 +28,6 @@ public record EvaluationRequest(Path run, String data, Path out, int episodes, L
         goalOffsets = List.copyOf(goalOffsets);
     }
 
-    /** The paper's protocol (CEM, offset 25, budget 50, execute 5) on {@code episodes} pairs, on the driver. */
-    public static EvaluationRequest paper(Path run, String data, int episodes, long seed, boolean overwrite) {
-        return new EvaluationRequest(run, data, null, episodes, List.of(25), null, 5, seed, PlannerConfig.cem(), null,
-                null, overwrite, false);
-    }
-
     /** The report directory: {@code out}, else RUN/eval. */
     public Path reportDir() {
         return out != null ? out : run.resolve("eval");

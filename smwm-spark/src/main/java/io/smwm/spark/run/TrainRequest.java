@@ -29,18 +29,6 @@ public record TrainRequest(String data, Path out, String config, ConfigOverrides
         if (overrides == null) overrides = ConfigOverrides.NONE;
     }
 
-    /** A fresh run of {@code config} on {@code data} into {@code out} with the defaults for everything else. */
-    public static TrainRequest of(String data, Path out, String config, String master) {
-        return new TrainRequest(data, out, config, ConfigOverrides.NONE, master, null, null, true,
-                io.smwm.spark.train.AveragingConfig.DEFAULT_CHECKPOINT_EVERY, null, false, false, false, false);
-    }
-
-    /** This request with {@code o} in place of its overrides. */
-    public TrainRequest withOverrides(ConfigOverrides o) {
-        return new TrainRequest(data, out, config, o, master, workers, averagingFrequency, averageUpdater,
-                checkpointEvery, shuffleBuffer, overwrite, resume, allowOtherTable, skipValidation);
-    }
-
     /** True when training runs in this JVM without Spark ({@code master} "none"). */
     public boolean local() {
         return "none".equalsIgnoreCase(master);
