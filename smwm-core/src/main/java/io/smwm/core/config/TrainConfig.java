@@ -14,11 +14,19 @@ package io.smwm.core.config;
  * @param epsilon     Adam ε
  * @param lrDecay     per-epoch learning-rate factor in (0, 1]: epoch e (1-based) trains at lr · lrDecay^(e−1);
  *                    1 = a constant rate (the paper's setting)
+ * @param engine      how a training step is computed: {@code direct} (the default: im2col matrix products and
+ *                    reused buffers, {@code io.smwm.core.model.direct}) or {@code samediff} (the SameDiff graph, the
+ *                    reference the direct engine is tested against); both compute the same loss and gradients
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
-                          double beta1, double beta2, double epsilon, double lrDecay) {
+                          double beta1, double beta2, double epsilon, double lrDecay, String engine) {
 
-    public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0);
+    /** The {@code train.engine} values. */
+    public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
+    public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
+
+    public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
+            ENGINE_DIRECT);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -34,6 +42,9 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         Checks.positive("train.epsilon", epsilon);
         if (!(lrDecay > 0 && lrDecay <= 1))
             throw new IllegalArgumentException("train.lrDecay must be in (0, 1], got " + lrDecay);
+        if (engine == null) engine = ENGINE_DIRECT;
+        if (!ENGINES.contains(engine))
+            throw new IllegalArgumentException("train.engine must be one of " + ENGINES + ", got " + engine);
     }
 
     /** The learning rate of epoch {@code epoch} (1-based): lr · lrDecay^(epoch−1). */
@@ -42,22 +53,26 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
+        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
+        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
+        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay);
+        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
+    }
+
+    public TrainConfig withEngine(String e) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e);
     }
 
     public TrainConfig withLrDecay(double d) {
-        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d);
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine);
     }
 }

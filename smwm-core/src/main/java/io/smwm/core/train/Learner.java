@@ -9,6 +9,7 @@ import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
 import io.smwm.core.model.WorldModelGraph;
+import io.smwm.core.model.direct.DirectWorldModel;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,8 +26,10 @@ import java.util.Map;
  * Spark partition can keep one Learner per executor thread and, each averaging round: {@link #setParams},
  * {@link #setUpdaterState}, {@link #runSteps}, then send back {@link #params()} and {@link #updaterState()}.
  *
- * <p>Each step is one SameDiff forward+backward pass ({@code calculateGradientsAndOutputs}) that also returns the
- * loss terms (so no listener is needed, SameDiff 1.0.0-M2.1 reports no loss values from fit), then a bias-corrected Adam update (PyTorch form:
+ * <p>Each step is one forward+backward pass, by the engine {@code train.engine} names: {@code direct}
+ * ({@link DirectWorldModel}: matrix products on reused buffers, the default) or {@code samediff} (the graph's
+ * {@code calculateGradientsAndOutputs}, which also returns the loss terms: SameDiff 1.0.0-M2.1 reports no loss values
+ * from fit; the reference). Both give the same loss and gradients. Then a bias-corrected Adam update (PyTorch form:
  * p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε)) on the flat parameter vector, with optional global-norm clipping.
  * A non-finite loss term or gradient throws {@link NonFiniteLossException} BEFORE any parameter changes.
  * Not thread-safe.
@@ -38,6 +41,12 @@ public final class Learner {
     private final WorldModelGraph graph;
     private final TrainConfig train;
     private final Normalizer normalizer;
+    /** The direct engine, holding the live parameters; null with the samediff engine. */
+    private final DirectWorldModel direct;
+    /** With the direct engine: the graph's parameters are behind {@link #direct}'s (synced on {@link #graph()}). */
+    private boolean graphStale;
+    /** The direct engine's Adam scratch: heap copies of parameters, gradient, m and v. */
+    private float[] hostP, hostG, hostM, hostV;
     private AdamState adam;
     private double lr;
 
@@ -45,11 +54,19 @@ public final class Learner {
     public record StepResult(long step, LossTerms loss, double latentStd, double gradNorm, int batchSize) {}
 
     public Learner(ModelConfig model, LossConfig loss, TrainConfig train, Normalizer normalizer, long initSeed) {
-        this(WorldModelGraph.build(model, loss, initSeed), train, normalizer);
+        this(WorldModelGraph.build(model, loss, initSeed), train, normalizer,
+                TrainConfig.ENGINE_DIRECT.equals(train.engine()));
     }
 
-    /** Trains the given graph (e.g. one built with {@link WorldModelGraph#buildWithGradientOf}). */
+    /**
+     * Trains the given graph (e.g. one built with {@link WorldModelGraph#buildWithGradientOf}) with SameDiff,
+     * whatever {@code train.engine} says: the graph's own loss variable defines the gradient.
+     */
     public Learner(WorldModelGraph graph, TrainConfig train, Normalizer normalizer) {
+        this(graph, train, normalizer, false);
+    }
+
+    private Learner(WorldModelGraph graph, TrainConfig train, Normalizer normalizer, boolean useDirect) {
         if (normalizer.dim() != graph.config().modelActionDim())
             throw new IllegalArgumentException("normalizer has " + normalizer.dim() + " dims, model action has k*m="
                     + graph.config().modelActionDim());
@@ -58,9 +75,23 @@ public final class Learner {
         this.lr = train.lr();
         this.normalizer = normalizer;
         this.adam = AdamState.zeros(graph.numParams());
+        this.direct = useDirect ? new DirectWorldModel(graph.config(), graph.lossConfig().lambda(), graph.flatParams())
+                : null;
     }
 
-    public WorldModelGraph graph() { return graph; }
+    /** The SameDiff graph, its parameters brought up to date with the direct engine's. */
+    public WorldModelGraph graph() {
+        if (graphStale) {
+            graph.setFlatParams(direct.params());
+            graphStale = false;
+        }
+        return graph;
+    }
+
+    public ModelConfig modelConfig() { return graph.config(); }
+
+    /** The engine this learner steps with: {@link TrainConfig#ENGINE_DIRECT} or {@link TrainConfig#ENGINE_SAMEDIFF}. */
+    public String engine() { return direct != null ? TrainConfig.ENGINE_DIRECT : TrainConfig.ENGINE_SAMEDIFF; }
 
     public Normalizer normalizer() { return normalizer; }
 
@@ -87,6 +118,7 @@ public final class Learner {
      * a batch dimension of 1, and the mean loss (so every gradient) of a transition repeated is its own.
      */
     public StepResult step(TransitionBatch batch) {
+        if (direct != null) return directStep(batch);
         long stepNo = adam.step() + 1;
         Map<String, INDArray> in = placeholders(atLeastTwo(batch));
         OutAndGrad og = graph.outputsAndGradients(in, STEP_OUTPUTS);
@@ -114,6 +146,74 @@ public final class Learner {
         }
     }
 
+    private StepResult directStep(TransitionBatch batch) {
+        long stepNo = adam.step() + 1;
+        DirectWorldModel.Pass pass = direct.lossAndGradient(batch.obsT(), normalizer.normalise(batch.actions()),
+                batch.obsTk());
+        LossTerms loss = pass.loss();
+        String bad = loss.firstNonFinite();
+        if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
+        double gnorm = directAdam(stepNo);
+        return new StepResult(stepNo, loss, pass.latentStd(), gnorm, batch.size());
+    }
+
+    /**
+     * The direct engine's Adam step, the same update as {@link #applyAdam} computed in one pass over heap copies of
+     * the flat vectors (ND4J's element-wise ops cost more than the arithmetic here). Returns the gradient's L2 norm
+     * before clipping; a non-finite norm throws before anything changes.
+     */
+    private double directAdam(long t) {
+        int n = (int) direct.numParams();
+        if (hostG == null) {
+            hostP = new float[n];
+            hostG = new float[n];
+            hostM = new float[n];
+            hostV = new float[n];
+        }
+        direct.gradient().data().asNioFloat().get(0, hostG, 0, n);
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += (double) hostG[i] * hostG[i];
+        double gnorm = Math.sqrt(ss);
+        if (!Double.isFinite(gnorm)) throw new NonFiniteLossException(t, "gradient", gnorm);
+        float scale = train.gradClip() > 0 && gnorm > train.gradClip() ? (float) (train.gradClip() / gnorm) : 1f;
+        INDArray m = whole(adam.m()), v = whole(adam.v()), p = direct.params();
+        p.data().asNioFloat().get(0, hostP, 0, n);
+        m.data().asNioFloat().get(0, hostM, 0, n);
+        v.data().asNioFloat().get(0, hostV, 0, n);
+        float b1 = (float) train.beta1(), b2 = (float) train.beta2(), eps = (float) train.epsilon();
+        float step = (float) (lr / (1 - Math.pow(train.beta1(), t)));
+        float rootBc2 = (float) Math.sqrt(1 - Math.pow(train.beta2(), t));
+        for (int i = 0; i < n; i++) {
+            float gi = hostG[i] * scale;
+            float mi = b1 * hostM[i] + (1 - b1) * gi, vi = b2 * hostV[i] + (1 - b2) * gi * gi;
+            hostM[i] = mi;
+            hostV[i] = vi;
+            hostP[i] -= step * mi / ((float) Math.sqrt(vi) / rootBc2 + eps);
+        }
+        p.data().asNioFloat().put(0, hostP, 0, n);
+        m.data().asNioFloat().put(0, hostM, 0, n);
+        v.data().asNioFloat().put(0, hostV, 0, n);
+        adam = new AdamState(m, v, t);
+        graphStale = true;
+        return gnorm;
+    }
+
+    /** The array itself if it owns its whole buffer in C order, else a copy that does. */
+    private static INDArray whole(INDArray a) {
+        return a.isView() || a.offset() != 0 || a.ordering() != 'c' ? a.dup('c') : a;
+    }
+
+    /**
+     * Milliseconds per phase of the direct engine's passes since the last reset ({@link DirectWorldModel#PHASES});
+     * empty with the samediff engine. {@code reset} clears the counters after reading them.
+     */
+    public Map<String, Double> engineProfile(boolean reset) {
+        if (direct == null) return Map.of();
+        Map<String, Double> m = direct.phaseMillis();
+        if (reset) direct.resetPhases();
+        return m;
+    }
+
     /** Frees an array's off-heap buffer now (it must not be used afterwards); views and closed arrays are skipped. */
     private static void release(INDArray a) {
         if (a != null && !a.wasClosed() && a.closeable()) a.close();
@@ -128,12 +228,15 @@ public final class Learner {
 
     /** z = f(o) with the current parameters; single frames, uint8 HWC [B][S·S·C], returns [B, latentDim]. */
     public INDArray encode(byte[][] images) {
+        if (direct != null) return direct.encode(images);
         return graph.output(Map.of(WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(images, graph.config())),
                 WorldModelGraph.Z_TK).get(WorldModelGraph.Z_TK).dup();
     }
 
     /** Loss terms on a batch without any update (validation uses this, with the same loss definition). */
     public LossTerms evaluate(TransitionBatch batch) {
+        if (direct != null)
+            return direct.loss(batch.obsT(), normalizer.normalise(batch.actions()), batch.obsTk());
         return WorldModelLoss.read(graph.output(placeholders(atLeastTwo(batch)),
                 WorldModelLoss.NAMES.toArray(new String[0])));
     }
@@ -168,18 +271,31 @@ public final class Learner {
         double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
         INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(train.epsilon());
         INDArray update = m.div(denom).muli(lr / bc1);
-        INDArray p = graph.flatParams();
-        p.subi(update);
-        graph.setFlatParams(p);
+        if (direct != null) {
+            direct.params().subi(update);
+            graphStale = true;
+        } else {
+            INDArray p = graph.flatParams();
+            p.subi(update);
+            graph.setFlatParams(p);
+            release(p);
+        }
         adam = new AdamState(m, v, t);
-        for (INDArray a : new INDArray[] {gm, g2, denom, update, p}) release(a);
+        for (INDArray a : new INDArray[] {gm, g2, denom, update}) release(a);
     }
 
     /** All parameters as one flat vector [N] (a copy), layout {@link WorldModelGraph#params()}. */
-    public INDArray params() { return graph.flatParams(); }
+    public INDArray params() { return direct != null ? direct.params().dup() : graph.flatParams(); }
 
     /** Sets all parameters from a flat vector [N] (e.g. the averaged broadcast). */
-    public void setParams(INDArray flat) { graph.setFlatParams(flat); }
+    public void setParams(INDArray flat) {
+        if (direct != null) {
+            direct.setParams(flat);
+            graphStale = true;
+        } else {
+            graph.setFlatParams(flat);
+        }
+    }
 
     /** A copy of the Adam state (m, v [N] and step). */
     public AdamState updaterState() { return adam.copy(); }
@@ -194,6 +310,6 @@ public final class Learner {
 
     /** An immutable snapshot of the current parameters as a {@link WorldModel}. */
     public WorldModel snapshot() {
-        return WorldModel.of(graph.config(), graph.lossConfig(), normalizer, graph.flatParams());
+        return WorldModel.of(graph.config(), graph.lossConfig(), normalizer, params());
     }
 }

@@ -1,0 +1,118 @@
+package io.smwm.core.model.direct;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Geometry and data movement of one 3×3 convolution with stride 2 and padding 1 (PyTorch's
+ * {@code Conv2d(k=3, s=2, p=1)}: out = ⌈in/2⌉) on channels-last (NHWC) images, as a matrix product:
+ * <pre>
+ *   cols [n·oh·ow, 9·cin]  row (img, oy, ox), column (ky·3 + kx)·cin + ci = x[img, 2oy+ky−1, 2ox+kx−1, ci] (0 outside)
+ *   y    [n·oh·ow, cout]   = cols · W,  W [3, 3, cin, cout] in C order read as [9·cin, cout]
+ * </pre>
+ * so y is the NHWC output. {@link #col2im} is the adjoint of {@link #im2col} (it sums every column entry back
+ * into the input pixel it came from), which turns dcols = dy · Wᵀ into the input gradient. Work is split over
+ * images with a parallel stream. Immutable; the arrays passed in are the caller's.
+ */
+public record Conv3x3(int h, int w, int cin, int cout) {
+
+    public Conv3x3 {
+        if (h < 1 || w < 1 || cin < 1 || cout < 1)
+            throw new IllegalArgumentException("bad conv geometry " + h + "x" + w + "x" + cin + " -> " + cout);
+    }
+
+    public int oh() { return (h + 1) / 2; }
+
+    public int ow() { return (w + 1) / 2; }
+
+    /** Columns of the im2col matrix: 9·cin. */
+    public int k() { return 9 * cin; }
+
+    /** Floats per input image (h·w·cin). */
+    public int inSize() { return h * w * cin; }
+
+    /** Rows of the im2col matrix per image (oh·ow). */
+    public int outPixels() { return oh() * ow(); }
+
+    /**
+     * Writes the im2col matrix of {@code n} NHWC images {@code x} [n·h·w·cin] into {@code cols} [n·oh·ow·9cin]
+     * (row-major).
+     */
+    public void im2col(float[] x, int n, float[] cols) {
+        int oh = oh(), ow = ow(), row = k(), c = cin;
+        IntStream.range(0, n).parallel().forEach(img -> {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int base = ((img * oh + oy) * ow + ox) * row;
+                    for (int ky = 0; ky < 3; ky++) {
+                        int iy = 2 * oy + ky - 1;
+                        for (int kx = 0; kx < 3; kx++) {
+                            int ix = 2 * ox + kx - 1, o = base + (ky * 3 + kx) * c;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                for (int q = 0; q < c; q++) cols[o + q] = 0f;
+                            } else if (c < 16) { // a call per few floats costs more than the copy
+                                for (int q = 0, from = ((img * h + iy) * w + ix) * c; q < c; q++) cols[o + q] = x[from + q];
+                            } else {
+                                System.arraycopy(x, ((img * h + iy) * w + ix) * c, cols, o, c);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The adjoint of {@link #im2col}: {@code dx} [n·h·w·cin] = the sum of every entry of {@code dcols} into its pixel. */
+    public void col2im(float[] dcols, int n, float[] dx) {
+        int oh = oh(), ow = ow(), row = k(), c = cin, size = inSize();
+        IntStream.range(0, n).parallel().forEach(img -> {
+            Arrays.fill(dx, img * size, (img + 1) * size, 0f);
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int base = ((img * oh + oy) * ow + ox) * row;
+                    for (int ky = 0; ky < 3; ky++) {
+                        int iy = 2 * oy + ky - 1;
+                        if (iy < 0 || iy >= h) continue;
+                        for (int kx = 0; kx < 3; kx++) {
+                            int ix = 2 * ox + kx - 1;
+                            if (ix < 0 || ix >= w) continue;
+                            int o = base + (ky * 3 + kx) * c, d = ((img * h + iy) * w + ix) * c;
+                            for (int q = 0; q < c; q++) dx[d + q] += dcols[o + q];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * 2×2 max pooling, stride 2, no padding, of NHWC {@code a} [n, hh, ww, ch] into {@code pooled} [n, ch·(hh/2)·(ww/2)]
+     * flattened in NCHW order (channel, row, column: the order of the graph's reshape after pooling);
+     * {@code argmax} receives, per pooled entry, the index into {@code a} of the maximum (the first one on ties).
+     */
+    public static void maxPool(float[] a, int n, int hh, int ww, int ch, float[] pooled, int[] argmax) {
+        int ph = hh / 2, pw = ww / 2, per = ch * ph * pw;
+        IntStream.range(0, n).parallel().forEach(img -> {
+            for (int c = 0; c < ch; c++) {
+                for (int py = 0; py < ph; py++) {
+                    for (int px = 0; px < pw; px++) {
+                        int best = -1;
+                        float bv = Float.NEGATIVE_INFINITY;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                int i = ((img * hh + 2 * py + dy) * ww + 2 * px + dx) * ch + c;
+                                if (best < 0 || a[i] > bv) {
+                                    bv = a[i];
+                                    best = i;
+                                }
+                            }
+                        }
+                        int o = img * per + (c * ph + py) * pw + px;
+                        pooled[o] = bv;
+                        argmax[o] = best;
+                    }
+                }
+            }
+        });
+    }
+}
