@@ -1,0 +1,79 @@
+package io.smwm.core.model.direct;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The im2col geometry, col2im as its adjoint, max pooling's argmax, the branch-free ReLU and its mask. */
+class Conv3x3Test {
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    @Test
+    void im2colRowsHoldTheThreeByThreeNeighbourhoodWithZeroPadding() {
+        Conv3x3 k = new Conv3x3(4, 4, 2, 1);
+        assertEquals(2, k.oh());
+        assertEquals(18, k.k());
+        float[] x = new float[4 * 4 * 2];
+        for (int i = 0; i < x.length; i++) x[i] = i + 1; // pixel (r, c), channel q holds (r·4 + c)·2 + q + 1
+        float[] cols = new float[k.outPixels() * k.k()];
+        k.im2col(x, 1, cols);
+        // output pixel (0, 0) sees input rows -1..1 and columns -1..1: the first row and column are padding
+        float[] first = new float[18];
+        System.arraycopy(cols, 0, first, 0, 18);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 9, 10, 11, 12}, first);
+        // output pixel (1, 1) sees rows 1..3, columns 1..3, all inside
+        assertEquals(((1 * 4 + 1) * 2) + 1, cols[3 * 18], 0f);
+        assertEquals(((3 * 4 + 3) * 2 + 1) + 1, cols[3 * 18 + 17], 0f);
+    }
+
+    @Test
+    void col2imIsTheAdjointOfIm2col() {
+        Conv3x3 k = new Conv3x3(7, 7, 3, 4); // odd size: ⌈7/2⌉ = 4
+        int n = 2;
+        float[] x = random(n * k.inSize(), 1), c = random(n * k.outPixels() * k.k(), 2);
+        float[] cols = new float[c.length], back = new float[x.length];
+        k.im2col(x, n, cols);
+        k.col2im(c, n, back);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < c.length; i++) lhs += (double) cols[i] * c[i];
+        for (int i = 0; i < x.length; i++) rhs += (double) x[i] * back[i];
+        assertEquals(lhs, rhs, 1e-6 * Math.max(1, Math.abs(lhs))); // col2im sums in float
+    }
+
+    @Test
+    void maxPoolFlattensInChannelRowColumnOrderAndRemembersWhere() {
+        // one image 2x2 pixels, 2 channels, NHWC
+        float[] a = {1, 8, 5, 6, 3, 7, 2, 4};
+        float[] pooled = new float[2];
+        int[] argmax = new int[2];
+        Conv3x3.maxPool(a, 1, 2, 2, 2, pooled, argmax);
+        assertArrayEquals(new float[] {5, 8}, pooled);
+        assertArrayEquals(new int[] {2, 1}, argmax);
+    }
+
+    @Test
+    void reluAndItsMaskAreExactAndBranchFree() {
+        float[] a = {-1f, 0f, -0f, 2f, Float.MIN_VALUE, -3e-9f};
+        DirectWorldModel.relu(a, a.length);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 2f, Float.MIN_VALUE, 0f}, a);
+        assertEquals(0, Float.floatToRawIntBits(a[2]), "max(−0, 0) must be +0 for the mask");
+        float[] d = {1f, 2f, 3f, 4f, 5f, 6f};
+        DirectWorldModel.mask(d, a, d.length);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 4f, 5f, 0f}, d);
+    }
+
+    @Test
+    void impossibleGeometryIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Conv3x3(0, 4, 3, 8));
+    }
+}
