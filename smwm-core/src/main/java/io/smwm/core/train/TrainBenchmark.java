@@ -98,14 +98,16 @@ public final class TrainBenchmark {
             for (int i = 0; i < warmup; i++) graph.step(batch);
             double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
             Map<String, Double> phases = Map.of();
+            double phasesRoundMean = 0;
             for (int r = 0; r < rounds; r++) {
                 direct.engineProfile(true);
-                double d = medianStepMillis(direct, batch, steps);
-                if (d < best[0]) {
-                    best[0] = d;
+                double[] d = stepMillis(direct, batch, steps);
+                if (d[0] < best[0]) {
+                    best[0] = d[0];
                     phases = direct.engineProfile(false);
+                    phasesRoundMean = d[1];
                 }
-                best[1] = Math.min(best[1], medianStepMillis(graph, batch, steps));
+                best[1] = Math.min(best[1], stepMillis(graph, batch, steps)[0]);
                 if (torch != null) best[2] = Math.min(best[2], torch.medianStepMillis(b, warmup, steps));
             }
             String[] names = {"direct engine", "SameDiff engine", "PyTorch " + (torch == null ? "" : torch.version())};
@@ -116,24 +118,27 @@ public final class TrainBenchmark {
                         e == 0 ? "" : String.format("   direct/this = %.2fx", best[e] / best[0]));
             }
             double total = phases.values().stream().mapToDouble(Double::doubleValue).sum();
-            StringBuilder sb = new StringBuilder("  direct step, where the time goes (ms/step):");
+            StringBuilder sb = new StringBuilder(String.format("  direct step, where the time goes (ms/step, mean %.1f"
+                    + " over that round):", phasesRoundMean));
             for (Map.Entry<String, Double> ph : phases.entrySet())
                 sb.append(String.format(" %s %.1f;", ph.getKey(), ph.getValue() / steps));
-            System.out.println(sb.append(String.format(" Adam and the rest %.1f", best[0] - total / steps)));
+            System.out.println(sb.append(String.format(" Adam and the rest %.1f", phasesRoundMean - total / steps)));
             if (Boolean.getBoolean("smwm.bench.profile")) profile(graph, batch, Math.max(2, steps / 2));
         }
     }
 
-    /** The median wall time of {@code steps} training steps, ms. */
-    static double medianStepMillis(Learner l, TransitionBatch batch, int steps) {
+    /** {median, mean} wall time of {@code steps} training steps, ms. */
+    static double[] stepMillis(Learner l, TransitionBatch batch, int steps) {
         double[] ms = new double[steps];
+        double sum = 0;
         for (int i = 0; i < steps; i++) {
             long s0 = System.nanoTime();
             l.step(batch);
             ms[i] = (System.nanoTime() - s0) / 1e6;
+            sum += ms[i];
         }
         java.util.Arrays.sort(ms);
-        return ms[steps / 2];
+        return new double[] {ms[steps / 2], sum / steps};
     }
 
     /** Per-op-type wall time over {@code steps} training steps (SameDiff listener; includes listener overhead). */
