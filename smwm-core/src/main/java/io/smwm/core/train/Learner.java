@@ -13,7 +13,6 @@ import io.smwm.core.model.direct.DirectWorldModel;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,7 +44,7 @@ public final class Learner {
     private final DirectWorldModel direct;
     /** With the direct engine: the graph's parameters are behind {@link #direct}'s (synced on {@link #graph()}). */
     private boolean graphStale;
-    /** The direct engine's Adam scratch: heap copies of parameters, gradient, m and v. */
+    /** Adam's scratch: heap copies of parameters, gradient, m and v. */
     private float[] hostP, hostG, hostM, hostV;
     private AdamState adam;
     private double lr;
@@ -126,16 +125,15 @@ public final class Learner {
             LossTerms loss = WorldModelLoss.read(og.getOutputs());
             String bad = loss.firstNonFinite();
             if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
-            INDArray g = graph.flatten(og.getGradients());
+            INDArray g = graph.flatten(og.getGradients()), p = graph.flatParams();
             try {
-                double gnorm = g.norm2Number().doubleValue();
-                if (!Double.isFinite(gnorm)) throw new NonFiniteLossException(stepNo, "gradient", gnorm);
-                if (train.gradClip() > 0 && gnorm > train.gradClip()) g.muli(train.gradClip() / gnorm);
-                applyAdam(g);
+                double gnorm = adam(p, g, stepNo);
+                graph.setFlatParams(p);
                 double zStd = og.getOutputs().get(WorldModelGraph.Z_T).std(0).meanNumber().doubleValue();
                 return new StepResult(stepNo, loss, zStd, gnorm, batch.size());
             } finally {
                 release(g);
+                release(p);
             }
         } finally {
             // A step allocates tens of MB off-heap (frames, outputs, gradients); freeing them here instead of waiting
@@ -153,30 +151,32 @@ public final class Learner {
         LossTerms loss = pass.loss();
         String bad = loss.firstNonFinite();
         if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
-        double gnorm = directAdam(stepNo);
+        double gnorm = adam(direct.params(), direct.gradient(), stepNo);
+        graphStale = true;
         return new StepResult(stepNo, loss, pass.latentStd(), gnorm, batch.size());
     }
 
     /**
-     * The direct engine's Adam step, the same update as {@link #applyAdam} computed in one pass over heap copies of
-     * the flat vectors (ND4J's element-wise ops cost more than the arithmetic here). Returns the gradient's L2 norm
+     * Update t of Adam, PyTorch form (p -= lr/(1−β1^t) · m / (√v/√(1−β2^t) + ε)), with optional global-norm clipping,
+     * in place on the whole flat arrays {@code p} and {@code g} [numParams], in one pass over heap copies (ND4J's
+     * element-wise ops cost more than the arithmetic here); both engines use it. Returns the gradient's L2 norm
      * before clipping; a non-finite norm throws before anything changes.
      */
-    private double directAdam(long t) {
-        int n = (int) direct.numParams();
+    private double adam(INDArray p, INDArray grad, long t) {
+        int n = (int) p.length();
         if (hostG == null) {
             hostP = new float[n];
             hostG = new float[n];
             hostM = new float[n];
             hostV = new float[n];
         }
-        direct.gradient().data().asNioFloat().get(0, hostG, 0, n);
+        grad.data().asNioFloat().get(0, hostG, 0, n);
         double ss = 0;
         for (int i = 0; i < n; i++) ss += (double) hostG[i] * hostG[i];
         double gnorm = Math.sqrt(ss);
         if (!Double.isFinite(gnorm)) throw new NonFiniteLossException(t, "gradient", gnorm);
         float scale = train.gradClip() > 0 && gnorm > train.gradClip() ? (float) (train.gradClip() / gnorm) : 1f;
-        INDArray m = whole(adam.m()), v = whole(adam.v()), p = direct.params();
+        INDArray m = whole(adam.m()), v = whole(adam.v());
         p.data().asNioFloat().get(0, hostP, 0, n);
         m.data().asNioFloat().get(0, hostM, 0, n);
         v.data().asNioFloat().get(0, hostV, 0, n);
@@ -194,7 +194,6 @@ public final class Learner {
         m.data().asNioFloat().put(0, hostM, 0, n);
         v.data().asNioFloat().put(0, hostV, 0, n);
         adam = new AdamState(m, v, t);
-        graphStale = true;
         return gnorm;
     }
 
@@ -259,29 +258,6 @@ public final class Learner {
             mean.add(evaluate(b), b.size());
         }
         return mean.mean();
-    }
-
-    private void applyAdam(INDArray g) {
-        long t = adam.step() + 1;
-        double b1 = train.beta1(), b2 = train.beta2();
-        INDArray m = adam.m(), v = adam.v();
-        INDArray gm = g.mul(1 - b1), g2 = g.mul(g).muli(1 - b2);
-        m.muli(b1).addi(gm);
-        v.muli(b2).addi(g2);
-        double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
-        INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(train.epsilon());
-        INDArray update = m.div(denom).muli(lr / bc1);
-        if (direct != null) {
-            direct.params().subi(update);
-            graphStale = true;
-        } else {
-            INDArray p = graph.flatParams();
-            p.subi(update);
-            graph.setFlatParams(p);
-            release(p);
-        }
-        adam = new AdamState(m, v, t);
-        for (INDArray a : new INDArray[] {gm, g2, denom, update}) release(a);
     }
 
     /** All parameters as one flat vector [N] (a copy), layout {@link WorldModelGraph#params()}. */
