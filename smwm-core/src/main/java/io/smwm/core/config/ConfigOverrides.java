@@ -20,11 +20,7 @@ public record ConfigOverrides(Double lambda, Integer epochs, Integer batchSize, 
             if (epochs != null) cfg = cfg.withTrain(cfg.train().withEpochs(epochs));
             if (batchSize != null) cfg = cfg.withTrain(cfg.train().withBatchSize(batchSize));
             if (seed != null) cfg = cfg.withTrain(cfg.train().withSeed(seed));
-            if (latentDim != null) {
-                ModelConfig m = cfg.model();
-                cfg = cfg.withModel(new ModelConfig(m.imageSize(), m.channels(), m.convChannels(), latentDim,
-                        m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames(), m.coordChannels()));
-            }
+            if (latentDim != null) cfg = cfg.withModel(cfg.model().withLatentDim(latentDim));
             if (context != null) cfg = cfg.withModel(cfg.model().withContext(context));
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());

@@ -31,12 +31,17 @@ import java.util.List;
  *                     a line segment's local pattern is the same when it is rotated by 180° about the frame's centre,
  *                     only its position tells the two apart. False = the paper's encoder. It adds
  *                     3·3·2·convChannels[0] weights ({@code enc_coord_W}); the frames themselves are unchanged
+ * @param residualForward g predicts the change of the newest latent: ẑ_{t+k} = z_t + Linear(...), no output tanh
+ *                     (false = the paper's g, ẑ_{t+k} = tanh(Linear(...))). A step that barely moves the scene then
+ *                     asks g for an output near 0 instead of re-creating z_t through a tanh, which is where a
+ *                     precise model of small motions is won or lost; the parameters are the same
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
-                          int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels) {
+                          int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels,
+                          boolean residualForward) {
 
     public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false,
-            false);
+            false, false);
     /**
      * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
      * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
@@ -77,10 +82,18 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                     + ", model.latentDim=" + latentDim + ", model.hidden=" + hidden + "); make them smaller");
     }
 
-    /** The paper's encoder input (no coordinate channels); see the canonical constructor for the rest. */
+    /** The paper's encoder input (no coordinate channels) and g; see the canonical constructor for the rest. */
     public ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
                        int actionDim, int frameskip, int context, boolean centerFrames) {
-        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames, false);
+        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames, false,
+                false);
+    }
+
+    /** The paper's g (tanh output); see the canonical constructor for the rest. */
+    public ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
+                       int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels) {
+        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames,
+                coordChannels, false);
     }
 
     /** Trainable parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths), in longs. */
@@ -141,6 +154,18 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     /** The same config with {@code model.context = c}. */
     public ModelConfig withContext(int c) {
         return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c,
-                centerFrames, coordChannels);
+                centerFrames, coordChannels, residualForward);
+    }
+
+    /** The same config with {@code model.latentDim = l}. */
+    public ModelConfig withLatentDim(int l) {
+        return new ModelConfig(imageSize, channels, convChannels, l, hidden, actionDim, frameskip, context,
+                centerFrames, coordChannels, residualForward);
+    }
+
+    /** The same config with {@code model.imageSize = side}. */
+    public ModelConfig withImageSize(int side) {
+        return new ModelConfig(side, channels, convChannels, latentDim, hidden, actionDim, frameskip, context,
+                centerFrames, coordChannels, residualForward);
     }
 }

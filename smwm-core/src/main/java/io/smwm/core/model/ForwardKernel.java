@@ -10,8 +10,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The forward model g for planning: the layers of {@link WorldModelGraph}'s g ([s, a] [B, c·latentDim + k·m] ->
- * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh) run as plain ND4J ops on buffers
- * reused across calls, without a SameDiff session.
+ * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh, or + z_t with {@code model.residualForward})
+ * run as plain ND4J ops on buffers reused across calls, without a SameDiff session.
  *
  * <p>Why it exists (measured by {@code smwm benchmark plan}, see docs/benchmarks.md): a CEM solve is 45,000 candidate steps
  * through g. In the SameDiff graph the output tanh is ND4J's legacy element-wise op, which costs as much as a
@@ -26,6 +26,7 @@ final class ForwardKernel {
     private final int latentDim;
     private final int context;
     private final int actionDim;
+    private final boolean residual;
     private final INDArray w0, b0, w1, b1, w2, b2;
     private long capacity;
     private INDArray x, h0, h1, zOut;
@@ -34,6 +35,7 @@ final class ForwardKernel {
         this.latentDim = graph.config().latentDim();
         this.context = graph.config().context();
         this.actionDim = graph.config().modelActionDim();
+        this.residual = graph.config().residualForward();
         this.w0 = f32c(graph.param("fwd_fc0_W"));
         this.b0 = f32c(graph.param("fwd_fc0_b"));
         this.w1 = f32c(graph.param("fwd_fc1_W"));
@@ -68,7 +70,8 @@ final class ForwardKernel {
             Nd4j.exec(new XwPlusB(new INDArray[] {h0, w1, b1}, h1));
             Nd4j.exec(new RectifiedLinear(h1, h1, 0.0));
             Nd4j.exec(new XwPlusB(new INDArray[] {h1, w2, b2}, z));
-            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(z).addOutputs(z).build());
+            if (residual) z.addi(zPart); // zPart holds the newest latent of the state this step started from
+            else Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(z).addOutputs(z).build());
             if (out != null) {
                 out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
             }

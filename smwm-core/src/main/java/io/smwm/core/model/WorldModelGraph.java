@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
  *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]
  *   g: [s_t, a_t] [B, c·latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
+ *        (with {@code model.residualForward}: z_t + Linear(latentDim), no tanh)
  *   h: [s_t, z_{t+k}] [B, (c+1)·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
  * </pre>
  * s_t = [z_{t−(c−1)k}, …, z_t] [B, c·latentDim] is the planning state: the latents of the c = {@code model.context}
@@ -209,11 +210,16 @@ public final class WorldModelGraph {
         return sd.constant(COORDS, Nd4j.create(c, new long[]{1, 2, side, side}, 'c'));
     }
 
-    private SDVariable forward(SDVariable z, SDVariable a, Map<String, SDVariable> p, String outName) {
-        SDVariable x = sd.concat(1, z, a);
+    /** g(s, a) from the planning state s [B, c·l]; residual: the newest latent (s's last l columns) plus the output. */
+    private SDVariable forward(SDVariable s, SDVariable a, Map<String, SDVariable> p, String outName) {
+        SDVariable x = sd.concat(1, s, a);
         x = sd.nn().relu(sd.nn().linear(x, p.get("fwd_fc0_W"), p.get("fwd_fc0_b")), 0.0);
         x = sd.nn().relu(sd.nn().linear(x, p.get("fwd_fc1_W"), p.get("fwd_fc1_b")), 0.0);
-        return sd.math().tanh(outName, sd.nn().linear(x, p.get("fwd_fc2_W"), p.get("fwd_fc2_b")));
+        SDVariable out = sd.nn().linear(x, p.get("fwd_fc2_W"), p.get("fwd_fc2_b"));
+        if (!config.residualForward()) return sd.math().tanh(outName, out);
+        long l = config.latentDim(), sdim = (long) config.context() * l;
+        SDVariable newest = config.context() == 1 ? s : s.get(SDIndex.all(), SDIndex.interval(sdim - l, sdim));
+        return out.add(outName, newest);
     }
 
     private SDVariable inverse(SDVariable z, SDVariable zNext, Map<String, SDVariable> p, String outName) {

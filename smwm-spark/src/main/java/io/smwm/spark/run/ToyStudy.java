@@ -3,7 +3,6 @@ package io.smwm.spark.run;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ConfigOverrides;
 import io.smwm.core.config.ExperimentConfig;
-import io.smwm.core.config.ModelConfig;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.util.UserError;
 import io.smwm.data.generate.GenerationSpec;
@@ -67,10 +66,7 @@ public final class ToyStudy {
         String config = "dotworld-" + s.variant();
         if (size != bundled.model().imageSize()) {
             // the bundled config at another frame size: written next to the table, named in the run's config.yaml
-            ModelConfig m = bundled.model();
-            ExperimentConfig sized = bundled.withModel(new ModelConfig(size, m.channels(), m.convChannels(),
-                    m.latentDim(), m.hidden(), m.actionDim(), m.frameskip(), m.context(), m.centerFrames(),
-                    m.coordChannels()));
+            ExperimentConfig sized = bundled.withModel(bundled.model().withImageSize(size));
             Files.createDirectories(s.dir());
             Path file = s.dir().resolve("dotworld-" + s.variant() + "-" + size + "px.yaml");
             Files.writeString(file, ConfigLoader.toYaml(sized));

@@ -294,7 +294,14 @@ public final class DirectWorldModel {
             System.arraycopy(z, b * sl, mh.inHost, b * (sl + l), sl);
             System.arraycopy(z, tk + b * l, mh.inHost, b * (sl + l) + sl, l);
         }
-        float[] zp = mg.forward(true), aHat = mh.forward(false);
+        boolean residual = c.residualForward();
+        float[] zp = mg.forward(!residual), aHat = mh.forward(false);
+        if (residual) { // ẑ = z_t + g's linear output; z_t = the newest context latent of row b
+            for (int b = 0; b < bsz; b++) {
+                int zt = (b * ctx + ctx - 1) * l;
+                for (int j = 0; j < l; j++) zp[b * l + j] += z[zt + j];
+            }
+        }
         double sf = 0, si = 0;
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < l; j++) {
@@ -313,7 +320,7 @@ public final class DirectWorldModel {
             lap(HEADS);
             return new Pass(loss, zStd);
         }
-        // dL/dẑ = 2(ẑ − z_{t+k})/(B·l), through tanh; dL/dâ = 2λ(â − a)/(B·k·m)
+        // dL/dẑ = 2(ẑ − z_{t+k})/(B·l), through tanh (residual: straight to g's output and to z_t); dL/dâ = 2λ(â − a)/(B·k·m)
         float[] dz = w.dz;
         double cf = 2.0 / ((double) bsz * l), ci = 2.0 * lambda / ((double) bsz * am);
         for (int b = 0; b < bsz; b++) {
@@ -321,7 +328,7 @@ public final class DirectWorldModel {
                 int i = b * l + j;
                 double d = cf * (zp[i] - z[tk + i]);
                 dz[tk + i] = (float) -d; // the target's own gradient (not detached)
-                mg.dOutHost[i] = (float) (d * (1 - (double) zp[i] * zp[i]));
+                mg.dOutHost[i] = (float) (residual ? d : d * (1 - (double) zp[i] * zp[i]));
             }
             for (int j = 0; j < am; j++) mh.dOutHost[b * am + j] = (float) (ci * (aHat[b * am + j] - actions[b][j]));
         }
@@ -329,6 +336,10 @@ public final class DirectWorldModel {
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < sl; j++) dz[b * sl + j] = dInG[b * (sl + am) + j] + dInH[b * (sl + l) + j];
             for (int j = 0; j < l; j++) dz[tk + b * l + j] += dInH[b * (sl + l) + sl + j];
+            if (residual) {
+                int zt = (b * ctx + ctx - 1) * l;
+                for (int j = 0; j < l; j++) dz[zt + j] += mg.dOutHost[b * l + j];
+            }
         }
         lap(HEADS);
         encoderBackward(w);

@@ -82,6 +82,14 @@ class DirectWorldModelTest {
     }
 
     @Test
+    void residualForwardMatchesTheGraph() {
+        ModelConfig a = ALL_OPTIONS;
+        assertSameAsGraph(new ModelConfig(a.imageSize(), a.channels(), a.convChannels(), a.latentDim(), a.hidden(),
+                a.actionDim(), a.frameskip(), a.context(), a.centerFrames(), a.coordChannels(), true), 0.7, 5);
+        assertSameAsGraph(new ModelConfig(16, 3, List.of(4, 8), 8, 16, 2, 2, 1, false, false, true), 2, 3);
+    }
+
+    @Test
     void paperEncoderMatchesTheGraph() {
         assertSameAsGraph(PAPER, 10, 3);
     }
