@@ -155,6 +155,25 @@ public final class Evaluator {
             }
         }
         config.put("pairs.sources", sources.stream().map(PairSource::description).toList());
+        putMinGoalDistance(config, sources, envFactory.get().goalErrorSpec());
         return new EvaluationReport(results, episodes, strips, config);
+    }
+
+    /**
+     * Records the sources' pair filter: {@code pairs.minGoalDistance} (its value, or null without one) and
+     * {@code pairs.minGoalDistanceRule} (the rule in words, or null), each a list with one entry per source in the
+     * rare case that the sources differ.
+     */
+    private static void putMinGoalDistance(Map<String, Object> config, List<PairSource> sources,
+                                           io.smwm.core.env.GoalErrorSpec spec) {
+        List<MinGoalDistance> all = sources.stream().map(PairSource::minGoalDistance).toList();
+        List<Object> values = new ArrayList<>(), rules = new ArrayList<>();
+        for (MinGoalDistance m : all) {
+            values.add(m == null ? null : m.value());
+            rules.add(m == null ? null : m.describe(spec));
+        }
+        boolean same = all.stream().distinct().count() == 1;
+        config.put(EvaluationReport.MIN_GOAL_DISTANCE, same ? values.get(0) : values);
+        config.put(EvaluationReport.MIN_GOAL_DISTANCE_RULE, same ? rules.get(0) : rules);
     }
 }

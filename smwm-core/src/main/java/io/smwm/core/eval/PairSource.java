@@ -17,4 +17,12 @@ public interface PairSource {
 
     /** Where the pairs come from, for the report's provenance (e.g. table path and fingerprint, split). */
     String description();
+
+    /**
+     * The bound this source's pairs were filtered by ({@code --min-goal-distance}): every pair it yields is
+     * admitted by it; null (the default) when pairs are drawn without regard to their start-goal distance.
+     */
+    default MinGoalDistance minGoalDistance() {
+        return null;
+    }
 }

@@ -62,6 +62,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--min-goal-distance", paramLabel = "D", description = "Draw only pairs whose start is more "
+            + "than D from the goal in the task's success metric (its first goal-error component, e.g. cube: m; "
+            + "other components at the same multiple of their threshold), distinct pairs, an error if too few "
+            + "exist. Default: every pair (the paper's protocol, unchanged draws).")
+    Double minGoalDistance;
+
     @Option(names = "--out", description = "Report directory (default: RUN/eval).")
     Path out;
 
@@ -102,7 +108,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(run, data, out, episodes, offsets,
-                budget, executeSteps, seed, pc, master, slices, overwrite, skipValidation), System.out::println);
+                budget, executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance),
+                System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));
         return 0;

@@ -16,6 +16,7 @@ final class ReportPrinter {
                     100 * m.successRate(), m.episodes(), 100 * m.stderr(),
                     Double.isNaN(m.planMsMedian()) ? "-" : String.format("%.1f", m.planMsMedian()));
         }
+        if (rep.pairFilter() != null) System.out.println("pairs: " + rep.pairFilter());
         for (MethodResult m : rep.results()) System.out.println(m.describe());
         for (MethodResult m : rep.results()) {
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), m.method(), m.goalOffset());

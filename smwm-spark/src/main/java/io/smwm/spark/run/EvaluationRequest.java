@@ -20,12 +20,23 @@ import java.util.List;
  * @param slices         with a master: tasks per goal offset; null: Spark's default parallelism
  * @param overwrite      replace an existing report
  * @param skipValidation do not validate the table first
+ * @param minGoalDistance draw only pairs whose start is farther than this from the goal in the task's own success
+ *                        metric (units of its first goal-error component; see
+ *                        {@link io.smwm.core.eval.MinGoalDistance}); null: every pair, the paper's protocol
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
-                                Integer slices, boolean overwrite, boolean skipValidation) {
+                                Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
+    }
+
+    /** A request that draws every pair (no minimum start-goal distance). */
+    public EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
+                             Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
+                             Integer slices, boolean overwrite, boolean skipValidation) {
+        this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
+                skipValidation, null);
     }
 
     /** The report directory: {@code out}, else RUN/eval. */

@@ -9,6 +9,7 @@ import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.eval.EvalConfig;
 import io.smwm.core.eval.EvaluationReport;
 import io.smwm.core.eval.Evaluator;
+import io.smwm.core.eval.MinGoalDistance;
 import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.report.EvaluationProvenance;
 import io.smwm.core.eval.report.ReportWriter;
@@ -103,6 +104,10 @@ public final class EvaluationRun {
         if (req.executeSteps() < 1 || req.executeSteps() > pc.horizon())
             throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
                     + req.executeSteps());
+        Double d = req.minGoalDistance();
+        if (d != null && (!(d >= 0) || d.isInfinite()))
+            throw new UserError("--min-goal-distance must be a finite number >= 0 (in the units of the task's goal "
+                    + "error, e.g. m for cube), got " + d);
     }
 
     private static Outcome evaluate(EvaluationRequest req, Path ckptDir, Checkpoint ckpt, TableMetadata meta,
@@ -115,32 +120,51 @@ public final class EvaluationRun {
         EvalConfig ec = EvalConfig.protocol(req.episodes(), factor, req.executeSteps(), req.seed());
         EpisodeSplit split = TrainingData.split(meta, cfg);
         List<PairSource> sources = new ArrayList<>();
+        MinGoalDistance far = req.minGoalDistance() == null ? null : new MinGoalDistance(req.minGoalDistance());
         for (int o : offsets)
             sources.add(new TablePairSource(req.data(), split, o,
-                    (cfg.model().context() - 1) * cfg.model().frameskip()));
+                    (cfg.model().context() - 1) * cfg.model().frameskip(), far, envs));
+        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, req.planner(), sources, req.master(),
+                req.slices());
+        EvaluationProvenance prov = new EvaluationProvenance(ckptDir.toString(), req.data(), meta.fingerprint(),
+                cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());
+        ReportWriter.write(p.report(), dir, prov.toMap(), req.overwrite());
+        return new Outcome(p.report(), dir, p.wallSeconds());
+    }
+
+    /** A report as planned, where it was planned ("driver" or the Spark master and slices), and how long it took. */
+    public record Planned(EvaluationReport report, String where, double wallSeconds) {}
+
+    /**
+     * Plans with the checkpoint's model and the random baseline on the given pair sources: on the driver
+     * ({@code master} null) or spread over Spark executors (a session of its own, stopped afterwards). Writes nothing;
+     * {@link #execute} and the retraining job ({@link RetrainRun}, on a registry's stored benchmark pairs) use it.
+     *
+     * @param envId  the task of the pairs; {@code envCfg} builds its env
+     * @param slices with a master: tasks per goal offset; null: Spark's default parallelism
+     */
+    public static Planned plan(Path ckptDir, Checkpoint ckpt, String envId, EnvConfig envCfg, EvalConfig ec,
+                               PlannerConfig planner, List<PairSource> sources, String master, Integer slices) {
+        Supplier<Environment> envs = () -> Environments.create(envId, envCfg);
         Map<String, PlannerConfig> planners = new LinkedHashMap<>();
-        planners.put(req.planner().method(), req.planner());
+        planners.put(planner.method(), planner);
         long t0 = System.nanoTime();
         EvaluationReport rep;
         String where;
-        if (req.master() == null) {
+        if (master == null) {
             rep = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec).evaluate(planners, sources);
             where = "driver";
         } else {
-            SparkSession spark = SparkSessions.create("smwm evaluate", req.master());
+            SparkSession spark = SparkSessions.create("smwm evaluate", master);
             try {
-                int n = req.slices() != null ? req.slices() : spark.sparkContext().defaultParallelism();
-                rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), meta.env().id(), envCfg, ec,
-                        planners, sources, n);
+                int n = slices != null ? slices : spark.sparkContext().defaultParallelism();
+                rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), envId, envCfg, ec, planners,
+                        sources, n);
                 where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
             } finally {
                 spark.stop();
             }
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        EvaluationProvenance prov = new EvaluationProvenance(ckptDir.toString(), req.data(), meta.fingerprint(),
-                cfg.train().seed(), cfg.loss().lambda(), req.seed(), secs, where);
-        ReportWriter.write(rep, dir, prov.toMap(), req.overwrite());
-        return new Outcome(rep, dir, secs);
+        return new Planned(rep, where, (System.nanoTime() - t0) / 1e9);
     }
 }

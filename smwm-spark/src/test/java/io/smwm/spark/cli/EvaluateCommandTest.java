@@ -63,5 +63,40 @@ class EvaluateCommandTest {
         assertEquals(1, rep1.get("config").get("eval.executeModelSteps").asInt());
         assertTrue(rep1.get("config").get("planner.clipSamples").asBoolean());
         assertEquals(3, rep1.get("results").get(0).get("episodes").asInt());
+        assertTrue(rep1.get("results").get(0).get("min_goal_distance").isNull(), "no filter without the option");
+        assertTrue(rep1.get("config").get("pairs.minGoalDistance").isNull());
+        assertFalse(Files.readString(run.resolve("eval/report.md")).contains("- pairs:"));
+
+        // --min-goal-distance: only pairs whose agent starts more than D from the goal; recorded in the report
+        double d = 0.08; // above TwoRoom's success radius 16/224: no pair is solved at the start
+        Path far = dir.resolve("far");
+        CliRun farRun = CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--episodes", "4",
+                "--goal-offset", "10", "--seed", "1", "--min-goal-distance", Double.toString(d), "--out",
+                far.toString());
+        assertEquals(0, farRun.code(), farRun.err());
+        assertTrue(farRun.out().contains("pairs: only pairs with start-goal agent_distance > 0.08 "
+                + "(--min-goal-distance 0.08)"), farRun.out());
+        JsonNode repFar = new ObjectMapper().readTree(far.resolve("report.json").toFile());
+        assertEquals(d, repFar.get("config").get("pairs.minGoalDistance").asDouble());
+        for (JsonNode r : repFar.get("results")) {
+            assertEquals(d, r.get("min_goal_distance").asDouble());
+            assertEquals(0, r.get("trivial_pairs").asInt(), r.toString());
+            assertEquals(4, r.get("episodes").asInt());
+        }
+        for (JsonNode e : repFar.get("episodes")) {
+            assertTrue(e.get("start_goal_error").get("agent_distance").asDouble() > d, e.toString());
+            assertFalse(e.get("solved_at_start").asBoolean());
+        }
+        assertTrue(Files.readString(far.resolve("report.md")).contains("- pairs: only pairs with start-goal "
+                + "agent_distance > 0.08"));
+        // a bound no pair reaches (the arena is the unit square), too few pairs for --episodes, a negative bound
+        CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--episodes", "4", "--goal-offset", "10",
+                "--min-goal-distance", "2", "--out", dir.resolve("none").toString())
+                .assertUserError("--min-goal-distance 2.0: only 0 of the 62 start frames of the 2 held-out episodes");
+        CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--episodes", "63", "--goal-offset", "10",
+                "--min-goal-distance", "0", "--out", dir.resolve("few").toString())
+                .assertUserError("fewer than the 63 pairs asked for (--episodes)");
+        CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--min-goal-distance", "-1", "--out",
+                dir.resolve("neg").toString()).assertUserError("--min-goal-distance must be a finite number >= 0");
     }
 }

@@ -18,6 +18,10 @@ import java.util.function.Function;
  */
 public final class Coverages {
     private static final Map<String, Function<List<float[][]>, Map<String, Double>>> BY_TASK = new LinkedHashMap<>();
+    /** Env steps between the two frames of a Cube window ({@code share_windows25_cube_moved}): the goal offset. */
+    static final int CUBE_WINDOW = 25;
+    /** Env steps between the two frames of a Push-T window ({@code share_windows25_block_rotated}): the goal offset. */
+    static final int PUSHT_WINDOW = 25;
 
     static {
         BY_TASK.put(TwoRoom.ID, Coverages::tworoom);
@@ -88,26 +92,52 @@ public final class Coverages {
         return out;
     }
 
-    /** pusht (state: agent x,y,vx,vy; block x,y,angle,...): share of episodes whose block ends > its width away. */
+    /**
+     * pusht (state: agent x,y,vx,vy; block x,y,angle,...), from each episode's first and last frame: the share of
+     * episodes whose block ends more than its width away, the mean |net rotation| of the block (rad) and the share of
+     * episodes whose |net rotation| exceeds the success angle tolerance π/9 ({@code share_episodes_block_rotated});
+     * and {@code share_windows25_block_rotated}: of all windows of {@value #PUSHT_WINDOW} env steps (frames t and
+     * t + {@value #PUSHT_WINDOW}, every t of every episode long enough), the share whose block turned by more than
+     * π/9 (goals at that offset that ask for a turn); 0 when no episode has a window. Rotations are angle
+     * differences wrapped to [0, π], as Push-T's goal error measures them.
+     */
     private static Map<String, Double> pusht(List<float[][]> episodes) {
-        int moved = 0;
+        int moved = 0, rotated = 0;
+        long windows = 0, windowsRotated = 0;
         double turn = 0;
         for (float[][] e : episodes) {
             float[] a = e[0], b = e[e.length - 1];
             moved += Math.hypot(b[4] - a[4], b[5] - a[5]) > PushT.BLOCK_WIDTH ? 1 : 0;
-            double d = Math.abs(b[6] - a[6]) % (2 * Math.PI);
-            turn += Math.min(d, 2 * Math.PI - d);
+            double d = blockTurn(a, b);
+            turn += d;
+            rotated += d > PushT.SUCCESS_ANGLE ? 1 : 0;
+            for (int t = 0; t + PUSHT_WINDOW < e.length; t++) {
+                windows++;
+                windowsRotated += blockTurn(e[t], e[t + PUSHT_WINDOW]) > PushT.SUCCESS_ANGLE ? 1 : 0;
+            }
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("share_episodes_block_moved_more_than_its_width", moved / (double) episodes.size());
         out.put("mean_block_rotation_rad", turn / episodes.size());
+        out.put("share_episodes_block_rotated", rotated / (double) episodes.size());
+        out.put("share_windows" + PUSHT_WINDOW + "_block_rotated", windows == 0 ? 0 : windowsRotated / (double) windows);
         return out;
+    }
+
+    /** |block angle (state 6) of b − that of a|, wrapped to [0, π]. */
+    static double blockTurn(float[] a, float[] b) {
+        double d = Math.abs((double) b[6] - a[6]) % (2 * Math.PI);
+        return Math.min(d, 2 * Math.PI - d);
     }
 
     /**
      * cube (state: gripper 0-7, cube position 8-10, quaternion 11-14, velocities 15-20, grasped 21): shares of
      * episodes where the cube is grasped, lifted more than 2 cm, and placed more than 5 cm from its start and left
-     * resting on the table (released, slow, on the surface) at the end.
+     * resting on the table (released, slow, on the surface) at the end; and {@code share_windows25_cube_moved}:
+     * of all windows of {@value #CUBE_WINDOW} env steps (frames t and t + {@value #CUBE_WINDOW}, every t of every
+     * episode long enough), the share whose cube centres are at least {@link Cube#SUCCESS_DIST} apart, measured
+     * as Cube's goal error measures it. These are exactly the windows that make evaluation pairs at goal offset
+     * {@value #CUBE_WINDOW} that are not solved at the start; 0 when no episode has a window.
      */
     private static Map<String, Double> cube(List<float[][]> episodes) {
         int grasped = 0, lifted = 0, placed = 0;
@@ -129,7 +159,26 @@ public final class Coverages {
         out.put("share_episodes_cube_grasped", grasped / n);
         out.put("share_episodes_cube_lifted", lifted / n);
         out.put("share_episodes_cube_placed_elsewhere", placed / n);
+        out.put("share_windows" + CUBE_WINDOW + "_cube_moved", cubeWindowsMoved(episodes, CUBE_WINDOW));
         return out;
+    }
+
+    /**
+     * Share of the windows (t, t + window) of the episodes, over every t with t + window in the episode, whose cube
+     * centres (state 8-10) are {@link Cube#SUCCESS_DIST} or more apart (Euclidean, in m, computed like
+     * {@link Cube#goalError}): the windows not solved at their start. 0 when no episode has a window.
+     */
+    static double cubeWindowsMoved(List<float[][]> episodes, int window) {
+        long windows = 0, moved = 0;
+        for (float[][] e : episodes) {
+            for (int t = 0; t + window < e.length; t++) {
+                float[] a = e[t], b = e[t + window];
+                double dx = (double) b[8] - a[8], dy = (double) b[9] - a[9], dz = (double) b[10] - a[10];
+                windows++;
+                moved += Math.sqrt(dx * dx + dy * dy + dz * dz) < Cube.SUCCESS_DIST ? 0 : 1;
+            }
+        }
+        return windows == 0 ? 0 : moved / (double) windows;
     }
 
     /**

@@ -5,8 +5,10 @@ import io.smwm.core.env.Environment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.cube.Cube;
+import io.smwm.core.env.cube.CubePickPlacePolicy;
 import io.smwm.core.env.cube.CubeScriptedPolicy;
 import io.smwm.core.env.pusht.PushT;
+import io.smwm.core.env.pusht.PushTPusherPolicy;
 import io.smwm.core.env.pusht.PushTScriptedPolicy;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.env.reacher.ReacherReachPolicy;
@@ -54,9 +56,11 @@ public final class Environments {
                 policies(p(ReacherReachPolicy.NAME, ReacherReachPolicy::new), p("scripted", ReacherScriptedPolicy::new),
                         p("random", RandomPolicy::new)), ReacherReachPolicy.NAME));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
-                policies(p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
+                policies(p(PushTPusherPolicy.NAME, PushTPusherPolicy::new), p("scripted", PushTScriptedPolicy::new),
+                        p("random", RandomPolicy::new)), PushTPusherPolicy.NAME));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
-                policies(p("scripted", CubeScriptedPolicy::new), p("random", RandomPolicy::new)), "scripted"));
+                policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
+                        p("random", RandomPolicy::new)), "scripted"));
     }
 
     /** A policy registered under a name. */

@@ -163,7 +163,11 @@ final class PushTPhysics {
      * Distance (m) from point (px, py) to the T block at (x, y, θ), all in metres; 0 inside the block.
      */
     static double distanceToBlock(double px, double py, double x, double y, double theta) {
-        double c = Math.cos(theta), sn = Math.sin(theta);
+        return distanceToBlock(px, py, x, y, Math.cos(theta), Math.sin(theta));
+    }
+
+    /** {@link #distanceToBlock(double, double, double, double, double)} with the block angle's cosine and sine given. */
+    static double distanceToBlock(double px, double py, double x, double y, double c, double sn) {
         double dx = px - x, dy = py - y;
         double lx = c * dx + sn * dy, ly = -sn * dx + c * dy;
         return Math.min(rectDistance(lx, ly - BAR_Y, BAR_W / 2, BAR_H / 2),

@@ -33,6 +33,9 @@ import java.util.Map;
  *   success_rate_nontrivial (successes_nontrivial / nontrivial_pairs; null when there are no non-trivial pairs),
  *   stderr_nontrivial (its binomial standard error; null likewise), mean_start_goal_error (an object: the env's
  *   goal-error component name, e.g. agent_distance, to its mean at the start over all the pairs);
+ *   min_goal_distance (the pairs' minimum start-goal distance, {@code --min-goal-distance}, when pairs were drawn
+ *   only among those farther apart: see {@link io.smwm.core.eval.MinGoalDistance}; null when they were drawn
+ *   regardless; also in {@code config} as pairs.minGoalDistance with its rule pairs.minGoalDistanceRule);
  *   plan_ms_median (null for baselines),
  *   mean_final_state_distance, failure_diagnosis: null for baselines, else {failures, search, model,
  *   undiagnosed}: failed episodes whose recorded route the model rates better than the planner's first plan
@@ -48,7 +51,8 @@ import java.util.Map;
  *   table's state order)) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
  *   <li>{@code report.md}: the success table (with the non-trivial success, the pairs solved at the start and the
- *   mean start-goal error); {@code report.html}: the same table plus the plots (relative links).</li>
+ *   mean start-goal error), preceded by a "pairs:" line naming the filter when the pairs were filtered by their
+ *   start-goal distance; {@code report.html}: the same table plus the plots (relative links).</li>
  *   <li>PNG: {@code success_vs_offset.png} (when more than one offset ran), {@code distance_state_o<N>.png} and
  *   {@code distance_latent_o<N>.png} per offset, {@code filmstrip.png}.</li>
  * </ul>
@@ -131,6 +135,7 @@ public final class ReportWriter {
             m.put("success_rate_nontrivial", num(ps.successRateNontrivial()));
             m.put("stderr_nontrivial", num(ps.stderrNontrivial()));
             m.put("mean_start_goal_error", errors(ps.meanStartGoalError()));
+            m.put("min_goal_distance", rep.config().get(EvaluationReport.MIN_GOAL_DISTANCE));
             m.put("plan_ms_median", num(r.planMsMedian()));
             m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
@@ -225,6 +230,9 @@ public final class ReportWriter {
     public static String markdown(EvaluationReport rep, Map<String, Object> provenance) {
         StringBuilder b = new StringBuilder("# Evaluation report\n\n");
         provenance.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+        if (rep.pairFilter() != null) {
+            b.append("- pairs: ").append(rep.pairFilter()).append('\n');
+        }
         b.append("\n| " + String.join(" | ", COLUMNS) + " |\n|" + "---|".repeat(COLUMNS.size()) + "\n");
         for (MethodResult r : rep.results()) {
             b.append("| ").append(String.join(" | ", row(r))).append(" |\n");
@@ -245,6 +253,9 @@ public final class ReportWriter {
                 + "img{max-width:100%;margin:1em 0;display:block}</style></head><body>\n<h1>Evaluation report</h1>\n<ul>");
         provenance.forEach((k, v) -> b.append("<li>").append(esc(k)).append(": ").append(esc(String.valueOf(v)))
                 .append("</li>"));
+        if (rep.pairFilter() != null) {
+            b.append("<li>pairs: ").append(esc(rep.pairFilter())).append("</li>");
+        }
         b.append("</ul>\n<table><tr>");
         COLUMNS.forEach(c -> b.append("<th>").append(esc(c)).append("</th>"));
         b.append("</tr>\n");

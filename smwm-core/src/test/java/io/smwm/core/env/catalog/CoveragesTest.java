@@ -4,6 +4,7 @@ import io.smwm.core.env.Environment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.BehaviourPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The data policies cover what their task is about, and the coverage figures measure it. */
 class CoveragesTest {
+
+    private static final String KEY = "share_windows25_cube_moved";
 
     private static Map<String, Double> coverage(String id, String policy, int episodes, int steps) {
         Environment env = Environments.create(id, EnvConfig.defaults());
@@ -29,6 +32,53 @@ class CoveragesTest {
     }
 
     @Test
+    void pusht_pusherPolicyMovesTheBlockInMostEpisodes_andTurnsItInNearlyAll_randomRarely() {
+        Map<String, Double> pusher = coverage("pusht", "pusher", 40, 100);
+        Map<String, Double> random = coverage("pusht", "random", 40, 100);
+        assertTrue(pusher.get("share_episodes_block_moved_more_than_its_width") >= 0.5, pusher.toString());
+        assertTrue(pusher.get("share_episodes_block_rotated") >= 0.85, pusher.toString());
+        assertTrue(pusher.get("share_windows25_block_rotated") >= 0.6, pusher.toString());
+        assertTrue(random.get("share_episodes_block_rotated") < 0.3, random.toString());
+    }
+
+    /** A Push-T episode (state: agent x, y, vx, vy, block x, y, angle, vx, vy, omega) with these block angles. */
+    private static float[][] pushtEpisode(double... angles) {
+        float[][] e = new float[angles.length][];
+        for (int t = 0; t < angles.length; t++) {
+            e[t] = new float[] {0.1f, 0.1f, 0, 0, 0.5f, 0.5f, (float) angles[t], 0, 0, 0};
+        }
+        return e;
+    }
+
+    private static double[] angles(int frames, java.util.function.IntToDoubleFunction angle) {
+        double[] a = new double[frames];
+        for (int t = 0; t < frames; t++) {
+            a[t] = angle.applyAsDouble(t);
+        }
+        return a;
+    }
+
+    @Test
+    void pusht_rotationShares_wrapTheAngleDifference_andCount25StepWindows() {
+        // 27 frames: windows (0, 25) and (1, 26)
+        float[][] turning = pushtEpisode(angles(27, t -> 0.02 * t)); // net 0.52 rad; both windows 0.5 rad
+        // 3.0 rad to -3.0 rad: 6 rad apart unwrapped, 0.283 rad wrapped, below pi/9 (0.349); windows 0.272 rad
+        float[][] acrossPi = pushtEpisode(angles(27, t -> 3.0 + 0.2832 * t / 26 > Math.PI
+                ? 3.0 + 0.2832 * t / 26 - 2 * Math.PI : 3.0 + 0.2832 * t / 26));
+        acrossPi[26][6] = -3.0f;
+        float[][] shortTurn = pushtEpisode(angles(10, t -> 0.1 * t)); // net 0.9 rad, too short for a window
+        float[][] lateTurn = pushtEpisode(angles(27, t -> t == 26 ? 0.4 : 0)); // net 0.4; window (1, 26) only
+        Map<String, Double> c = Coverages.of("pusht", "default", List.of(turning, acrossPi, shortTurn, lateTurn));
+        assertEquals(3 / 4.0, c.get("share_episodes_block_rotated"), 1e-12, c.toString());
+        assertEquals(3 / 6.0, c.get("share_windows25_block_rotated"), 1e-12, c.toString());
+        assertEquals((0.52 + (2 * Math.PI - 6.0) + 0.9 + 0.4) / 4, c.get("mean_block_rotation_rad"), 1e-5);
+        assertEquals(0.0, c.get("share_episodes_block_moved_more_than_its_width"));
+        Map<String, Double> none = Coverages.of("pusht", "default", List.<float[][]>of(shortTurn));
+        assertEquals(0.0, none.get("share_windows25_block_rotated"), "no episode long enough for a window");
+        assertEquals(1.0, none.get("share_episodes_block_rotated"));
+    }
+
+    @Test
     void cube_scriptedPolicyGraspsLiftsAndPlaces_randomDoesNot() {
         Map<String, Double> s = coverage("cube", "scripted", 20, 100);
         Map<String, Double> r = coverage("cube", "random", 20, 100);
@@ -36,6 +86,49 @@ class CoveragesTest {
         assertTrue(s.get("share_episodes_cube_placed_elsewhere") >= 0.1, s.toString());
         assertTrue(s.get("share_episodes_cube_grasped") >= s.get("share_episodes_cube_lifted") - 1e-9, s.toString());
         assertTrue(r.get("share_episodes_cube_lifted") < 0.2, r.toString());
+    }
+
+    /** A Cube state at rest with the cube centre at (x, y, z). */
+    private static float[] cubeAt(double x, double y, double z) {
+        float[] s = new float[22];
+        s[2] = 0.15f;
+        s[8] = (float) x;
+        s[9] = (float) y;
+        s[10] = (float) z;
+        s[11] = 1f;
+        return s;
+    }
+
+    @Test
+    void cube_windowShare_countsWindowsWhoseCubeEndsAtLeastTheSuccessDistanceAway() {
+        // 31 frames: windows start at t = 0..5. The cube jumps 5 cm along x at frame 27: windows t = 2..5 end there.
+        float[][] jump = new float[31][];
+        for (int t = 0; t < jump.length; t++) {
+            jump[t] = cubeAt(t < 27 ? 0 : 0.05, 0, 0.025);
+        }
+        assertEquals(4 / 6.0, Coverages.of("cube", "default", List.<float[][]>of(jump)).get(KEY), 1e-12);
+        // just over the success distance counts, just under it does not (26 frames: 1 window), exactly as the
+        // pair (frame 0, frame 25) is solved at its start or not
+        float[][] at = new float[26][], under = new float[26][];
+        for (int t = 0; t < 26; t++) {
+            at[t] = cubeAt(0, 0, t < 25 ? 0.025 : 0.0651);
+            under[t] = cubeAt(0, t < 25 ? 0 : 0.0399, 0.025);
+        }
+        assertEquals(0.0, Coverages.of("cube", "default", List.<float[][]>of(under)).get(KEY));
+        assertEquals(1.0, Coverages.of("cube", "default", List.<float[][]>of(at)).get(KEY));
+        Environment cube = Environments.create("cube", EnvConfig.defaults());
+        cube.setState(under[0]);
+        assertTrue(cube.isSuccess(under[25]));
+        cube.setState(at[0]);
+        assertFalse(cube.isSuccess(at[25]));
+        // a window that comes back to its start does not count; an episode without a window adds none
+        float[][] back = new float[26][];
+        for (int t = 0; t < 26; t++) {
+            back[t] = cubeAt(0, t > 0 && t < 25 ? 0.1 : 0, 0.025);
+        }
+        float[][] shortEp = {cubeAt(0, 0, 0.025), cubeAt(0.2, 0, 0.025)};
+        assertEquals(5 / 8.0, Coverages.of("cube", "default", List.of(jump, back, shortEp, at)).get(KEY), 1e-12);
+        assertEquals(0.0, Coverages.of("cube", "default", List.<float[][]>of(shortEp)).get(KEY));
     }
 
     @Test

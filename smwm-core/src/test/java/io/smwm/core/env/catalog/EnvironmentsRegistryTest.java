@@ -18,9 +18,13 @@ class EnvironmentsRegistryTest {
     void registry_listsEveryTaskWithTheirPoliciesAndDefaults() {
         assertEquals(List.of("tworoom", "dotworld", "reacher", "pusht", "cube"), Environments.ids());
         for (String id : List.of("pusht", "cube")) {
-            assertEquals("scripted", Environments.task(id).defaultPolicy(), id);
             assertEquals("random", Environments.policy(id, "random").name(), id);
         }
+        assertEquals("scripted", Environments.task("cube").defaultPolicy());
+        assertEquals("pusher", Environments.task("pusht").defaultPolicy());
+        assertEquals("pusher", Environments.policy("pusht", null).name());
+        assertEquals("scripted", Environments.policy("pusht", "scripted").name(), "scripted stays selectable");
+        assertEquals(List.of("pusher", "scripted", "random"), List.copyOf(Environments.task("pusht").policies().keySet()));
         assertEquals("reach", Environments.task("reacher").defaultPolicy());
         assertEquals(List.of("reach", "scripted", "random"), List.copyOf(Environments.task("reacher").policies().keySet()));
         assertEquals(List.of("dmc", "heavy"), Environments.task("reacher").variants());
