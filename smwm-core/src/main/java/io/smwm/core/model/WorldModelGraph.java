@@ -40,11 +40,13 @@ import java.util.SplittableRandom;
  * converted from uint8 HWC to float NCHW in [0,1] in Java ({@link #imagesToInput}), not in the graph.
  *
  * <p>Placeholders: {@link #OBS_T} the context frames of o_t [B, C·c, S, S], {@link #OBS_TK} o_{t+k} [B, C, S, S];
- * {@link #ACTION} a_t normalised [B, k·m]; and, for inference from given latents, {@link #Z_IN} a planning state
- * [B, c·latentDim], {@link #Z_IN_K} [B, latentDim] and {@link #A_IN} [B, k·m]. Outputs: {@link #Z_T} = f(o_t)
- * [B, latentDim], {@link #S_T} = s_t [B, c·latentDim], {@link #Z_TK} = f(o_{t+k}) (also how single frames are encoded
- * for inference), {@link #Z_PRED} = g(s_t, a_t), {@link #A_HAT} = h(s_t, z_{t+k}), the loss terms
- * {@link LossTerms#FWD}, {@link LossTerms#INV}, {@link LossTerms#TOTAL} (defined by {@link WorldModelLoss}), and
+ * {@link #ACTION} a_t normalised [B, k·m]; with {@code loss.method} sigreg, {@link WorldModelLoss#SIGREG_PROJECTIONS}
+ * SIGReg's directions [latentDim, M] (only the loss terms need it); and, for inference from given latents,
+ * {@link #Z_IN} a planning state [B, c·latentDim], {@link #Z_IN_K} [B, latentDim] and {@link #A_IN} [B, k·m].
+ * Outputs: {@link #Z_T} = f(o_t) [B, latentDim], {@link #S_T} = s_t [B, c·latentDim], {@link #Z_TK} = f(o_{t+k}) (also
+ * how single frames are encoded for inference), {@link #Z_PRED} = g(s_t, a_t), {@link #A_HAT} = h(s_t, z_{t+k}), the
+ * loss terms {@link LossTerms#FWD}, {@link LossTerms#INV}, the method's extra terms and {@link LossTerms#TOTAL}
+ * (defined by {@link WorldModelLoss}, {@link WorldModelLoss#names}), and
  * {@link #G_OUT} = g(z_in, a_in), {@link #H_OUT} = h(z_in, z_in_k) with the same g/h weights.
  *
  * <p>Mutable (holds the parameter arrays) and not thread-safe: owned by one trainer or wrapped by {@link WorldModel}.
@@ -108,7 +110,7 @@ public final class WorldModelGraph {
         SDVariable zTk = encoder(obsTk, p, Z_TK);
         SDVariable zPred = forward(sT, action, p, Z_PRED);
         SDVariable aHat = inverse(sT, zTk, p, A_HAT);
-        WorldModelLoss.define(sd, zPred, zTk, aHat, action, loss.lambda());
+        WorldModelLoss.define(sd, sT, zPred, zTk, aHat, action, ctx, l, loss);
         SDVariable zIn = sd.placeHolder(Z_IN, DataType.FLOAT, -1, (long) ctx * l);
         SDVariable zInK = sd.placeHolder(Z_IN_K, DataType.FLOAT, -1, l);
         SDVariable aIn = sd.placeHolder(A_IN, DataType.FLOAT, -1, a);
@@ -123,12 +125,14 @@ public final class WorldModelGraph {
     }
 
     /**
-     * A graph whose gradients are those of one loss term ({@link LossTerms#FWD}, {@link LossTerms#INV} or
-     * {@link LossTerms#TOTAL}): for gradient-flow analysis and tests.
+     * A graph whose gradients are those of one loss term ({@link LossTerms#FWD}, {@link LossTerms#INV},
+     * {@link LossTerms#TOTAL} or one of the method's extra terms, {@link WorldModelLoss#names}): for gradient-flow
+     * analysis and tests.
      */
     public static WorldModelGraph buildWithGradientOf(ModelConfig config, LossConfig loss, long seed, String term) {
-        if (!WorldModelLoss.NAMES.contains(term))
-            throw new IllegalArgumentException("term must be one of " + WorldModelLoss.NAMES + ", got " + term);
+        List<String> terms = WorldModelLoss.names(loss);
+        if (!terms.contains(term))
+            throw new IllegalArgumentException("term must be one of " + terms + ", got " + term);
         return new WorldModelGraph(config, loss, seed, term);
     }
 

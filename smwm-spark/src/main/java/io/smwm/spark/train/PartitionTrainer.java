@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.optim.AdamState;
 import io.smwm.core.train.Learner;
@@ -139,7 +140,7 @@ public final class PartitionTrainer {
         }
 
         long examples = 0, steps = 0;
-        double[] loss = new double[3];
+        double[] loss = new double[WorldModelLoss.names(cfg.loss()).size()]; // LossTerms.values() order
         double stdSum = 0;
         for (int i = 0; i < k && s.it.hasNext(); i++) {
             TransitionBatch b = s.it.next();
@@ -147,9 +148,8 @@ public final class PartitionTrainer {
             Learner.StepResult r = learner.step(b);
             examples += b.size();
             steps++;
-            loss[0] += r.loss().fwd() * b.size();
-            loss[1] += r.loss().inv() * b.size();
-            loss[2] += r.loss().total() * b.size();
+            double[] terms = r.loss().values();
+            for (int q = 0; q < loss.length; q++) loss[q] += terms[q] * b.size();
             stdSum += r.latentStd() * b.size();
         }
         boolean more = s.it.hasNext(); // an exhausted stream stays cached: later rounds of the epoch find it empty

@@ -8,7 +8,8 @@ import java.io.Serializable;
  *
  * <p>{@code params}, {@code m}, {@code v} are examples-weighted means over the partitions combined so far (null
  * when {@code examples == 0}: a partition whose stream is exhausted contributes nothing). {@code lossSums} are
- * (fwd, inv, total) summed over examples; {@code latentStdSum} likewise.
+ * the loss terms in {@code LossTerms.values()} order (fwd, inv, the method's extra terms, total) summed over examples
+ * (empty when {@code examples == 0}); {@code latentStdSum} likewise.
  *
  * @param examples        transitions trained on in this round
  * @param steps           local Adam steps taken (summed over partitions)
@@ -24,7 +25,7 @@ public record RoundResult(float[] params, float[] m, float[] v, long examples, l
 
     /** A partition that had no batch this round. */
     static RoundResult empty(long computeNanos, boolean more) {
-        return new RoundResult(null, null, null, 0, 0, 0, new double[3], 0, computeNanos, more, 0);
+        return new RoundResult(null, null, null, 0, 0, 0, new double[0], 0, computeNanos, more, 0);
     }
 
     /**
@@ -32,7 +33,9 @@ public record RoundResult(float[] params, float[] m, float[] v, long examples, l
      * worker with data, reproduces its parameters bit for bit).
      */
     static RoundResult combine(RoundResult a, RoundResult b) {
-        double[] loss = {a.lossSums[0] + b.lossSums[0], a.lossSums[1] + b.lossSums[1], a.lossSums[2] + b.lossSums[2]};
+        double[] loss = new double[Math.max(a.lossSums.length, b.lossSums.length)];
+        for (int i = 0; i < a.lossSums.length; i++) loss[i] += a.lossSums[i];
+        for (int i = 0; i < b.lossSums.length; i++) loss[i] += b.lossSums[i];
         long comp = Math.max(a.maxComputeNanos, b.maxComputeNanos);
         boolean more = a.more || b.more;
         if (b.examples == 0 || a.examples == 0) {

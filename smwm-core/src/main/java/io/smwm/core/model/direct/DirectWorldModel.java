@@ -1,7 +1,10 @@
 package io.smwm.core.model.direct;
 
+import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.loss.LossTerms;
+import io.smwm.core.loss.SigReg;
+import io.smwm.core.loss.VicReg;
 import io.smwm.core.model.ParamSpec;
 import io.smwm.core.model.WorldModelGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +22,8 @@ import static io.smwm.core.model.direct.HostBuffers.get;
 import static io.smwm.core.model.direct.HostBuffers.put;
 
 /**
- * The SMWM loss L = L_fwd + λ·L_inv and its gradient for every parameter, computed without SameDiff: the encoder's
+ * The training loss (L = L_fwd + λ·L_inv, or another {@code loss.method}'s, as {@link io.smwm.core.loss.WorldModelLoss}
+ * defines it) and its gradient for every parameter, computed without SameDiff: the encoder's
  * convolutions as im2col matrix products on channels-last images ({@link Conv3x3}), every matrix product through
  * ND4J's BLAS into buffers kept between steps of the same batch size, and every element-wise step (ReLU and tanh
  * derivatives, pooling, the loss) in Java on heap copies. The function is {@link WorldModelGraph}'s (same
@@ -30,7 +34,9 @@ import static io.smwm.core.model.direct.HostBuffers.put;
  * and averaging layout); {@link #gradient()} has the same layout. Inputs per transition: o_t as {@code context} uint8
  * HWC frames concatenated oldest first, the normalised action [k·m], o_{t+k} one uint8 HWC frame. Inside, the
  * B·context frames of o_t (row b·context + f) and the B frames of o_{t+k} (row B·context + b) go through the encoder
- * as one batch of N = B·(context+1) images.
+ * as one batch of N = B·(context+1) images. The extra terms of {@code sigreg} and {@code vicreg-idm} are computed on
+ * heap copies of the latents ({@link SigReg}, {@link VicReg}); their gradients w.r.t. the latents are added to dL/dz
+ * before the encoder's backward pass.
  *
  * <p>Mutable, not thread-safe: one per trainer thread, like {@link io.smwm.core.train.Learner}.
  */
@@ -46,6 +52,7 @@ public final class DirectWorldModel {
             CONV_BWD = 7, COL2IM = 8;
 
     private final ModelConfig c;
+    private final LossConfig lossConfig;
     private final double lambda;
     private final long numParams;
     private final INDArray params, grads;
@@ -66,13 +73,25 @@ public final class DirectWorldModel {
     public record Pass(LossTerms loss, double latentStd) {}
 
     /**
+     * The {@code smwm} objective L_fwd + λ·L_inv.
+     *
      * @param config the model (any conv stack of 3×3 stride-2 layers, context, centred frames, coordinate channels)
      * @param lambda λ of the inverse term
      * @param flatParams initial parameters [numParams] (copied)
      */
     public DirectWorldModel(ModelConfig config, double lambda, INDArray flatParams) {
+        this(config, new LossConfig(lambda), flatParams);
+    }
+
+    /**
+     * @param config the model (any conv stack of 3×3 stride-2 layers, context, centred frames, coordinate channels)
+     * @param loss the objective ({@code loss.method} and its weights)
+     * @param flatParams initial parameters [numParams] (copied)
+     */
+    public DirectWorldModel(ModelConfig config, LossConfig loss, INDArray flatParams) {
         this.c = config;
-        this.lambda = lambda;
+        this.lossConfig = loss;
+        this.lambda = loss.lambda();
         List<ParamSpec> specs = WorldModelGraph.paramSpecs(config);
         this.numParams = specs.stream().mapToLong(ParamSpec::length).sum();
         if (flatParams.length() != numParams)
@@ -240,14 +259,35 @@ public final class DirectWorldModel {
         return cached(heads, b, Heads::new, Heads::close);
     }
 
-    /** Forward and backward pass on a batch; the gradient lands in {@link #gradient()}. */
+    /**
+     * Forward and backward pass on a batch; the gradient lands in {@link #gradient()}. Not for {@code sigreg}, which
+     * needs its directions ({@link #lossAndGradient(byte[][], float[][], byte[][], float[])}).
+     */
     public Pass lossAndGradient(byte[][] obsT, float[][] actions, byte[][] obsTk) {
-        return pass(obsT, actions, obsTk, true);
+        return pass(obsT, actions, obsTk, null, true);
     }
 
-    /** The loss terms on a batch, no gradient. */
+    /**
+     * Forward and backward pass on a batch; the gradient lands in {@link #gradient()}.
+     *
+     * @param obsT        o_t: B observations of {@code context} uint8 HWC frames each, oldest first
+     * @param actions     a_t normalised [B][k·m]
+     * @param obsTk       o_{t+k}: B uint8 HWC frames
+     * @param projections SIGReg's directions A [latentDim, M] row-major ({@link SigReg#projections}); null unless the
+     *                    method is {@code sigreg}
+     */
+    public Pass lossAndGradient(byte[][] obsT, float[][] actions, byte[][] obsTk, float[] projections) {
+        return pass(obsT, actions, obsTk, projections, true);
+    }
+
+    /** The loss terms on a batch, no gradient (not for {@code sigreg}: it needs its directions). */
     public LossTerms loss(byte[][] obsT, float[][] actions, byte[][] obsTk) {
-        return pass(obsT, actions, obsTk, false).loss();
+        return pass(obsT, actions, obsTk, null, false).loss();
+    }
+
+    /** The loss terms on a batch, no gradient; {@code projections} as in {@link #lossAndGradient(byte[][], float[][], byte[][], float[])}. */
+    public LossTerms loss(byte[][] obsT, float[][] actions, byte[][] obsTk, float[] projections) {
+        return pass(obsT, actions, obsTk, projections, false).loss();
     }
 
     /** z = f(o) for single uint8 HWC frames [B][S·S·C]: a new [B, latentDim] array. */
@@ -265,11 +305,15 @@ public final class DirectWorldModel {
         return Nd4j.create(Arrays.copyOf(w.z, w.n * c.latentDim()), new long[]{w.n, c.latentDim()}, 'c');
     }
 
-    private Pass pass(byte[][] obsT, float[][] actions, byte[][] obsTk, boolean backward) {
+    private Pass pass(byte[][] obsT, float[][] actions, byte[][] obsTk, float[] projections, boolean backward) {
         int bsz = obsT.length, ctx = c.context(), l = c.latentDim(), am = c.modelActionDim();
         if (bsz == 0 || actions.length != bsz || obsTk.length != bsz)
             throw new IllegalArgumentException("a batch needs the same number (≥ 1) of o_t, a_t and o_{t+k}, got "
                     + bsz + ", " + actions.length + ", " + obsTk.length);
+        if (lossConfig.sigreg() && (projections == null || projections.length != l * lossConfig.sigregProjections()))
+            throw new IllegalArgumentException("loss.method sigreg needs its directions, latentDim x sigregProjections = "
+                    + l + " x " + lossConfig.sigregProjections() + " floats, got "
+                    + (projections == null ? "none" : projections.length + ""));
         int n = bsz * (ctx + 1), frame = c.imageSize() * c.imageSize() * c.channels(), sl = ctx * l;
         Workspace w = workspace(n);
         Heads hd = heads(bsz);
@@ -314,7 +358,9 @@ public final class DirectWorldModel {
             }
         }
         double lf = sf / ((double) bsz * l), li = si / ((double) bsz * am);
-        LossTerms loss = new LossTerms(lf, li, lf + lambda * li);
+        Extra extra = lossConfig.sigreg() || lossConfig.vicreg() ? extraTerms(z, bsz, projections, backward) : null;
+        LossTerms loss = extra == null ? new LossTerms(lf, li, lf + lambda * li)
+                : new LossTerms(lf, li, lf + lambda * li + extra.weighted, extra.terms);
         double zStd = latentStd(z, bsz, ctx, l);
         if (!backward) {
             lap(HEADS);
@@ -341,9 +387,75 @@ public final class DirectWorldModel {
                 for (int j = 0; j < l; j++) dz[zt + j] += mg.dOutHost[b * l + j];
             }
         }
+        if (extra != null) extra.addGradient(dz);
         lap(HEADS);
         encoderBackward(w);
         return new Pass(loss, zStd);
+    }
+
+    /**
+     * The extra terms of the method on the latents of one pass: their values, their weighted sum, and (with
+     * backward) the weighted sum's gradient w.r.t. the rows of z it read ({@code rows[i]} is where row i of the
+     * heap copy sits in z).
+     */
+    private record Extra(Map<String, Double> terms, double weighted, int[] rows, double[] dz, int l) {
+        void addGradient(float[] dzOut) {
+            for (int i = 0; i < rows.length; i++)
+                for (int j = 0; j < l; j++) dzOut[rows[i] + j] += (float) dz[i * l + j];
+        }
+    }
+
+    /**
+     * {@code sigreg}: SIGReg over the c + 1 slices (the context frames of o_t, then o_{t+k}), each of the B latents
+     * of that frame; {@code vicreg-idm}: L_var and L_cov of z_t, the newest context latent of each row.
+     */
+    private Extra extraTerms(float[] z, int bsz, float[] projections, boolean backward) {
+        int ctx = c.context(), l = c.latentDim();
+        int[] rows;
+        if (lossConfig.sigreg()) { // slice-major: slice f < ctx holds z rows b·ctx + f, slice ctx the z_{t+k} rows
+            rows = new int[(ctx + 1) * bsz];
+            for (int f = 0; f <= ctx; f++)
+                for (int b = 0; b < bsz; b++) rows[f * bsz + b] = (f < ctx ? b * ctx + f : bsz * ctx + b) * l;
+        } else {
+            rows = new int[bsz];
+            for (int b = 0; b < bsz; b++) rows[b] = (b * ctx + ctx - 1) * l;
+        }
+        double[] dzd = backward ? new double[rows.length * l] : null;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        double weighted;
+        if (lossConfig.sigreg()) { // x = z·A and dz = dx·Aᵀ through BLAS (float, as the graph), the rest in double
+            int m = lossConfig.sigregProjections();
+            float[] zf = new float[rows.length * l];
+            for (int i = 0; i < rows.length; i++) System.arraycopy(z, rows[i], zf, i * l, l);
+            double w = lossConfig.sigregWeight(), s;
+            try (INDArray za = Nd4j.create(zf, new long[]{rows.length, l}, 'c');
+                 INDArray a = Nd4j.create(projections, new long[]{l, m}, 'c');
+                 INDArray xa = Nd4j.create(DataType.FLOAT, new long[]{rows.length, m}, 'c')) {
+                Nd4j.gemm(za, a, xa, false, false, 1.0, 0.0);
+                float[] xf = xa.data().asFloat();
+                double[] x = new double[xf.length], dx = backward ? new double[xf.length] : null;
+                for (int i = 0; i < x.length; i++) x[i] = xf[i];
+                s = SigReg.ofProjections(x, ctx + 1, bsz, m, lossConfig.sigregKnots(), w, dx);
+                if (backward) {
+                    for (int i = 0; i < x.length; i++) xf[i] = (float) dx[i];
+                    try (INDArray dxa = Nd4j.create(xf, new long[]{rows.length, m}, 'c')) {
+                        Nd4j.gemm(dxa, a, za, false, true, 1.0, 0.0); // dz = dx·Aᵀ, into za's buffer
+                        float[] g = za.data().asFloat();
+                        for (int i = 0; i < g.length; i++) dzd[i] = g[i];
+                    }
+                }
+            }
+            terms.put(LossTerms.SIGREG, s);
+            weighted = w * s;
+        } else {
+            double[] zd = new double[rows.length * l];
+            for (int i = 0; i < rows.length; i++) for (int j = 0; j < l; j++) zd[i * l + j] = z[rows[i] + j];
+            VicReg.Terms t = VicReg.value(zd, bsz, l, lossConfig.vicregVar(), lossConfig.vicregCov(), dzd);
+            terms.put(LossTerms.VAR, t.var());
+            terms.put(LossTerms.COV, t.cov());
+            weighted = lossConfig.vicregVar() * t.var() + lossConfig.vicregCov() * t.cov();
+        }
+        return new Extra(terms, weighted, rows, dzd, l);
     }
 
     /** Mean over dimensions of the batch std (n−1 denominator) of z_t, the newest context latent of each row. */
