@@ -1,6 +1,7 @@
 package io.smwm.core.train;
 
 import io.smwm.core.loss.LossTerms;
+import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.viz.Plots;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -10,7 +11,9 @@ import java.util.Map;
 /**
  * The end of an epoch, the same for every {@link Trainer}: validation of the learner's current parameters with the
  * training loss, a stop when a validation term is non-finite (the epoch's checkpoint is then not written), the
- * collapse check on a fixed sample of held-out frames, and the epoch's {@code val} metrics row.
+ * collapse check on a fixed sample of held-out frames, and the epoch's {@code val} metrics row. With
+ * {@link #failOnCollapse(boolean)} a collapse warning also stops training (after the {@code val} row, before the
+ * epoch's checkpoint), as {@code --fail-on-collapse} asks.
  */
 public final class EpochEnd {
     /** Held-out frames the collapse monitor encodes every epoch. */
@@ -21,6 +24,8 @@ public final class EpochEnd {
     private final int batchSize;
     private final CollapseMonitor monitor;
     private final MetricsLog metrics;
+    private final java.util.List<String> termNames;
+    private boolean failOnCollapse;
 
     /**
      * @param learner    holds the parameters to validate (a distributed trainer sets the averaged ones first)
@@ -36,6 +41,17 @@ public final class EpochEnd {
         byte[][] frames = heldOutFrames(heldOut, learner.graph().config().context());
         this.monitor = frames == null ? null : new CollapseMonitor(frames);
         this.metrics = metrics;
+        this.termNames = WorldModelLoss.names(learner.graph().lossConfig());
+    }
+
+    /**
+     * Makes a collapse warning of the monitor ({@link CollapseMonitor.Check#warning()}: the latent std below
+     * {@link CollapseMonitor#STD_FLOOR}, or the std or the effective rank fallen below half its best) stop training
+     * with a {@link TrainingStoppedException} of reason {@link TrainingStoppedException.Reason#COLLAPSE}.
+     */
+    public EpochEnd failOnCollapse(boolean on) {
+        this.failOnCollapse = on;
+        return this;
     }
 
     /**
@@ -44,11 +60,13 @@ public final class EpochEnd {
      * then {@code extra}).
      *
      * @param lastGood the last checkpoint written, named in the message when training stops here (null: none)
-     * @throws TrainingStoppedException when a validation term is non-finite
+     * @throws TrainingStoppedException when a validation term is non-finite (reason NON_FINITE_LOSS), or with
+     *         {@link #failOnCollapse} when the collapse monitor warns (reason COLLAPSE; the {@code val} row is written
+     *         first)
      */
     public EpochSummary close(int epoch, long step, LossTerms trainMean, double examplesPerSec, Path lastGood,
                               Map<String, Object> extra) {
-        LossTerms v = validation == null ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
+        LossTerms v = validation == null ? LossTerms.missing(termNames)
                 : learner.evaluate(validation, batchSize);
         if (validation != null && v.firstNonFinite() != null) {
             String msg = "training stopped after epoch " + epoch + ": non-finite validation " + v.firstNonFinite()
@@ -60,7 +78,7 @@ public final class EpochEnd {
             err.put("term", "val_" + v.firstNonFinite());
             err.put("message", msg);
             metrics.write("error", err);
-            throw new TrainingStoppedException(msg, lastGood, null);
+            throw new TrainingStoppedException(msg, lastGood, null, TrainingStoppedException.Reason.NON_FINITE_LOSS);
         }
         CollapseMonitor.Check c = monitor == null ? CollapseMonitor.Check.unmeasured(epoch)
                 : monitor.check(epoch, learner::encode);
@@ -73,6 +91,18 @@ public final class EpochEnd {
         if (c.warning() != null) row.put("warning", c.warning());
         row.putAll(extra);
         metrics.write("val", row);
+        if (failOnCollapse && c.warning() != null) {
+            String msg = "training stopped after epoch " + epoch + ": the collapse monitor flagged collapse ("
+                    + c.warning() + ") and --fail-on-collapse is on; this epoch's checkpoint is not written; last "
+                    + "good checkpoint: " + (lastGood == null ? "none" : lastGood);
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("step", step);
+            err.put("epoch", epoch);
+            err.put("term", "collapse");
+            err.put("message", msg);
+            metrics.write("error", err);
+            throw new TrainingStoppedException(msg, lastGood, null, TrainingStoppedException.Reason.COLLAPSE);
+        }
         return new EpochSummary(epoch, step, trainMean, v, examplesPerSec, c);
     }
 

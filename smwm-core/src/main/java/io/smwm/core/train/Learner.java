@@ -5,16 +5,19 @@ import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.TrainConfig;
 import io.smwm.core.loss.LossTerms;
+import io.smwm.core.loss.SigReg;
 import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
 import io.smwm.core.model.WorldModelGraph;
 import io.smwm.core.model.direct.DirectWorldModel;
+import io.smwm.core.util.Seeds;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +34,20 @@ import java.util.Map;
  * from fit; the reference). Both give the same loss and gradients. Then a bias-corrected Adam update (PyTorch form:
  * p -= lr/(1-β1^t) · m / (√v/√(1-β2^t) + ε)) on the flat parameter vector, with optional global-norm clipping.
  * A non-finite loss term or gradient throws {@link NonFiniteLossException} BEFORE any parameter changes.
+ *
+ * <p>{@code loss.method} sigreg: step t's SIGReg directions are drawn from seed derive(train.seed, "sigreg", t)
+ * ({@link SigReg#projections}), the same for both engines and for every Spark partition at that step; validation
+ * ({@link #evaluate}) uses one fixed draw, derive(train.seed, "sigreg-validation"), so validation losses compare
+ * across epochs. Methods with batch statistics (sigreg, vicreg-idm) evaluate a batch of one transition as that
+ * transition twice with both engines (the SameDiff path always does, see {@link #step}).
  * Not thread-safe.
  */
 public final class Learner {
-    private static final List<String> STEP_OUTPUTS = List.of(LossTerms.FWD, LossTerms.INV, LossTerms.TOTAL,
-            WorldModelGraph.Z_T);
-
     private final WorldModelGraph graph;
+    /** The loss terms and z_t: what a SameDiff step asks the graph for. */
+    private final List<String> stepOutputs;
+    /** SIGReg's directions for validation (a fixed draw); null unless the method is sigreg. */
+    private final float[] validationProjections;
     private final TrainConfig train;
     private final Normalizer normalizer;
     /** The direct engine, holding the live parameters; null with the samediff engine. */
@@ -74,8 +84,25 @@ public final class Learner {
         this.lr = train.lr();
         this.normalizer = normalizer;
         this.adam = AdamState.zeros(graph.numParams());
-        this.direct = useDirect ? new DirectWorldModel(graph.config(), graph.lossConfig().lambda(), graph.flatParams())
-                : null;
+        this.direct = useDirect ? new DirectWorldModel(graph.config(), graph.lossConfig(), graph.flatParams()) : null;
+        List<String> outs = new ArrayList<>(WorldModelLoss.names(graph.lossConfig()));
+        outs.add(WorldModelGraph.Z_T);
+        this.stepOutputs = List.copyOf(outs);
+        this.validationProjections = graph.lossConfig().sigreg()
+                ? SigReg.projections(graph.config().latentDim(), graph.lossConfig().sigregProjections(),
+                Seeds.derive(train.seed(), "sigreg-validation")) : null;
+    }
+
+    /** SIGReg's directions for update {@code step} [latentDim·M] (null unless the method is sigreg). */
+    private float[] projections(long step) {
+        if (!graph.lossConfig().sigreg()) return null;
+        return SigReg.projections(graph.config().latentDim(), graph.lossConfig().sigregProjections(),
+                Seeds.derive(train.seed(), "sigreg", step));
+    }
+
+    /** Whether the method has batch statistics, so a batch of one is fed as its transition twice by both engines. */
+    private boolean batchStatistics() {
+        return graph.lossConfig().sigreg() || graph.lossConfig().vicreg();
     }
 
     /** The SameDiff graph, its parameters brought up to date with the direct engine's. */
@@ -104,12 +131,24 @@ public final class Learner {
     /** Number of updates applied so far. */
     public long stepCount() { return adam.step(); }
 
-    /** The graph's placeholders for a batch: images to NCHW floats (o_t with its context frames), actions normalised. */
+    /**
+     * The graph's placeholders for a batch: images to NCHW floats (o_t with its context frames), actions normalised,
+     * and with method sigreg the validation draw of SIGReg's directions.
+     */
     public Map<String, INDArray> placeholders(TransitionBatch b) {
+        return placeholders(b, validationProjections);
+    }
+
+    private Map<String, INDArray> placeholders(TransitionBatch b, float[] projections) {
         ModelConfig c = graph.config();
-        return Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(b.obsT(), c, c.context()),
-                WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(b.obsTk(), c),
-                WorldModelGraph.ACTION, Nd4j.create(normalizer.normalise(b.actions())));
+        Map<String, INDArray> m = new HashMap<>();
+        m.put(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(b.obsT(), c, c.context()));
+        m.put(WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(b.obsTk(), c));
+        m.put(WorldModelGraph.ACTION, Nd4j.create(normalizer.normalise(b.actions())));
+        if (projections != null)
+            m.put(WorldModelLoss.SIGREG_PROJECTIONS, Nd4j.create(projections,
+                    new long[]{c.latentDim(), graph.lossConfig().sigregProjections()}, 'c'));
+        return m;
     }
 
     /**
@@ -119,8 +158,8 @@ public final class Learner {
     public StepResult step(TransitionBatch batch) {
         if (direct != null) return directStep(batch);
         long stepNo = adam.step() + 1;
-        Map<String, INDArray> in = placeholders(atLeastTwo(batch));
-        OutAndGrad og = graph.outputsAndGradients(in, STEP_OUTPUTS);
+        Map<String, INDArray> in = placeholders(atLeastTwo(batch), projections(stepNo));
+        OutAndGrad og = graph.outputsAndGradients(in, stepOutputs);
         try {
             LossTerms loss = WorldModelLoss.read(og.getOutputs());
             String bad = loss.firstNonFinite();
@@ -146,8 +185,9 @@ public final class Learner {
 
     private StepResult directStep(TransitionBatch batch) {
         long stepNo = adam.step() + 1;
-        DirectWorldModel.Pass pass = direct.lossAndGradient(batch.obsT(), normalizer.normalise(batch.actions()),
-                batch.obsTk());
+        TransitionBatch b = batchStatistics() ? atLeastTwo(batch) : batch;
+        DirectWorldModel.Pass pass = direct.lossAndGradient(b.obsT(), normalizer.normalise(b.actions()), b.obsTk(),
+                projections(stepNo));
         LossTerms loss = pass.loss();
         String bad = loss.firstNonFinite();
         if (bad != null) throw new NonFiniteLossException(stepNo, bad, loss.asMap().get(bad));
@@ -234,10 +274,12 @@ public final class Learner {
 
     /** Loss terms on a batch without any update (validation uses this, with the same loss definition). */
     public LossTerms evaluate(TransitionBatch batch) {
-        if (direct != null)
-            return direct.loss(batch.obsT(), normalizer.normalise(batch.actions()), batch.obsTk());
+        if (direct != null) {
+            TransitionBatch b = batchStatistics() ? atLeastTwo(batch) : batch;
+            return direct.loss(b.obsT(), normalizer.normalise(b.actions()), b.obsTk(), validationProjections);
+        }
         return WorldModelLoss.read(graph.output(placeholders(atLeastTwo(batch)),
-                WorldModelLoss.NAMES.toArray(new String[0])));
+                WorldModelLoss.names(graph.lossConfig()).toArray(new String[0])));
     }
 
     /** The batch itself, or a one-transition batch with its transition twice (the same mean loss). */

@@ -32,6 +32,7 @@ public final class LocalTrainer {
     private final Learner learner;
     private final Path runDir;
     private final String tableFingerprint, parentRun;
+    private boolean failOnCollapse;
 
     /**
      * @param runDir           where metrics/ and checkpoint/ go; null keeps everything in memory
@@ -49,6 +50,12 @@ public final class LocalTrainer {
     }
 
     public Learner learner() { return learner; }
+
+    /** Stop training when the collapse monitor warns ({@link EpochEnd#failOnCollapse}); off by default. */
+    public LocalTrainer failOnCollapse(boolean on) {
+        this.failOnCollapse = on;
+        return this;
+    }
 
     /**
      * Splits {@code data} into train/validation by {@code train.valFraction} (seeded permutation of transitions,
@@ -80,7 +87,8 @@ public final class LocalTrainer {
                 learner.graph().numParams(), train.size(), stepsPerEpoch, config.train().epochs(),
                 val == null ? 0 : val.size());
         try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
-            EpochEnd end = new EpochEnd(learner, val, val != null && val.size() >= 2 ? val : train, metrics);
+            EpochEnd end = new EpochEnd(learner, val, val != null && val.size() >= 2 ? val : train, metrics)
+                    .failOnCollapse(failOnCollapse);
             for (int epoch = 1; epoch <= config.train().epochs(); epoch++) {
                 learner.setEpoch(epoch);
                 LossTerms.Mean mean = new LossTerms.Mean();
@@ -96,7 +104,8 @@ public final class LocalTrainer {
                                 + e.term() + "; last good checkpoint: " + (lastGood == null ? "none" : lastGood);
                         LOG.error(msg);
                         metrics.write("error", Map.of("step", e.step(), "epoch", epoch, "term", e.term(), "message", msg));
-                        throw new TrainingStoppedException(msg, lastGood, e);
+                        throw new TrainingStoppedException(msg, lastGood, e,
+                                TrainingStoppedException.Reason.NON_FINITE_LOSS);
                     }
                     double dt = (System.nanoTime() - ts) / 1e9;
                     examples += b.size();
@@ -107,15 +116,15 @@ public final class LocalTrainer {
                     row.put("examples_per_s", b.size() / dt);
                     metrics.write("train", row);
                     if (r.step() % logEvery == 0)
-                        LOG.info("epoch {} step {}: loss {} (fwd {}, inv {}), latent std {}", epoch, r.step(),
-                                f(r.loss().total()), f(r.loss().fwd()), f(r.loss().inv()), f(r.latentStd()));
+                        LOG.info("epoch {} step {}: loss {} ({}), latent std {}", epoch, r.step(),
+                                f(r.loss().total()), r.loss().describe(), f(r.latentStd()));
                 }
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
                 EpochSummary s = end.close(epoch, learner.stepCount(), mean.mean(), eps, lastGood, Map.of());
                 epochs.add(s);
                 LossTerms v = s.val();
-                LOG.info("epoch {} done: train loss {}, val loss {} (fwd {}, inv {}), {} examples/s", epoch,
-                        f(s.train().total()), f(v.total()), f(v.fwd()), f(v.inv()), String.format("%.1f", eps));
+                LOG.info("epoch {} done: train loss {}, val loss {} ({}), {} examples/s", epoch,
+                        f(s.train().total()), f(v.total()), v.describe(), String.format("%.1f", eps));
                 if (ckpt != null) {
                     CheckpointIO.save(checkpoint(epoch), ckpt, true);
                     lastGood = ckpt;

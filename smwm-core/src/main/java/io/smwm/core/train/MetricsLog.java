@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Training metrics as JSON lines, one object per row, flushed per row: {@code RUN/metrics/metrics.jsonl}.
  * Rows have {@code kind} ("train" per step, "val" per epoch, "epoch" summaries) plus step, epoch and the values
- * (loss_fwd, loss_inv, loss_total, latent_std, examples_per_s, ...). {@link #none()} keeps rows in memory only.
+ * (loss_fwd, loss_inv, the method's extra terms loss_sigreg or loss_var and loss_cov, loss_total, latent_std,
+ * examples_per_s, ...). {@link #none()} keeps rows in memory only.
  */
 public final class MetricsLog implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();

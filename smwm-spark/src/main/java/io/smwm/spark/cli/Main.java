@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smwm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sensorimotor world models on Spark: generate and check trajectory tables, train, plan, evaluate.",
         subcommands = {GenerateCommand.class, ValidateCommand.class, InspectCommand.class, RenderCommand.class,
-                TrainCommand.class, DiagnoseCommand.class, EvaluateCommand.class, QuickstartCommand.class, ToyCommand.class, BenchmarkCommand.class,
+                TrainCommand.class, RetrainCommand.class, RegistryCommand.class, DiagnoseCommand.class, EvaluateCommand.class, QuickstartCommand.class, ToyCommand.class, BenchmarkCommand.class,
                 ImportCommand.class, ExportCommand.class, TableCommand.class, EmbedCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -35,7 +35,7 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 user error or usage). */
+    /** Runs a command line and returns its exit code (0 ok, 1 failure, 2 user error or usage; retrain: 3 rejected). */
     public static int run(String... args) {
         verbose = false; // set again by --verbose while parsing
         CommandLine cl = new CommandLine(new Main());

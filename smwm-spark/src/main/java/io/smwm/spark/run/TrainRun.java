@@ -77,6 +77,11 @@ public final class TrainRun {
                     + "cannot resume yet");
         if (req.allowOtherTable() && !req.resume())
             throw new UserError("--allow-other-table applies to --resume only");
+        if (req.warmStart() != null && req.resume())
+            throw new UserError("a warm start begins a new run from another model's parameters; --resume continues "
+                    + "this run's own checkpoint: choose one");
+        if (req.warmStart() != null && !Files.isDirectory(req.warmStart()))
+            throw new UserError("warm start: no checkpoint at " + req.warmStart());
         Path dataDir = RunDirs.local(req.data());
         if (dataDir != null && !Files.isDirectory(dataDir))
             throw new UserError("--data " + req.data() + ": no such table directory");
@@ -119,11 +124,12 @@ public final class TrainRun {
                 cfg = req.overrides().apply(resolveConfig(req.config(), meta));
                 TrainingData.checkCompatible(meta, cfg, req.data());
             }
+            Checkpoint warm = req.warmStart() == null ? null : loadWarmStart(cfg);
             TrainResume.Order order = spark == null ? null : order(spark, from);
             validateTable(hconf);
             if (lock == null) lock = RunLock.acquire(req.out(), "smwm train");
             RunDirs.checkTrainOut(req.out(), req.resume(), req.overwrite()); // now as the run's only writer
-            return train(spark, hconf, meta, stats, cfg, from, order);
+            return train(spark, hconf, meta, stats, cfg, from, warm, order);
         } finally {
             if (lock != null) lock.close();
         }
@@ -152,7 +158,8 @@ public final class TrainRun {
     }
 
     private Outcome train(SparkSession spark, Configuration hconf, TableMetadata meta, TableStats stats,
-                          ExperimentConfig cfg, Checkpoint from, TrainResume.Order order) throws IOException {
+                          ExperimentConfig cfg, Checkpoint from, Checkpoint warm, TrainResume.Order order)
+            throws IOException {
         int buffer = order != null ? order.shuffleBuffer()
                 : req.shuffleBuffer() == null ? TrainResume.DEFAULT_SHUFFLE_BUFFER : req.shuffleBuffer();
         Path out = req.out();
@@ -165,9 +172,14 @@ public final class TrainRun {
                 : new TableTransitionSource(hconf, req.data(), split::isValidation, k, buffer, false, null,
                 cfg.model().context());
         Trainer trainer;
+        String parent = warm != null ? req.warmStart().toString() : "";
+        if (warm != null) console.accept("warm start from " + req.warmStart() + " (its parameters; new Adam state)");
         if (spark == null) {
             printStart(meta, split, cfg, "in this JVM");
-            trainer = new LocalTrainer(cfg, norm, out, meta.fingerprint(), "").on(new TableTransitionSource(hconf,
+            LocalTrainer lt = new LocalTrainer(cfg, norm, out, meta.fingerprint(), parent)
+                    .failOnCollapse(req.failOnCollapse());
+            if (warm != null) lt.learner().setParams(warm.params());
+            trainer = lt.on(new TableTransitionSource(hconf,
                     req.data(), split::isTraining, k, buffer, false, null, cfg.model().context()));
         } else {
             printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", "
@@ -175,8 +187,11 @@ public final class TrainRun {
             if (from != null)
                 console.accept(String.format("resuming %s from epoch %d round %d (step %d)", out.resolve("checkpoint"),
                         from.provenance().epoch() + 1, from.provenance().round(), from.provenance().step()));
-            trainer = new DistributedTrainer(spark, cfg, norm, order.averaging(), req.data(), meta, split, out,
-                    from == null ? "" : out.toString(), buffer).onProgress(console);
+            DistributedTrainer dt = new DistributedTrainer(spark, cfg, norm, order.averaging(), req.data(), meta,
+                    split, out, from == null ? parent : out.toString(), buffer).onProgress(console)
+                    .failOnCollapse(req.failOnCollapse());
+            if (warm != null) dt.startFrom(warm.params());
+            trainer = dt;
         }
         return new Outcome(cfg, trainer.fit(val, from), out);
     }
@@ -193,6 +208,16 @@ public final class TrainRun {
         Checkpoint c = TrainResume.load(req.out());
         TrainResume.checkTable(c, meta, req.data(), req.allowOtherTable());
         return c;
+    }
+
+    /** The warm-start checkpoint, which must hold a model of the run's architecture. */
+    private Checkpoint loadWarmStart(ExperimentConfig cfg) {
+        Checkpoint w = io.smwm.core.checkpoint.CheckpointIO.load(req.warmStart());
+        if (!w.config().model().equals(cfg.model()))
+            throw new UserError("warm start from " + req.warmStart() + ": its model (" + w.config().model()
+                    + ") differs from this run's (" + cfg.model() + "); a warm start needs the same architecture: "
+                    + "use the same model settings or train from scratch");
+        return w;
     }
 
     private void printStart(TableMetadata meta, EpisodeSplit split, ExperimentConfig cfg, String where) {

@@ -6,6 +6,7 @@ import io.smwm.core.checkpoint.Provenance;
 import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.loss.LossTerms;
+import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.optim.AdamState;
 import io.smwm.core.train.EpochEnd;
@@ -76,7 +77,10 @@ public final class DistributedTrainer implements Trainer {
     private final String parentRun;
     private final int shuffleBuffer;
     private final Learner learner; // the driver's copy: initial parameters, validation, collapse check
+    /** The loss terms of the config's method, in the order of {@link RoundResult#lossSums()}. */
+    private final List<String> termNames;
     private Consumer<String> progress = s -> { };
+    private boolean failOnCollapse;
 
     /** One round as the driver saw it. */
     public record RoundSummary(int epoch, int round, long step, LossTerms loss, long examples, double roundSeconds,
@@ -101,6 +105,7 @@ public final class DistributedTrainer implements Trainer {
         this.shuffleBuffer = shuffleBuffer;
         this.learner = new Learner(config.model(), config.loss(), config.train(), normalizer,
                 Seeds.derive(config.train().seed(), "init"));
+        this.termNames = WorldModelLoss.names(config.loss());
         if (meta.files().size() < averaging.workers())
             LOG.warn("{} workers but the table has only {} part files: {} partitions will have no data",
                     averaging.workers(), meta.files().size(), averaging.workers() - meta.files().size());
@@ -113,6 +118,21 @@ public final class DistributedTrainer implements Trainer {
     }
 
     public List<RoundSummary> rounds() { return List.copyOf(rounds); }
+
+    /** Stop training when the collapse monitor warns ({@link EpochEnd#failOnCollapse}); off by default. */
+    public DistributedTrainer failOnCollapse(boolean on) {
+        this.failOnCollapse = on;
+        return this;
+    }
+
+    /**
+     * Starts a fresh run (epoch 1, new Adam state) from these parameters instead of the seeded initialisation: a warm
+     * start from another model of the same architecture. A {@code resume} checkpoint passed to {@link #fit} wins.
+     */
+    public DistributedTrainer startFrom(org.nd4j.linalg.api.ndarray.INDArray params) {
+        learner.setParams(params);
+        return this;
+    }
 
     /**
      * What decides the order in which this trainer sees the data, as recorded in every checkpoint's provenance
@@ -179,7 +199,7 @@ public final class DistributedTrainer implements Trainer {
                 learner.graph().numParams(), averaging.describe(), meta.files().size(), startEpoch,
                 config.train().epochs(), startRound);
         try (MetricsLog metrics = runDir == null ? MetricsLog.none() : MetricsLog.inRun(runDir)) {
-            EpochEnd end = new EpochEnd(learner, val, val, metrics);
+            EpochEnd end = new EpochEnd(learner, val, val, metrics).failOnCollapse(failOnCollapse);
             for (int epoch = startEpoch; epoch <= config.train().epochs(); epoch++) {
                 LossTerms.Mean mean = new LossTerms.Mean();
                 long epochStart = System.nanoTime(), epochExamples = 0;
@@ -211,18 +231,17 @@ public final class DistributedTrainer implements Trainer {
                         adamStep = res.adamStep();
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    LossTerms loss = res.examples() == 0 ? new LossTerms(Double.NaN, Double.NaN, Double.NaN)
-                            : new LossTerms(res.lossSums()[0] / res.examples(), res.lossSums()[1] / res.examples(),
-                            res.lossSums()[2] / res.examples());
+                    LossTerms loss = res.examples() == 0 ? LossTerms.missing(termNames)
+                            : LossTerms.of(termNames, perExample(res.lossSums(), res.examples()));
                     RoundSummary rs = new RoundSummary(epoch, round, adamStep, loss, res.examples(), secs,
                             res.maxComputeNanos() / 1e9, res.active());
                     rounds.add(rs);
                     if (res.examples() > 0) mean.add(loss, res.examples());
                     epochExamples += res.examples();
                     metrics.write("train", roundRow(rs, res));
-                    progress.accept(String.format("epoch %d round %d: step %d, loss %.5f (fwd %.5f, inv %.5f), "
+                    progress.accept(String.format("epoch %d round %d: step %d, loss %.5f (%s), "
                                     + "%.0f examples/s, round %.2fs (compute %.2fs, averaging %.0f%%)", epoch, round,
-                            adamStep, loss.total(), loss.fwd(), loss.inv(), res.examples() / secs, secs,
+                            adamStep, loss.total(), loss.describe(), res.examples() / secs, secs,
                             rs.computeSeconds(), 100 * rs.overheadSeconds() / secs));
                     if (more && ckpt != null && (round + 1) % averaging.checkpointEvery() == 0) {
                         save(ckpt, params, mv, adamStep, epoch - 1, round + 1);
@@ -244,8 +263,8 @@ public final class DistributedTrainer implements Trainer {
                 EpochSummary s = end.close(epoch, adamStep, mean.mean(), eps, lastGood, Map.of("process_bytes", rss));
                 epochs.add(s);
                 LossTerms v = s.val();
-                progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (fwd %.5f, inv "
-                        + "%.5f), %.0f examples/s", epoch, mean.mean().total(), v.total(), v.fwd(), v.inv(), eps));
+                progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (%s), "
+                        + "%.0f examples/s", epoch, mean.mean().total(), v.total(), v.describe(), eps));
                 if (ckpt != null) {
                     save(ckpt, params, mv, adamStep, epoch, 0);
                     lastGood = ckpt;
@@ -276,7 +295,17 @@ public final class DistributedTrainer implements Trainer {
                 + " (continue with --resume)");
         LOG.error(msg);
         metrics.write("error", Map.of("epoch", epoch, "round", round, "message", msg));
-        return new TrainingStoppedException(msg, lastGood, ex);
+        return new TrainingStoppedException(msg, lastGood, ex, nonFinite(ex)
+                ? TrainingStoppedException.Reason.NON_FINITE_LOSS : TrainingStoppedException.Reason.FAILURE);
+    }
+
+    /** A task that failed on a non-finite loss (its exception arrives wrapped, or as text in Spark's message). */
+    private static boolean nonFinite(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof io.smwm.core.train.NonFiniteLossException
+                    || (c.getMessage() != null && c.getMessage().contains("NonFiniteLossException"))) return true;
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable t) {
@@ -289,6 +318,13 @@ public final class DistributedTrainer implements Trainer {
             m = m.replaceFirst("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", ""); // the task's class name
         }
         return m;
+    }
+
+    /** Loss sums over examples -> per-example means. */
+    private static double[] perExample(double[] sums, long examples) {
+        double[] out = new double[sums.length];
+        for (int i = 0; i < sums.length; i++) out[i] = sums[i] / examples;
+        return out;
     }
 
     private static float[] concat(float[] m, float[] v) {

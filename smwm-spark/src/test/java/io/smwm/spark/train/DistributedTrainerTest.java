@@ -113,6 +113,30 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void oneWorkerOneStep_sigreg_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
+        // SIGReg's directions are drawn per Adam step from train.seed: a partition draws the driver-side learner's
+        ExperimentConfig c = cfg.withLoss(cfg.loss().withMethod(io.smwm.core.config.LossConfig.METHOD_SIGREG));
+        DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
+        t.fit(val(), null);
+        Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
+        TableTransitionSource src = new TableTransitionSource(table, split::isTraining, 1, 64, false);
+        List<io.smwm.core.loss.LossTerms> localLoss = new ArrayList<>();
+        for (Iterator<TransitionBatch> it = src.epoch(1, c.train().batchSize(),
+                Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
+            localLoss.add(local.step(it.next()).loss());
+        }
+        List<DistributedTrainer.RoundSummary> rounds = t.rounds();
+        for (int i = 0; i < localLoss.size(); i++) {
+            io.smwm.core.loss.LossTerms want = localLoss.get(i), got = rounds.get(i).loss();
+            assertEquals(want.names(), got.names());
+            for (String term : want.names())
+                assertEquals(want.asMap().get(term), got.asMap().get(term), 1e-6 * Math.abs(want.asMap().get(term)),
+                        term + " of step " + (i + 1));
+        }
+        assertTrue(localLoss.get(0).term(io.smwm.core.loss.LossTerms.SIGREG) > 0);
+    }
+
+    @Test
     void twoWorkers_reduceTheTrainingLoss(@TempDir Path run) throws Exception {
         TrainConfig tc = cfg.train();
         ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
