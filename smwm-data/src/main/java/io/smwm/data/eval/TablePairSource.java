@@ -134,16 +134,7 @@ public final class TablePairSource implements PairSource {
             u[i] = rng.nextDouble();
             needed.put(ep[i], null);
         }
-        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
-            for (Iterator<Episode> it = r.episodes(); it.hasNext(); ) {
-                Episode e = it.next();
-                if (needed.containsKey(e.episodeIndex())) {
-                    needed.put(e.episodeIndex(), e);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + tablePath, e);
-        }
+        readEpisodes(needed);
         List<StartGoalPair> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Episode e = needed.get(ep[i]);
@@ -216,16 +207,7 @@ public final class TablePairSource implements PairSource {
             ts[i] = t;
             needed.put(e, null);
         }
-        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
-            for (Iterator<Episode> it = r.episodes(); it.hasNext(); ) {
-                Episode e = it.next();
-                if (needed.containsKey(e.episodeIndex())) {
-                    needed.put(e.episodeIndex(), e);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + tablePath, e);
-        }
+        readEpisodes(needed);
         List<StartGoalPair> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(pair(needed.get(ep[i]), ts[i]));
@@ -257,5 +239,19 @@ public final class TablePairSource implements PairSource {
             a[i] = e.actions()[t + i].clone();
         }
         return a;
+    }
+
+    /** Fills {@code needed}'s values with the table's episodes of its keys (episode indices), in one pass. */
+    private void readEpisodes(Map<Long, Episode> needed) {
+        try (TrajectoryReader r = TrajectoryReader.open(tablePath)) {
+            for (Iterator<Episode> it = r.episodes(); it.hasNext(); ) {
+                Episode e = it.next();
+                if (needed.containsKey(e.episodeIndex())) {
+                    needed.put(e.episodeIndex(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + tablePath, e);
+        }
     }
 }
