@@ -17,16 +17,22 @@ package io.smwm.core.config;
  * @param engine      how a training step is computed: {@code direct} (the default: im2col matrix products and
  *                    reused buffers, {@code io.smwm.core.model.direct}) or {@code samediff} (the SameDiff graph, the
  *                    reference the direct engine is tested against); both compute the same loss and gradients
+ * @param chunk       transitions per chunk: 1 (the default) shuffles single transitions; L &gt; 1 cuts each episode
+ *                    into runs of L consecutive model steps (t, t+k, …, t+(L−1)k), shuffles the runs and fills batches
+ *                    with whole runs, so a batch's transitions share frames and the direct engine encodes each shared
+ *                    frame once (with context c, L transitions need L+c distinct frames instead of L·(c+1)). Every
+ *                    transition is still visited once per epoch; a batch holds about B/L runs instead of B draws.
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
-                          double beta1, double beta2, double epsilon, double lrDecay, String engine) {
+                          double beta1, double beta2, double epsilon, double lrDecay, String engine,
+                          int chunk) {
 
     /** The {@code train.engine} values. */
     public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
     public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
-            ENGINE_DIRECT);
+            ENGINE_DIRECT, 1);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -45,6 +51,7 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         if (engine == null) engine = ENGINE_DIRECT;
         if (!ENGINES.contains(engine))
             throw new IllegalArgumentException("train.engine must be one of " + ENGINES + ", got " + engine);
+        Checks.inRange("train.chunk", chunk, 1, MAX_BATCH_SIZE);
     }
 
     /** The learning rate of epoch {@code epoch} (1-based): lr · lrDecay^(epoch−1). */
@@ -53,26 +60,37 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
+        return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
+        return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
+        return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine);
+        return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk);
     }
 
     public TrainConfig withEngine(String e) {
-        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e);
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e,
+                chunk);
     }
 
     public TrainConfig withLrDecay(double d) {
-        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine);
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine,
+                chunk);
+    }
+
+    public TrainConfig withChunk(int l) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                l);
     }
 }

@@ -17,7 +17,10 @@ import java.util.SplittableRandom;
  * with {@code torch} is installed, the same network in PyTorch ({@link TorchPeer}), measured in interleaved rounds
  * of one run so the ratios are fair on a shared machine; then where the direct engine's step goes, by phase. FLOPs are counted analytically
  * ({@link #trainFlopsPerTransition}). Run: {@code java -cp ... -Dorg.nd4j.autodiff.samediff=false
- * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256] [rounds=2]} with OMP_NUM_THREADS set to the cores.
+ * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256] [rounds=2] [chunk=4]} with OMP_NUM_THREADS set to
+ * the cores. The direct engine is also timed on batches cut from runs of {@code chunk} consecutive transitions
+ * ({@code train.chunk}), whose shared frames it encodes once; its GFLOP/s there count the nominal FLOPs of the
+ * transitions trained (every frame encoded), so they show the examples' rate, not the arithmetic done.
  * Prints (this is a command-line tool).
  */
 public final class TrainBenchmark {
@@ -77,6 +80,7 @@ public final class TrainBenchmark {
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String batches = args.length > 2 ? args[2] : "64,256";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         ModelConfig mc = ModelConfig.DEFAULT;
         long flops = trainFlopsPerTransition(mc);
         TorchPeer torch = TorchPeer.detect();
@@ -89,14 +93,16 @@ public final class TrainBenchmark {
                 + "installs it)" : "PyTorch peer: " + torch.describe());
         for (String bs : batches.split(",")) {
             int b = Integer.parseInt(bs.trim());
-            TransitionBatch batch = randomBatch(mc, b, 7);
+            TransitionBatch batch = randomBatch(mc, b, 7), runs = runBatch(mc, b, chunk, 8);
             Learner direct = new Learner(mc, LossConfig.DEFAULT, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_DIRECT),
                     Normalizer.identity(2, 5), 1);
             Learner graph = new Learner(mc, LossConfig.DEFAULT,
                     TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_SAMEDIFF), Normalizer.identity(2, 5), 1);
             for (int i = 0; i < warmup; i++) direct.step(batch);
             for (int i = 0; i < warmup; i++) graph.step(batch);
-            double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
+            for (int i = 0; i < warmup; i++) direct.step(runs);
+            double inf = Double.POSITIVE_INFINITY;
+            double[] best = {inf, inf, inf, inf};
             Map<String, Double> phases = Map.of();
             double phasesRoundMean = 0;
             for (int r = 0; r < rounds; r++) {
@@ -109,9 +115,11 @@ public final class TrainBenchmark {
                 }
                 best[1] = Math.min(best[1], stepMillis(graph, batch, steps)[0]);
                 if (torch != null) best[2] = Math.min(best[2], torch.medianStepMillis(b, warmup, steps));
+                best[3] = Math.min(best[3], stepMillis(direct, runs, steps)[0]);
             }
-            String[] names = {"direct engine", "SameDiff engine", "PyTorch " + (torch == null ? "" : torch.version())};
-            for (int e = 0; e < 3; e++) {
+            String[] names = {"direct engine", "SameDiff engine", "PyTorch " + (torch == null ? "" : torch.version()),
+                    "direct, runs of " + chunk};
+            for (int e = 0; e < 4; e++) {
                 if (!Double.isFinite(best[e])) continue;
                 System.out.printf("batch %4d %-18s %7.1f ms/step = %7.1f transitions/s = %6.2f GFLOP/s%s%n", b,
                         names[e], best[e], b * 1e3 / best[e], flops * b / best[e] / 1e6,
@@ -178,6 +186,30 @@ public final class TrainBenchmark {
         for (int i = 0; i < Math.min(12, e.size()); i++)
             System.out.printf("    %-28s %8.1f ms/step  (%d calls/step)%n", e.get(i).getKey(),
                     e.get(i).getValue()[0] / steps, (int) (e.get(i).getValue()[1] / steps));
+    }
+
+    /**
+     * n transitions cut from runs of {@code chunk} consecutive steps of random frames (run r, transition i: o_t =
+     * frames i … i+c−1 of the run, o_{t+k} = frame i+c), as {@code train.chunk} makes them.
+     */
+    static TransitionBatch runBatch(ModelConfig c, int n, int chunk, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int frame = c.imageSize() * c.imageSize() * c.channels(), ctx = c.context();
+        byte[][] o = new byte[n][], o2 = new byte[n][];
+        float[][] a = new float[n][c.modelActionDim()];
+        byte[][] run = null;
+        for (int i = 0; i < n; i++) {
+            int at = i % chunk;
+            if (at == 0) {
+                run = new byte[chunk + ctx][frame];
+                for (byte[] f : run) for (int p = 0; p < frame; p++) f[p] = (byte) r.nextInt(256);
+            }
+            o[i] = new byte[ctx * frame];
+            for (int q = 0; q < ctx; q++) System.arraycopy(run[at + q], 0, o[i], q * frame, frame);
+            o2[i] = run[at + ctx].clone();
+            for (int j = 0; j < a[i].length; j++) a[i][j] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return new TransitionBatch(o, a, o2);
     }
 
     static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class LocalTrainerTest {
     static final InMemoryTransitionSource[] DATA = MovingSquare.source(16, 640, 11).split(0.2, 1);
-    static final TrainConfig TRAIN = new TrainConfig(2e-3, 64, 12, 3L, 0.2, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct");
+    static final TrainConfig TRAIN = new TrainConfig(2e-3, 64, 12, 3L, 0.2, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct", 1);
 
     static ExperimentConfig cfg(double lambda) {
         return new ExperimentConfig(MovingSquare.tinyConfig(16), new LossConfig(lambda), TRAIN);

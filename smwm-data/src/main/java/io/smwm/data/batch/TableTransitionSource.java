@@ -27,6 +27,11 @@ import org.apache.hadoop.conf.Configuration;
  * transitions before cutting batches. Frames are shared between transitions (no copies). With a model context
  * c > 1 ({@code model.context}) o_t is the frames t−(c−1)k, …, t−k, t concatenated, oldest first (the episode's
  * first frame repeated for indices before its start); o_{t+k} stays one frame.
+ * With a chunk length L &gt; 1 ({@code train.chunk}) the shuffled unit is a run of up to L consecutive model steps of
+ * one episode (t, t+k, …, t+(L−1)k; an episode's transitions are cut into such runs for each t mod k), and batches
+ * are filled with the runs' transitions in order (a run that does not fit finishes the next batch), so transitions
+ * in a batch share frames; every transition is still visited once per epoch. L = 1 gives exactly the batches of a
+ * source without chunks.
  * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
  */
 public final class TableTransitionSource implements TransitionSource {
@@ -39,6 +44,7 @@ public final class TableTransitionSource implements TransitionSource {
     private final TableMetadata meta;
     private final int[] files; // the file indices this source reads, ascending
     private final int context;
+    private final int chunk;
     private volatile long exactSize = -1;
 
     /**
@@ -83,6 +89,21 @@ public final class TableTransitionSource implements TransitionSource {
      */
     public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
                                  int shuffleBuffer, boolean withStates, int[] files, int context) throws IOException {
+        this(conf, tablePath, keepEpisode, frameskip, shuffleBuffer, withStates, files, context, 1);
+    }
+
+    /**
+     * As {@link #TableTransitionSource(Configuration, String, LongPredicate, int, int, boolean, int[], int)}, with
+     * batches cut from runs of {@code chunk} consecutive model steps ({@code train.chunk}; 1 = single transitions).
+     * The shuffle buffer then holds shuffleBuffer / chunk runs (at least one).
+     */
+    public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
+                                 int shuffleBuffer, boolean withStates, int[] files, int context, int chunk)
+            throws IOException {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        }
+        this.chunk = chunk;
         this.conf = java.util.Objects.requireNonNull(conf, "conf");
         if (context < 1) {
             throw new IllegalArgumentException("context must be >= 1, got " + context);
@@ -174,8 +195,8 @@ public final class TableTransitionSource implements TransitionSource {
         return out;
     }
 
-    /** One transition: references into an episode's arrays. */
-    private record Ref(Episode episode, int t) {}
+    /** A run of n transitions t, t+k, …, t+(n−1)k of one episode: references into its arrays. */
+    private record Ref(Episode episode, int t, int n) {}
 
     private final class EpochIterator implements Iterator<TransitionBatch> {
         private final int batchSize;
@@ -186,6 +207,8 @@ public final class TableTransitionSource implements TransitionSource {
         private Iterator<Episode> episodes = java.util.Collections.emptyIterator();
         private final ArrayDeque<Ref> pending = new ArrayDeque<>(); // transitions of the current episode
         private final List<Ref> buffer = new ArrayList<>();
+        private final int bufferRuns = Math.max(1, shuffleBuffer / chunk);
+        private Ref carry; // the rest of a run that did not fit the last batch
         private long emitted = 0;
         private TransitionBatch next;
 
@@ -209,9 +232,7 @@ public final class TableTransitionSource implements TransitionSource {
                     if (episodes.hasNext()) {
                         Episode e = episodes.next();
                         if (keepEpisode.test(e.episodeIndex())) {
-                            for (int t = 0; t + frameskip < e.frames().length; t++) {
-                                pending.add(new Ref(e, t));
-                            }
+                            addRuns(e);
                         }
                     } else if (nextFile < fileOrder.length) {
                         if (reader == null) {
@@ -232,9 +253,26 @@ public final class TableTransitionSource implements TransitionSource {
             }
         }
 
+        /** The episode's transitions t = 0 .. T−k as runs of up to {@code chunk} model steps (t ascending when 1). */
+        private void addRuns(Episode e) {
+            int transitions = e.frames().length - frameskip;
+            if (chunk == 1) {
+                for (int t = 0; t < transitions; t++) {
+                    pending.add(new Ref(e, t, 1));
+                }
+                return;
+            }
+            for (int r = 0; r < Math.min(frameskip, transitions); r++) {
+                int steps = (transitions - 1 - r) / frameskip + 1; // t = r, r+k, ... < transitions
+                for (int i = 0; i < steps; i += chunk) {
+                    pending.add(new Ref(e, r + i * frameskip, Math.min(chunk, steps - i)));
+                }
+            }
+        }
+
         /** Fills the shuffle buffer, then swaps a random element out for each new one (reservoir-style). */
         private Ref draw() {
-            while (buffer.size() < shuffleBuffer) {
+            while (buffer.size() < bufferRuns) {
                 Ref r = pull();
                 if (r == null) {
                     break;
@@ -254,13 +292,20 @@ public final class TableTransitionSource implements TransitionSource {
         }
 
         private TransitionBatch makeBatch() {
-            List<Ref> refs = new ArrayList<>(batchSize);
-            for (int i = 0; i < batchSize; i++) {
-                Ref r = draw();
+            List<Ref> refs = new ArrayList<>(batchSize); // single transitions (n = 1)
+            while (refs.size() < batchSize) {
+                Ref r = carry != null ? carry : draw();
+                carry = null;
                 if (r == null) {
                     break;
                 }
-                refs.add(r);
+                int take = Math.min(r.n(), batchSize - refs.size());
+                for (int i = 0; i < take; i++) {
+                    refs.add(new Ref(r.episode(), r.t() + i * frameskip, 1));
+                }
+                if (take < r.n()) {
+                    carry = new Ref(r.episode(), r.t() + take * frameskip, r.n() - take);
+                }
             }
             if (refs.isEmpty()) {
                 exactSize = emitted;

@@ -191,4 +191,66 @@ class TableTransitionSourceTest {
         assertArrayEquals(new byte[] {2, 3, 4}, TableTransitionSource.contextFrames(frames, 3, 3, 1));
         assertTrue(frames[1] == TableTransitionSource.contextFrames(frames, 1, 1, 3), "context 1 shares the frame");
     }
+    /** (episode index, t) of each transition of a batch, found by its states and frames. */
+    private static List<long[]> origins(TransitionBatch b, int k) {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < b.size(); i++) {
+            long[] found = null;
+            for (Episode e : episodes) {
+                for (int t = 0; t + k < e.frameCount(); t++) {
+                    if (Arrays.equals(e.states()[t], b.states()[i]) && Arrays.equals(e.frames()[t + k], b.obsTk()[i])) {
+                        found = new long[] {e.episodeIndex(), t};
+                    }
+                }
+            }
+            assertTrue(found != null, "every transition comes from the table");
+            out.add(found);
+        }
+        return out;
+    }
+
+    @Test
+    void chunks_visitEveryTransitionOnce_asRunsOfConsecutiveModelSteps_andChunk1IsTheUnchunkedSource()
+            throws Exception {
+        int k = 2, bs = 5;
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        TableTransitionSource runs = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2, 3);
+        Map<String, Integer> seen = new HashMap<>();
+        int pairs = 0, consecutive = 0, total = 0;
+        List<TransitionBatch> batches = epoch(runs, 1, bs, 4);
+        for (int j = 0; j < batches.size(); j++) {
+            TransitionBatch b = batches.get(j);
+            if (j < batches.size() - 1) assertEquals(bs, b.size(), "only the last batch is short");
+            List<long[]> o = origins(b, k);
+            for (int i = 0; i < o.size(); i++) {
+                seen.merge(o.get(i)[0] + ":" + o.get(i)[1], 1, Integer::sum);
+                total++;
+                if (i > 0) {
+                    pairs++;
+                    consecutive += o.get(i)[0] == o.get(i - 1)[0] && o.get(i)[1] == o.get(i - 1)[1] + k ? 1 : 0;
+                }
+            }
+        }
+        assertEquals(10 * (9 - k), total);
+        assertEquals(10 * (9 - k), seen.size(), "no transition twice");
+        // each episode's 7 transitions are runs {0,2,4}, {6}, {1,3,5}: 4 of its 7 transitions follow their run's
+        // previous one, and a run split across two batches loses one such pair
+        assertTrue(consecutive >= 10 * 4 - batches.size(), consecutive + " of " + pairs + " neighbours consecutive");
+        List<TransitionBatch> again = epoch(runs, 1, bs, 4);
+        for (int j = 0; j < batches.size(); j++) assertArrayEquals(batches.get(j).states(), again.get(j).states());
+
+        TableTransitionSource plain = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2);
+        TableTransitionSource one = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2, 1);
+        List<TransitionBatch> a = epoch(plain, 2, bs, 4), c = epoch(one, 2, bs, 4);
+        assertEquals(a.size(), c.size());
+        for (int j = 0; j < a.size(); j++) assertArrayEquals(a.get(j).states(), c.get(j).states(), "chunk 1 = plain");
+        int plainConsecutive = 0;
+        for (TransitionBatch b : a) {
+            List<long[]> o = origins(b, k);
+            for (int i = 1; i < o.size(); i++)
+                plainConsecutive += o.get(i)[0] == o.get(i - 1)[0] && o.get(i)[1] == o.get(i - 1)[1] + k ? 1 : 0;
+        }
+        assertTrue(plainConsecutive < consecutive / 2, "shuffled single transitions are rarely neighbours: "
+                + plainConsecutive + " against " + consecutive);
+    }
 }

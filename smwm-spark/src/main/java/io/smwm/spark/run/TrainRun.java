@@ -179,8 +179,8 @@ public final class TrainRun {
             LocalTrainer lt = new LocalTrainer(cfg, norm, out, meta.fingerprint(), parent)
                     .failOnCollapse(req.failOnCollapse());
             if (warm != null) lt.learner().setParams(warm.params());
-            trainer = lt.on(new TableTransitionSource(hconf,
-                    req.data(), split::isTraining, k, buffer, false, null, cfg.model().context()));
+            trainer = lt.on(new TableTransitionSource(hconf, req.data(), split::isTraining, k, buffer, false, null,
+                    cfg.model().context(), cfg.train().chunk()));
         } else {
             printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", "
                     + order.averaging().describe());

@@ -2,8 +2,8 @@ package io.smwm.spark.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smwm.core.config.ConfigLoader;
-import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.config.ModelConfig;
 import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.optim.AdamState;
@@ -185,10 +185,12 @@ public final class PartitionTrainer {
 
     private static TableTransitionSource source(TaskSpec spec, int p) {
         EpisodeSplit split = EpisodeSplit.of(spec.episodes(), spec.valFraction(), spec.splitSeed());
-        ModelConfig m = ConfigLoader.parse(spec.configYaml(), "task spec").model();
+        ExperimentConfig cfg = ConfigLoader.parse(spec.configYaml(), "task spec");
+        ModelConfig m = cfg.model();
         try {
             return new TableTransitionSource(ShippedHadoopConf.toConf(spec.hadoopConf()), spec.tablePath(),
-                    split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.context());
+                    split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.context(),
+                    cfg.train().chunk());
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + p + ": cannot open " + spec.tablePath() + ": " + e, e);
         }

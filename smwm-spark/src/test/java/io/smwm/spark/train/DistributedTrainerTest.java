@@ -140,7 +140,7 @@ class DistributedTrainerTest {
     void twoWorkers_reduceTheTrainingLoss(@TempDir Path run) throws Exception {
         TrainConfig tc = cfg.train();
         ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
-                tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon(), tc.lrDecay(), tc.engine()));
+                tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon(), tc.lrDecay(), tc.engine(), tc.chunk()));
         DistributedTrainer t = trainer(c, new AveragingConfig(2, 2, true, 100), run);
         TrainResult r = t.fit(val(), null);
         double first = t.rounds().get(0).loss().total();

@@ -33,16 +33,22 @@ import static io.smwm.core.model.direct.HostBuffers.put;
  * <p>Parameters live in one flat vector [numParams] laid out as {@link WorldModelGraph#paramSpecs} (the checkpoint
  * and averaging layout); {@link #gradient()} has the same layout. Inputs per transition: o_t as {@code context} uint8
  * HWC frames concatenated oldest first, the normalised action [k·m], o_{t+k} one uint8 HWC frame. Inside, the
- * B·context frames of o_t (row b·context + f) and the B frames of o_{t+k} (row B·context + b) go through the encoder
- * as one batch of N = B·(context+1) images. The extra terms of {@code sigreg} and {@code vicreg-idm} are computed on
+ * B·context frames of o_t (slice b·context + f) and the B frames of o_{t+k} (slice B·context + b) go through the
+ * encoder as one batch of at most N = B·(context+1) images: frames repeated within the batch (transitions cut from
+ * consecutive model steps share them) are encoded once and their gradients summed ({@link FrameDedup}). The extra terms of {@code sigreg} and {@code vicreg-idm} are computed on
  * heap copies of the latents ({@link SigReg}, {@link VicReg}); their gradients w.r.t. the latents are added to dL/dz
  * before the encoder's backward pass.
  *
  * <p>Mutable, not thread-safe: one per trainer thread, like {@link io.smwm.core.train.Learner}.
  */
 public final class DirectWorldModel {
-    /** Distinct batch sizes whose buffers are kept (a full batch and an epoch's last, smaller one). */
-    private static final int KEPT_WORKSPACES = 2;
+    /**
+     * Distinct batch sizes whose buffers are kept: a full batch, an epoch's last, smaller one, and with shared
+     * frames ({@link FrameDedup}) the distinct-frame counts, rounded up to a multiple of {@link #ROWS_QUANTUM}.
+     */
+    private static final int KEPT_WORKSPACES = 4;
+    /** Encoder row counts of batches with shared frames are rounded up to a multiple of this (padding rows get no gradient). */
+    private static final int ROWS_QUANTUM = 16;
 
     /** Where a pass's time goes, for {@link #phaseMillis()}: names in order. */
     public static final List<String> PHASES = List.of("frames -> floats", "im2col", "conv matmuls (forward)",
@@ -68,6 +74,7 @@ public final class DirectWorldModel {
     private final Map<Integer, Heads> heads = new LinkedHashMap<>();
     private final long[] phaseNanos = new long[PHASES.size()];
     private long lap;
+    private int lastDistinct;
 
     /** Loss terms before any update and the mean per-dimension std of z_t over the batch. */
     public record Pass(LossTerms loss, double latentStd) {}
@@ -171,6 +178,12 @@ public final class DirectWorldModel {
 
     public void resetPhases() { Arrays.fill(phaseNanos, 0); }
 
+    /**
+     * Distinct frames the encoder saw in the last training or loss pass, of the batch's B·(context+1) frames: fewer
+     * when transitions share frames ({@code train.chunk} &gt; 1), which is where the direct engine saves work.
+     */
+    public int lastDistinctFrames() { return lastDistinct; }
+
     private void lap(int phase) {
         long now = System.nanoTime();
         phaseNanos[phase] += now - lap;
@@ -225,13 +238,20 @@ public final class DirectWorldModel {
         }
     }
 
-    /** Buffers of g and h for B transitions. */
+    /** Buffers of g and h for B transitions, and the frame-sharing map of its B·(c+1) frames. */
     private final class Heads {
         final Mlp g, h;
+        final int[] slot, first;
+        final float[] z, dz; // latents and their gradient per frame slice [B·(c+1)·latentDim], when frames are shared
 
         Heads(int b) {
             g = new Mlp(fwd, b);
             h = new Mlp(inv, b);
+            int n = b * (c.context() + 1);
+            slot = new int[n];
+            first = new int[n];
+            z = new float[n * c.latentDim()];
+            dz = new float[n * c.latentDim()];
         }
 
         void close() {
@@ -315,20 +335,30 @@ public final class DirectWorldModel {
                     + l + " x " + lossConfig.sigregProjections() + " floats, got "
                     + (projections == null ? "none" : projections.length + ""));
         int n = bsz * (ctx + 1), frame = c.imageSize() * c.imageSize() * c.channels(), sl = ctx * l;
-        Workspace w = workspace(n);
-        Heads hd = heads(bsz);
         lap = System.nanoTime();
         for (int b = 0; b < bsz; b++) {
             checkObs(obsT[b], ctx * frame, b);
             checkObs(obsTk[b], frame, b);
             if (actions[b] == null || actions[b].length != am)
                 throw new IllegalArgumentException("action " + b + " must have k·m=" + am + " entries");
-            for (int f = 0; f < ctx; f++) loadFrame(obsT[b], f * frame, w.x, b * ctx + f);
-            loadFrame(obsTk[b], 0, w.x, bsz * ctx + b);
+        }
+        Heads hd = heads(bsz);
+        // each distinct frame is encoded once; without repeats row i is slice i, as the graph lays them out
+        int distinct = FrameDedup.slots(obsT, obsTk, ctx, frame, hd.slot, hd.first);
+        boolean shared = distinct < n;
+        lastDistinct = distinct;
+        Workspace w = workspace(shared ? Math.min(n, -Math.floorDiv(-distinct, ROWS_QUANTUM) * ROWS_QUANTUM) : n);
+        for (int u = 0; u < distinct; u++) {
+            int i = hd.first[u];
+            loadFrame(FrameDedup.array(obsT, obsTk, ctx, i), FrameDedup.offset(ctx, frame, bsz, i), w.x, u);
         }
         lap(FRAMES);
         encoderForward(w);
         float[] z = w.z;
+        if (shared) { // latents per slice from the distinct frames' rows
+            z = hd.z;
+            for (int i = 0; i < n; i++) System.arraycopy(w.z, hd.slot[i] * l, z, i * l, l);
+        }
         int tk = bsz * ctx * l; // where z_{t+k} rows start in z
         // g([s_t, a]) and h([s_t, z_{t+k}]); s_t row b = z rows b·ctx .. b·ctx+ctx-1, contiguous
         Mlp mg = hd.g, mh = hd.h;
@@ -367,7 +397,7 @@ public final class DirectWorldModel {
             return new Pass(loss, zStd);
         }
         // dL/dẑ = 2(ẑ − z_{t+k})/(B·l), through tanh (residual: straight to g's output and to z_t); dL/dâ = 2λ(â − a)/(B·k·m)
-        float[] dz = w.dz;
+        float[] dz = shared ? hd.dz : w.dz;
         double cf = 2.0 / ((double) bsz * l), ci = 2.0 * lambda / ((double) bsz * am);
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < l; j++) {
@@ -388,6 +418,11 @@ public final class DirectWorldModel {
             }
         }
         if (extra != null) extra.addGradient(dz);
+        if (shared) { // each distinct frame's gradient is the sum over its uses; padding rows get none
+            Arrays.fill(w.dz, 0f);
+            for (int i = 0; i < n; i++)
+                for (int j = 0, o = hd.slot[i] * l; j < l; j++) w.dz[o + j] += dz[i * l + j];
+        }
         lap(HEADS);
         encoderBackward(w);
         return new Pass(loss, zStd);

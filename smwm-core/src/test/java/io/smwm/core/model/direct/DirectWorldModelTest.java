@@ -42,8 +42,12 @@ class DirectWorldModelTest {
     }
 
     private static void assertSameAsGraph(ModelConfig c, double lambda, int batch) {
+        assertSameAsGraph(c, lambda, randomBatch(c, batch, 5));
+    }
+
+    /** Runs the direct engine on {@code b} against the graph; returns the engine (for what it counted). */
+    private static DirectWorldModel assertSameAsGraph(ModelConfig c, double lambda, Batch b) {
         WorldModelGraph graph = WorldModelGraph.build(c, new LossConfig(lambda), 11);
-        Batch b = randomBatch(c, batch, 5);
         Map<String, INDArray> ph = Map.of(WorldModelGraph.OBS_T, WorldModelGraph.imagesToInput(b.obsT(), c, c.context()),
                 WorldModelGraph.OBS_TK, WorldModelGraph.imagesToInput(b.obsTk(), c),
                 WorldModelGraph.ACTION, Nd4j.create(b.actions()));
@@ -74,6 +78,51 @@ class DirectWorldModelTest {
         INDArray zGot = direct.encode(b.obsTk());
         assertTrue(zWant.sub(zGot).amaxNumber().doubleValue() < 1e-5, "encode differs from the graph's z");
         assertEquals(want.total(), direct.loss(b.obsT(), b.actions(), b.obsTk()).total(), 1e-6, "forward-only loss");
+        return direct;
+    }
+
+    /**
+     * B transitions cut from one run of frames F_0 … F_{B+c−1} (o_t = F_b … F_{b+c−1}, o_{t+k} = F_{b+c}), as
+     * {@code train.chunk} makes them: only B + c distinct frames among B·(c+1).
+     */
+    static Batch runBatch(ModelConfig c, int b, long seed) {
+        Batch frames = randomBatch(c.withContext(1), b + c.context(), seed);
+        byte[][] f = frames.obsTk();
+        int frame = f[0].length;
+        byte[][] ot = new byte[b][frame * c.context()], otk = new byte[b][];
+        float[][] a = new float[b][];
+        for (int i = 0; i < b; i++) {
+            for (int q = 0; q < c.context(); q++) System.arraycopy(f[i + q], 0, ot[i], q * frame, frame);
+            otk[i] = f[i + c.context()].clone();
+            a[i] = java.util.Arrays.copyOf(frames.actions()[i], c.modelActionDim());
+        }
+        return new Batch(ot, a, otk);
+    }
+
+    @Test
+    void sharedFramesAreEncodedOnceWithTheGraphsLossAndGradient() {
+        ModelConfig a = ALL_OPTIONS;
+        ModelConfig c = new ModelConfig(a.imageSize(), a.channels(), a.convChannels(), a.latentDim(), a.hidden(),
+                a.actionDim(), a.frameskip(), a.context(), a.centerFrames(), a.coordChannels(), true);
+        int b = 6; // 6 transitions of a run: 8 distinct frames of 18
+        DirectWorldModel d = assertSameAsGraph(c, 0.7, runBatch(c, b, 21));
+        assertEquals(b + c.context(), d.lastDistinctFrames(), "distinct frames of a run");
+        // two runs, one transition repeated whole, and a random batch: nothing shared there
+        Batch r1 = runBatch(c, 3, 4), r2 = runBatch(c, 2, 8);
+        Batch mixed = new Batch(concat(r1.obsT(), r2.obsT(), new byte[][] {r1.obsT()[1]}),
+                concat(r1.actions(), r2.actions(), new float[][] {r1.actions()[1]}),
+                concat(r1.obsTk(), r2.obsTk(), new byte[][] {r1.obsTk()[1]}));
+        d = assertSameAsGraph(c, 1.3, mixed);
+        assertEquals((3 + 2) + (2 + 2), d.lastDistinctFrames(), "distinct frames of two runs and a repeat");
+        d = assertSameAsGraph(c, 0.7, randomBatch(c, 4, 3));
+        assertEquals(4 * 3, d.lastDistinctFrames(), "random frames are all distinct");
+    }
+
+    @SafeVarargs
+    private static <T> T[] concat(T[]... parts) {
+        List<T> all = new java.util.ArrayList<>();
+        for (T[] p : parts) all.addAll(List.of(p));
+        return all.toArray(java.util.Arrays.copyOf(parts[0], 0));
     }
 
     @Test
