@@ -2,8 +2,8 @@ package io.smwm.core.model.direct;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import static io.smwm.core.model.direct.DirectWorldModel.mask;
-import static io.smwm.core.model.direct.DirectWorldModel.relu;
+import static io.smwm.core.model.direct.DirectEncoder.mask;
+import static io.smwm.core.model.direct.DirectEncoder.relu;
 import static io.smwm.core.model.direct.HostBuffers.get;
 import static io.smwm.core.model.direct.HostBuffers.put;
 

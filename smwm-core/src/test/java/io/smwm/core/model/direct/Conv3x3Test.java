@@ -64,11 +64,11 @@ class Conv3x3Test {
     @Test
     void reluAndItsMaskAreExactAndBranchFree() {
         float[] a = {-1f, 0f, -0f, 2f, Float.MIN_VALUE, -3e-9f};
-        DirectWorldModel.relu(a, a.length);
+        DirectEncoder.relu(a, a.length);
         assertArrayEquals(new float[] {0f, 0f, 0f, 2f, Float.MIN_VALUE, 0f}, a);
         assertEquals(0, Float.floatToRawIntBits(a[2]), "max(−0, 0) must be +0 for the mask");
         float[] d = {1f, 2f, 3f, 4f, 5f, 6f};
-        DirectWorldModel.mask(d, a, d.length);
+        DirectEncoder.mask(d, a, d.length);
         assertArrayEquals(new float[] {0f, 0f, 0f, 4f, 5f, 0f}, d);
     }
 
