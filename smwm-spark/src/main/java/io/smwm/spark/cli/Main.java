@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smwm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sensorimotor world models on Spark: generate and check trajectory tables, train, plan, evaluate.",
         subcommands = {GenerateCommand.class, ValidateCommand.class, InspectCommand.class, RenderCommand.class,
-                TrainCommand.class, RetrainCommand.class, RegistryCommand.class, DiagnoseCommand.class, EvaluateCommand.class, QuickstartCommand.class, ToyCommand.class, BenchmarkCommand.class,
+                TrainCommand.class, RetrainCommand.class, RegistryCommand.class, DiagnoseCommand.class, EvaluateCommand.class, CompareCommand.class, QuickstartCommand.class, ToyCommand.class, BenchmarkCommand.class,
                 ImportCommand.class, ExportCommand.class, TableCommand.class, EmbedCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
