@@ -28,9 +28,9 @@
 # Exit codes (what a scheduler acts on): 0 the candidate was promoted; 3 the gate rejected it (`current` unchanged;
 # REG/versions/vN/decision.json says why); 1 failure (nothing committed); 2 bad input (client mode only; in cluster
 # mode YARN reports it as a failure, 1).
-# Why the outcome is read from the registry: in cluster mode YARN's ApplicationMaster marks any application whose
-# main method calls System.exit() FAILED ("Shutdown hook called before final status was reported", exit code 16),
-# whatever the code, so spark-submit's exit status cannot tell promoted from rejected. The script therefore compares
+# Why the outcome is read from the registry: in cluster mode YARN passes on success or failure only (smwm returns
+# normally on 0 and throws SparkUserAppException(code) otherwise, since YARN marks any System.exit FAILED), so
+# spark-submit's exit status cannot tell rejected from failed. The script therefore compares
 # the registry's versions before and after the run: a new versions/vN with decision "promoted" is 0, "rejected" is 3,
 # no new version is a failure. Where the registry is not visible here (no directory at SMWM_REGISTRY: create it once
 # with mkdir), it falls back to spark-submit's exit status, which is exact in client mode only.

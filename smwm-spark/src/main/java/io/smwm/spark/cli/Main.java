@@ -43,8 +43,21 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+        int code = run(args);
+        if (inYarnClusterDriver(System.getProperty("spark.master"), System.getProperty("spark.submit.deployMode"))) {
+            // YARN's ApplicationMaster runs this main in a thread and reports FAILED ("shutdown hook called before
+            // final status was reported") for any System.exit, 0 included: return normally on success, and hand it
+            // the exit code otherwise, which it records in the application's diagnostics
+            if (code != 0) throw new org.apache.spark.SparkUserAppException(code);
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** Whether this JVM is a driver that spark-submit started inside a YARN ApplicationMaster (cluster deploy mode). */
+    static boolean inYarnClusterDriver(String master, String deployMode) {
+        return master != null && master.startsWith("yarn") && "cluster".equals(deployMode);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -23,6 +23,16 @@ class CommandLineTest {
     }
 
     @Test
+    void onlyAYarnClusterDriverAvoidsSystemExit() {
+        assertTrue(Main.inYarnClusterDriver("yarn", "cluster"));
+        assertFalse(Main.inYarnClusterDriver("yarn", "client"));
+        assertFalse(Main.inYarnClusterDriver("yarn", null));
+        assertFalse(Main.inYarnClusterDriver("k8s://https://api:443", "cluster"));
+        assertFalse(Main.inYarnClusterDriver("local[2]", null));
+        assertFalse(Main.inYarnClusterDriver(null, null));
+    }
+
+    @Test
     void generateValidateInspect_endToEnd(@TempDir Path dir) throws Exception {
         String table = dir.resolve("t").toString();
         CliRun g = run("generate", "--env", "dotworld", "--variant", "distractor", "--episodes", "6", "--steps", "12",
