@@ -2,8 +2,10 @@ package io.smwm.spark.cli;
 
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.util.UserError;
+import io.smwm.spark.hadoop.HadoopStore;
 import io.smwm.spark.run.EvaluationRequest;
 import io.smwm.spark.run.EvaluationRun;
+import io.smwm.spark.run.HadoopRunDirs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,8 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Plan in latent space toward goal frames from held-out episodes (the paper's evaluation protocol) and write RUN/eval/report.{json,md,html} with plots.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, description = "Run directory (with checkpoint/).")
-    Path run;
+    @Option(names = "--run", required = true, description = "Run directory (with checkpoint/): a local path or a "
+            + "Hadoop URI (file:, hdfs:, s3a:), whose committed checkpoint is copied to a local scratch directory.")
+    String run;
 
     @Option(names = "--data", required = true, description = "The table the run was trained on (its held-out episodes give the pairs).")
     String data;
@@ -68,8 +71,9 @@ final class EvaluateCommand implements Callable<Integer> {
             + "exist. Default: every pair (the paper's protocol, unchanged draws).")
     Double minGoalDistance;
 
-    @Option(names = "--out", description = "Report directory (default: RUN/eval).")
-    Path out;
+    @Option(names = "--out", description = "Report directory (default: RUN/eval): a local path or a Hadoop URI, "
+            + "where the report appears whole (published atomically).")
+    String out;
 
     @Option(names = "--overwrite", description = "Replace an existing report.")
     boolean overwrite;
@@ -107,9 +111,18 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
         }
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
-        EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(run, data, out, episodes, offsets,
-                budget, executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance),
-                System.out::println);
+        EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
+                executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance);
+        if (HadoopStore.isUri(run) || (out != null && HadoopStore.isUri(out))) {
+            HadoopRunDirs.Evaluated e = HadoopRunDirs.evaluate(req, run, out, System.out::println);
+            ReportPrinter.print(e.outcome().report());
+            System.out.printf("evaluated in %.0f s; report %s%n", e.outcome().wallSeconds(),
+                    e.location() + "/report.html");
+            return 0;
+        }
+        EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
+                out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
+                overwrite, skipValidation, minGoalDistance), System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));
         return 0;

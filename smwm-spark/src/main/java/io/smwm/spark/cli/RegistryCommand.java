@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smwm.core.util.UserError;
 import io.smwm.spark.registry.ModelRegistry;
-import io.smwm.spark.run.RunDirs;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,19 +29,11 @@ final class RegistryCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** A registry path: a plain path or a file: URI (registries live on local file systems for now). */
-    static Path localPath(String registry) {
-        Path p = RunDirs.local(registry);
-        if (p == null)
-            throw new UserError("--registry " + registry + ": a registry must be on a local file system for now (a "
-                    + "path or a file: URI)");
-        return p;
-    }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per version: decision, benchmark "
             + "success, table fingerprint; * marks current.")
     static final class ListVersions implements Callable<Integer> {
-        @Option(names = "--registry", required = true, description = "The registry directory.")
+        @Option(names = "--registry", required = true, description = "The registry directory: a local path or a Hadoop URI (file:, hdfs:, s3a:).")
         String registry;
 
         @Option(names = "--json", description = "Print a JSON array instead.")
@@ -51,7 +41,7 @@ final class RegistryCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ModelRegistry reg = ModelRegistry.open(localPath(registry));
+            ModelRegistry reg = ModelRegistry.open(registry);
             String cur = reg.current().map(ModelRegistry.Version::name).orElse(null);
             var arr = JSON.createArrayNode();
             if (!json) System.out.printf("  %-8s %-9s %8s %11s  %-19s %s%n", "version", "decision", "success",
@@ -89,7 +79,7 @@ final class RegistryCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A version's provenance and decision as "
             + "JSON (default: the current version).")
     static final class Show implements Callable<Integer> {
-        @Option(names = "--registry", required = true, description = "The registry directory.")
+        @Option(names = "--registry", required = true, description = "The registry directory: a local path or a Hadoop URI (file:, hdfs:, s3a:).")
         String registry;
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "VERSION", description = "e.g. v3 (default: current).")
@@ -97,16 +87,16 @@ final class RegistryCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ModelRegistry reg = ModelRegistry.open(localPath(registry));
+            ModelRegistry reg = ModelRegistry.open(registry);
             Optional<ModelRegistry.Version> cur = reg.current();
             ModelRegistry.Version v = version != null ? reg.version(version) : cur.orElseThrow(() -> new UserError(
-                    "registry " + reg.dir() + " has no promoted version yet; name one (versions: "
+                    "registry " + reg.location() + " has no promoted version yet; name one (versions: "
                             + reg.versions().stream().map(ModelRegistry.Version::name).toList() + ")"));
             ObjectNode o = JSON.createObjectNode();
-            o.put("registry", reg.dir().toString());
+            o.put("registry", reg.location());
             o.put("version", v.name());
             o.put("current", cur.map(ModelRegistry.Version::name).orElse(null));
-            o.put("dir", v.dir().toString());
+            o.put("dir", v.location());
             o.set("provenance", v.provenance());
             o.set("decision", v.decision());
             System.out.println(JSON.writeValueAsString(o));
@@ -118,7 +108,7 @@ final class RegistryCommand implements Runnable {
             + "version, atomically: --to VERSION, or the version that was current before the current one was "
             + "promoted.")
     static final class Rollback implements Callable<Integer> {
-        @Option(names = "--registry", required = true, description = "The registry directory.")
+        @Option(names = "--registry", required = true, description = "The registry directory: a local path or a Hadoop URI (file:, hdfs:, s3a:).")
         String registry;
 
         @Option(names = "--to", paramLabel = "VERSION", description = "The version to make current (it must have "
@@ -127,7 +117,7 @@ final class RegistryCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ModelRegistry reg = ModelRegistry.open(localPath(registry));
+            ModelRegistry reg = ModelRegistry.open(registry);
             String before = reg.current().map(ModelRegistry.Version::name).orElse("none");
             ModelRegistry.Version now = reg.rollback(to);
             System.out.println(before.equals(now.name()) ? "current is already " + now.name()

@@ -26,8 +26,9 @@ final class RetrainCommand implements Callable<Integer> {
     /** The exit code of a candidate the gate rejected. */
     static final int REJECTED = 3;
 
-    @Option(names = "--registry", required = true, description = "The model registry directory (a path or a file: "
-            + "URI; created when new or empty).")
+    @Option(names = "--registry", required = true, description = "The model registry directory (created when new or "
+            + "empty): a local path, or a Hadoop URI (file:///..., hdfs://..., s3a://... with the s3 build profile); "
+            + "versions appear only complete and current is replaced atomically on each (see README).")
     String registry;
 
     @Mixin
@@ -77,8 +78,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path reg = RegistryCommand.localPath(registry);
-        RetrainRequest req = new RetrainRequest(reg, train.request(null, false, false, false, true), warmStart, gate,
+        RetrainRequest req = new RetrainRequest(registry, train.request(null, false, false, false, true), warmStart, gate,
                 new RetrainRequest.BenchmarkSpec(evalEpisodes, goalOffset, evalSeed, planner, evalSamples,
                         evalIterations, benchmarkData), evalMaster, evalSlices);
         RetrainRun.Outcome o = RetrainRun.execute(req, System.out::println);
@@ -88,7 +88,7 @@ final class RetrainCommand implements Callable<Integer> {
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(v.decision()));
         System.out.println("current: " + o.current().map(ModelRegistry.Version::name).orElse("none") + " ("
-                + v.dir().resolve(ModelRegistry.DECISION) + ")");
+                + v.location() + "/" + ModelRegistry.DECISION + ")");
         return o.promoted() ? 0 : REJECTED;
     }
 }

@@ -2,6 +2,8 @@ package io.smwm.spark.cli;
 
 import io.smwm.core.train.EpochSummary;
 import io.smwm.core.train.TrainResult;
+import io.smwm.spark.hadoop.HadoopStore;
+import io.smwm.spark.run.HadoopRunDirs;
 import io.smwm.spark.run.TrainRequest;
 import io.smwm.spark.run.TrainRun;
 import java.nio.file.Path;
@@ -22,8 +24,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions train;
 
-    @Option(names = "--out", required = true, description = "Run directory (metrics/, checkpoint/, config.yaml).")
-    Path out;
+    @Option(names = "--out", required = true, description = "Run directory (metrics/, checkpoint/, config.yaml): a "
+            + "local path, or a Hadoop URI (file:///..., hdfs://..., s3a://... with the s3 build profile), trained in "
+            + "a local scratch directory and published as it goes, each artefact atomically (see README).")
+    String out;
 
     @Option(names = "--overwrite", description = "Replace an existing run directory's checkpoint and metrics.")
     boolean overwrite;
@@ -39,17 +43,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainRequest req = train.request(out, overwrite, resume, allowOtherTable, false);
-        printDone(TrainRun.execute(req, System.out::println).result());
+        if (HadoopStore.isUri(out)) {
+            TrainRequest req = train.request(null, overwrite, resume, allowOtherTable, false);
+            HadoopRunDirs.Trained t = HadoopRunDirs.train(req, out, System.out::println);
+            printDone(t.outcome().result(), t.checkpoint());
+            return 0;
+        }
+        TrainRequest req = train.request(Path.of(out), overwrite, resume, allowOtherTable, false);
+        TrainResult r = TrainRun.execute(req, System.out::println).result();
+        printDone(r);
         return 0;
     }
 
     /** The closing lines of a training run: steps, last validation loss, latent spread, checkpoint. */
     static void printDone(TrainResult r) {
+        printDone(r, String.valueOf(r.checkpoint()));
+    }
+
+    /** {@link #printDone(TrainResult)} naming the checkpoint {@code checkpoint} (a path or URI). */
+    static void printDone(TrainResult r, String checkpoint) {
         EpochSummary last = r.last();
         System.out.printf("done: %d steps; validation loss %.5f (%s); latent std %.4f, effective rank %.2f%n",
                 last.step(), last.val().total(), last.val().describe(), last.collapse().latentStd(),
                 last.collapse().effectiveRank());
-        System.out.println("checkpoint " + r.checkpoint());
+        System.out.println("checkpoint " + checkpoint);
     }
 }

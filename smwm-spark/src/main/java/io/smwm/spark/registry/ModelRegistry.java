@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smwm.core.util.UserError;
+import io.smwm.spark.hadoop.HadoopStore;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,81 +19,118 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * A model registry on a local file system:
+ * A model registry in a directory, local or on any Hadoop path ({@code file:}, {@code hdfs:}, {@code s3a:}, ...):
  * <pre>
  *   REG/registry.json        marks the directory as a registry (schema, created_utc)
  *   REG/benchmark.json       the fixed benchmark pairs every version is evaluated on ({@link Benchmark}), written once
  *   REG/versions/vN/         complete versions, never changed once they appear: a run directory (config.yaml,
  *                            checkpoint/, metrics/), eval/ (report on the benchmark pairs), provenance.json and
  *                            decision.json (the gate's checks; "decision": "promoted" or "rejected")
- *   REG/versions/.vN.tmp-*   a version being built (invisible: not a version name)
+ *   REG/versions/.vN.tmp-*   a version being built or uploaded (invisible: not a version name)
  *   REG/current              the promoted version's name ("vN"); absent until the first promotion
  *   REG/history.jsonl        one line per promotion, rejection and rollback (an audit log)
  * </pre>
- * <b>Atomicity.</b> A version is built under a hidden temporary name and appears as {@code vN} only by one atomic
- * rename, after its files (decision.json last) are written and synced; {@code current} is replaced by writing a
- * temporary file, syncing it and renaming it over the pointer (rename(2) replaces atomically), and only ever after
- * the version it names is complete. A reader ({@link #current()}) sees the old or the new version, never none
- * (once one was promoted) and never a partial one. Versions are never deleted.
+ * <b>Atomicity.</b> A version is built in a staging directory and appears as {@code vN} only complete, after its files
+ * (decision.json last) are written: locally and on stores with atomic rename (file:, hdfs:) by one rename of a
+ * hidden directory; on object stores (s3a:) by its commit marker {@code versions/vN/_COMMITTED}, written after every
+ * file, without which readers do not see the version ({@link io.smwm.spark.hadoop.HadoopStore}). {@code current} is
+ * replaced by writing a temporary file and renaming it over the pointer (rename(2) locally and on file:, HDFS's
+ * rename with OVERWRITE), or on object stores by one PUT of the small object (visible whole, old or new, under S3's
+ * strong read-after-write consistency), and only ever after the version it names is complete. A reader
+ * ({@link #current()}) sees the old or the new version, never none (once one was promoted) and never a partial one.
+ * Versions are never deleted.
  *
- * <p><b>Writers.</b> One retraining job at a time ({@link #startJob}: an OS lock on {@code REG/.retrain.lock}, held
- * for the whole job, released when the process ends or dies); pointer changes (a commit's promotion, a rollback)
- * also take the short lock {@code REG/.registry.lock}, so a rollback may run while a job trains and the job's gate
- * then compares with whatever is current at its commit.
+ * <p><b>Writers.</b> One retraining job at a time ({@link #startJob}): locally an OS lock on {@code REG/.retrain.lock},
+ * held for the whole job, released when the process ends or dies; on a Hadoop path a lease file
+ * {@code REG/.retrain.lease}, renewed while the job runs and taken over once a killed job's lease is 5 minutes old.
+ * Pointer changes (a commit's promotion, a rollback) also take a short lock ({@code REG/.registry.lock}, or the lease
+ * {@code REG/.registry.lease}), so a rollback may run while a job trains and the job's gate then compares with
+ * whatever is current at its commit.
  */
 public final class ModelRegistry {
     public static final String MARKER = "registry.json", BENCHMARK = "benchmark.json", VERSIONS = "versions",
             CURRENT = "current", HISTORY = "history.jsonl", DECISION = "decision.json",
             PROVENANCE = "provenance.json";
     public static final String SCHEMA = "smwm.registry", DECISION_SCHEMA = "smwm.registry.decision";
-    static final String JOB_LOCK = ".retrain.lock", POINTER_LOCK = ".registry.lock";
     /** decision.json, registry.json and the pointer are small; anything larger is refused before parsing. */
     static final long MAX_SMALL_FILE = 4 << 20;
     private static final Pattern VERSION = Pattern.compile("v([1-9][0-9]{0,8})");
-    private static final Pattern STAGING = Pattern.compile("\\.v[1-9][0-9]{0,8}\\.tmp-.*");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
-    private final Path dir;
+    private final RegistryStore store;
 
-    private ModelRegistry(Path dir) {
-        this.dir = dir;
+    private ModelRegistry(RegistryStore store) {
+        this.store = store;
     }
 
-    /** One complete version: its name ("v3"), number and directory. */
-    public record Version(String name, int number, Path dir) {
-        public Path checkpoint() { return dir.resolve("checkpoint"); }
+    /** One complete version: its name ("v3") and number, read through its registry. */
+    public static final class Version {
+        private final String name;
+        private final int number;
+        private final RegistryStore store;
 
-        /** The evaluation report on the benchmark pairs (absent for a candidate whose training stopped). */
-        public Path report() { return dir.resolve("eval").resolve("report.json"); }
+        private Version(String name, int number, RegistryStore store) {
+            this.name = name;
+            this.number = number;
+            this.store = store;
+        }
+
+        public String name() { return name; }
+
+        public int number() { return number; }
+
+        /** Where the version is: its directory's path or URI. */
+        public String location() { return store.location(VERSIONS + "/" + name); }
+
+        /** A local directory with the whole version (itself, or a copy of a version on a Hadoop path). */
+        public Path dir() { return local(""); }
+
+        /** A local checkpoint directory of the version. */
+        public Path checkpoint() { return local("checkpoint"); }
+
+        /** The evaluation report on the benchmark pairs (absent for a candidate whose training stopped), locally. */
+        public Path report() { return local("eval/report.json"); }
 
         /** decision.json as a tree. */
         public JsonNode decision() {
-            return readJson(dir.resolve(DECISION));
+            return readJson(store, VERSIONS + "/" + name + "/" + DECISION);
         }
 
         /** provenance.json as a tree (an empty object when absent). */
         public JsonNode provenance() {
-            Path p = dir.resolve(PROVENANCE);
-            return Files.exists(p) ? readJson(p) : LINE.createObjectNode();
+            String p = VERSIONS + "/" + name + "/" + PROVENANCE;
+            try {
+                if (!store.isFile(p)) return LINE.createObjectNode();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + store.location(p) + ": " + e.getMessage(), e);
+            }
+            return readJson(store, p);
         }
 
         /** Passed the gate when it was committed (only such versions may be made current). */
         public boolean promoted() {
             return "promoted".equals(decision().path("decision").asText());
         }
+
+        private Path local(String rel) {
+            try {
+                return store.local(name, rel);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + location() + (rel.isEmpty() ? "" : "/" + rel) + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String toString() { return name + " (" + location() + ")"; }
     }
 
-    /** A version being built: its future name and number and the hidden directory to write it in. */
+    /** A version being built: its future name and number and the local directory to write it in. */
     public record Staging(String name, int number, Path dir) {}
 
     /** What a job's gate decided for its staged version: promote or not, and the rest of decision.json. */
@@ -109,58 +142,93 @@ public final class ModelRegistry {
         Decision decide(Optional<Version> current) throws IOException;
     }
 
-    /** Opens an existing registry. */
+    /** Opens an existing local registry. */
     public static ModelRegistry open(Path dir) {
-        if (!Files.isRegularFile(dir.resolve(MARKER)))
-            throw new UserError("--registry " + dir + " is not a model registry (no " + MARKER + "); a first "
-                    + "`smwm retrain --registry " + dir + " ...` creates one");
-        return new ModelRegistry(dir.toAbsolutePath().normalize());
+        return open(new LocalRegistryStore(dir));
     }
 
-    /** Opens a registry, or makes one of a new or empty directory. */
+    /** Opens an existing registry: a local path, or a URI (file:, hdfs:, s3a:, ...) opened as a Hadoop path. */
+    public static ModelRegistry open(String location) {
+        return open(store(location));
+    }
+
+    private static ModelRegistry open(RegistryStore store) {
+        boolean marked;
+        try {
+            marked = store.isFile(MARKER);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + store.location(MARKER) + ": " + e.getMessage(), e);
+        }
+        if (!marked)
+            throw new UserError("--registry " + store.location() + " is not a model registry (no " + MARKER + "); a "
+                    + "first `smwm retrain --registry " + store.location() + " ...` creates one");
+        return new ModelRegistry(store);
+    }
+
+    /** Opens a local registry, or makes one of a new or empty directory. */
     public static ModelRegistry openOrCreate(Path dir) throws IOException {
-        if (Files.isRegularFile(dir.resolve(MARKER))) return open(dir);
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw new UserError("--registry " + dir + " is a file; choose a new or empty directory");
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                if (s.anyMatch(p -> !p.getFileName().toString().startsWith(".")))
-                    throw new UserError("--registry " + dir + " is a non-empty directory that is not a model registry "
-                            + "(no " + MARKER + "); choose a new or empty directory");
-            }
-        }
-        Files.createDirectories(dir.resolve(VERSIONS));
+        return openOrCreate(new LocalRegistryStore(dir));
+    }
+
+    /** {@link #openOrCreate(Path)} for a local path or a URI (a Hadoop path). */
+    public static ModelRegistry openOrCreate(String location) throws IOException {
+        if (!HadoopStore.isUri(location)) return openOrCreate(Path.of(location));
+        RegistryStore s = store(location);
+        if (s.isFile(""))
+            throw new UserError("--registry " + location + " is a file; choose a new or empty directory");
+        return openOrCreate(s);
+    }
+
+    private static ModelRegistry openOrCreate(RegistryStore s) throws IOException {
+        if (s.isFile(MARKER)) return open(s);
+        if (s.list("").stream().anyMatch(n -> !n.startsWith(".")))
+            throw new UserError("--registry " + s.location() + " is a non-empty directory that is not a model registry "
+                    + "(no " + MARKER + "); choose a new or empty directory");
+        s.mkdirs(VERSIONS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         m.put("schema_version", 1);
         m.put("created_utc", Instant.now().toString());
-        writeAtomically(dir.resolve(MARKER), JSON.writeValueAsBytes(m));
-        return new ModelRegistry(dir.toAbsolutePath().normalize());
+        s.writeAtomically(MARKER, JSON.writeValueAsBytes(m));
+        return new ModelRegistry(s);
     }
 
-    public Path dir() { return dir; }
+    private static RegistryStore store(String location) {
+        return HadoopStore.isUri(location) ? new HadoopRegistryStore(HadoopStore.open("--registry", location))
+                : new LocalRegistryStore(Path.of(location));
+    }
 
-    /** Where the benchmark pairs are stored (it may not exist yet). */
-    public Path benchmarkFile() { return dir.resolve(BENCHMARK); }
+    /** The directory of a local registry; null for one on a Hadoop path (see {@link #location()}). */
+    public Path dir() { return store.localDir(); }
+
+    /** Where the registry is: an absolute path or a URI. */
+    public String location() { return store.location(); }
+
+    /** Where the benchmark pairs are stored (they may not exist yet), as a path or URI. */
+    public String benchmarkLocation() { return store.location(BENCHMARK); }
 
     /** The stored benchmark, or empty before the first retrain drew it. */
     public Optional<Benchmark> benchmark() {
-        return Files.exists(benchmarkFile()) ? Optional.of(Benchmark.read(benchmarkFile())) : Optional.empty();
+        try {
+            Path f = store.localFile(BENCHMARK);
+            return f == null ? Optional.empty() : Optional.of(Benchmark.read(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + benchmarkLocation() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Complete versions, oldest first. */
     public List<Version> versions() {
-        Path v = dir.resolve(VERSIONS);
-        if (!Files.isDirectory(v)) return List.of();
         List<Version> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(v)) {
-            for (Path p : s.toList()) {
-                Matcher m = VERSION.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isDirectory(p))
-                    out.add(new Version(p.getFileName().toString(), Integer.parseInt(m.group(1)), p));
+        try {
+            for (String n : store.list(VERSIONS)) {
+                Matcher m = VERSION.matcher(n);
+                if (m.matches() && store.isVersion(n)) out.add(new Version(n, Integer.parseInt(m.group(1)), store));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + v + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list " + store.location(VERSIONS) + ": " + e.getMessage(), e);
         }
         out.sort(Comparator.comparingInt(Version::number));
         return out;
@@ -170,32 +238,42 @@ public final class ModelRegistry {
     public Version version(String name) {
         String n = name.startsWith("v") ? name : "v" + name;
         Matcher m = VERSION.matcher(n);
-        Path p = dir.resolve(VERSIONS).resolve(n);
-        if (!m.matches() || !Files.isDirectory(p))
-            throw new UserError("no version " + name + " in registry " + dir + "; versions: "
+        boolean complete;
+        try {
+            complete = m.matches() && store.isVersion(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + store.location(VERSIONS) + ": " + e.getMessage(), e);
+        }
+        if (!complete)
+            throw new UserError("no version " + name + " in registry " + location() + "; versions: "
                     + versions().stream().map(Version::name).toList());
-        return new Version(n, Integer.parseInt(m.group(1)), p);
+        return new Version(n, Integer.parseInt(m.group(1)), store);
     }
 
     /** The promoted version, or empty before the first promotion. */
     public Optional<Version> current() {
-        Path c = dir.resolve(CURRENT);
         String text;
         try {
-            if (Files.size(c) > 64) throw new IllegalStateException("registry " + dir + ": " + CURRENT + " is not a "
-                    + "version name (" + Files.size(c) + " bytes)");
-            text = Files.readString(c, StandardCharsets.UTF_8).trim();
-        } catch (NoSuchFileException e) {
+            text = new String(store.read(CURRENT, 64), StandardCharsets.UTF_8).trim();
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("registry " + location() + ": " + CURRENT + " is not a version name ("
+                    + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + c + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + store.location(CURRENT) + ": " + e.getMessage(), e);
         }
         Matcher m = VERSION.matcher(text);
-        Path p = dir.resolve(VERSIONS).resolve(text);
-        if (!m.matches() || !Files.isRegularFile(p.resolve(DECISION)))
-            throw new IllegalStateException("registry " + dir + ": " + CURRENT + " names '" + text + "', which is not "
-                    + "a complete version");
-        return Optional.of(new Version(text, Integer.parseInt(m.group(1)), p));
+        boolean complete;
+        try {
+            complete = m.matches() && store.isVersion(text) && store.isFile(VERSIONS + "/" + text + "/" + DECISION);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + store.location(VERSIONS) + ": " + e.getMessage(), e);
+        }
+        if (!complete)
+            throw new IllegalStateException("registry " + location() + ": " + CURRENT + " names '" + text + "', which "
+                    + "is not a complete version");
+        return Optional.of(new Version(text, Integer.parseInt(m.group(1)), store));
     }
 
     /**
@@ -214,9 +292,9 @@ public final class ModelRegistry {
      * @return the version now current (the same as before when it already was)
      */
     public Version rollback(String target) throws IOException {
-        try (PointerLock l = pointerLock()) {
-            Version cur = current().orElseThrow(() -> new UserError("registry " + dir + " has no promoted version "
-                    + "yet; nothing to roll back"));
+        try (AutoCloseable l = store.lockPointer()) {
+            Version cur = current().orElseThrow(() -> new UserError("registry " + location() + " has no promoted "
+                    + "version yet; nothing to roll back"));
             Version to;
             if (target == null) {
                 to = previous(cur).orElseThrow(() -> new UserError(cur.name() + " was the registry's first promoted "
@@ -225,97 +303,75 @@ public final class ModelRegistry {
                 to = version(target);
             }
             if (!to.promoted())
-                throw new UserError(to.name() + " was rejected by the gate (see " + to.dir().resolve(DECISION)
+                throw new UserError(to.name() + " was rejected by the gate (see " + to.location() + "/" + DECISION
                         + "); only versions that passed it can be made current");
             if (to.name().equals(cur.name())) return cur;
-            writeAtomically(dir.resolve(CURRENT), (to.name() + "\n").getBytes(StandardCharsets.UTF_8));
+            store.writeAtomically(CURRENT, (to.name() + "\n").getBytes(StandardCharsets.UTF_8));
             history("rollback", cur.name(), to.name());
             return to;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
     /** The audit log, oldest first (empty when none was written). */
     public List<JsonNode> history() {
-        Path h = dir.resolve(HISTORY);
-        if (!Files.exists(h)) return List.of();
         List<JsonNode> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(h, StandardCharsets.UTF_8))
+            if (!store.isFile(HISTORY)) return List.of();
+            for (String line : new String(store.read(HISTORY, Long.MAX_VALUE), StandardCharsets.UTF_8).split("\n"))
                 if (!line.isBlank()) out.add(LINE.readTree(line));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + h + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + store.location(HISTORY) + ": " + e.getMessage(), e);
         }
         return out;
     }
 
     /**
      * Starts the registry's one retraining job: takes the job lock (refused, naming the holder, when another job
-     * holds it) and removes what killed jobs left (hidden staging directories, temporary pointer files).
+     * holds it) and removes what killed jobs left (hidden staging directories, unfinished uploads).
      */
     public Job startJob(String what) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(JOB_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            String holder;
-            try {
-                holder = Files.readString(dir.resolve(JOB_LOCK), StandardCharsets.UTF_8).trim();
-            } catch (IOException e) {
-                holder = "?";
-            }
-            throw new RegistryBusyException("registry " + dir + " is in use by another retraining job ("
-                    + (holder.isEmpty() ? "?" : holder) + "); run one job at a time and try again when it ends");
-        }
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap((what + ", pid " + ProcessHandle.current().pid() + ", since " + Instant.now() + "\n")
-                .getBytes(StandardCharsets.UTF_8)));
-        ch.force(false);
-        Job job = new Job(ch, lock);
-        try (PointerLock l = pointerLock(); Stream<Path> s = Files.list(dir.resolve(VERSIONS))) {
-            for (Path p : s.toList())
-                if (STAGING.matcher(p.getFileName().toString()).matches()) deleteTree(p);
-        } catch (IOException | RuntimeException e) {
+        AutoCloseable lock = store.lockJob(what);
+        Job job = new Job(lock);
+        try (AutoCloseable l = store.lockPointer()) {
+            store.removeLeftovers();
+        } catch (Exception e) {
             job.close();
-            throw e;
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException re) throw re;
+            throw new IOException(e.getMessage(), e);
         }
         return job;
     }
 
     /** The one retraining job: stages the next version and commits it. Closing releases the job lock. */
     public final class Job implements AutoCloseable {
-        private final FileChannel channel;
-        private final FileLock lock;
+        private final AutoCloseable lock;
 
-        private Job(FileChannel channel, FileLock lock) {
-            this.channel = channel;
+        private Job(AutoCloseable lock) {
             this.lock = lock;
         }
 
-        /** A hidden directory for the next version (number = the highest so far + 1). */
+        /** A local directory for the next version (number = the highest so far + 1). */
         public Staging stage() throws IOException {
             int n = versions().stream().mapToInt(Version::number).max().orElse(0) + 1;
             String name = "v" + n;
-            Path d = dir.resolve(VERSIONS).resolve("." + name + ".tmp-" + UUID.randomUUID());
-            Files.createDirectories(d);
-            return new Staging(name, n, d);
+            return new Staging(name, n, store.newStaging(name));
         }
 
         /**
          * Under the pointer lock: asks {@code decider} for the decision given the version current now, writes
-         * decision.json into the staged directory, syncs it and renames it to {@code vN} (now complete), then, if
-         * promoted, points {@code current} at it.
+         * decision.json into the staged directory and publishes it as {@code vN} (now complete), then, if promoted,
+         * points {@code current} at it.
          *
          * @return the committed version
          */
         public Version commit(Staging s, Decider decider) throws IOException {
             if (!Files.isDirectory(s.dir())) throw new IllegalStateException("no staged version at " + s.dir());
-            try (PointerLock l = pointerLock()) {
+            try (AutoCloseable l = store.lockPointer()) {
                 Optional<Version> cur = current();
                 Decision d = decider.decide(cur);
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -327,35 +383,40 @@ public final class ModelRegistry {
                 json.put("decided_utc", Instant.now().toString());
                 json.putAll(d.json());
                 Files.write(s.dir().resolve(DECISION), JSON.writeValueAsBytes(json));
-                syncTree(s.dir());
-                Path target = dir.resolve(VERSIONS).resolve(s.name());
-                if (Files.exists(target))
-                    throw new IllegalStateException("registry " + dir + ": " + target + " already exists");
-                Files.move(s.dir(), target, StandardCopyOption.ATOMIC_MOVE);
-                syncDir(target.getParent());
-                Version v = new Version(s.name(), s.number(), target);
+                store.publishVersion(s.dir(), s.name());
+                Version v = new Version(s.name(), s.number(), store);
                 if (d.promote())
-                    writeAtomically(dir.resolve(CURRENT), (v.name() + "\n").getBytes(StandardCharsets.UTF_8));
+                    store.writeAtomically(CURRENT, (v.name() + "\n").getBytes(StandardCharsets.UTF_8));
                 history(d.promote() ? "promote" : "reject", cur.map(Version::name).orElse(null), v.name());
                 return v;
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
             }
         }
 
         /** Stores the benchmark pairs, once: refused when the registry already has them. */
         public void saveBenchmark(Benchmark b) throws IOException {
-            try (PointerLock l = pointerLock()) {
-                if (Files.exists(benchmarkFile()))
-                    throw new IllegalStateException("registry " + dir + " already has its benchmark");
-                writeAtomically(benchmarkFile(), b.toJsonBytes());
+            try (AutoCloseable l = store.lockPointer()) {
+                if (store.isFile(BENCHMARK))
+                    throw new IllegalStateException("registry " + location() + " already has its benchmark");
+                store.writeAtomically(BENCHMARK, b.toJsonBytes());
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
             }
         }
 
         @Override
         public void close() throws IOException {
             try {
-                lock.release();
-            } finally {
-                channel.close();
+                lock.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
             }
         }
     }
@@ -373,94 +434,14 @@ public final class ModelRegistry {
         m.put("action", action);
         m.put("from", from);
         m.put("to", to);
-        Files.writeString(dir.resolve(HISTORY), LINE.writeValueAsString(m) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        store.appendLine(HISTORY, LINE.writeValueAsString(m));
     }
 
-    /** The short lock around pointer changes: one per JVM (threads) and per process (an OS file lock). */
-    private PointerLock pointerLock() throws IOException {
-        ReentrantLock jvm = IN_JVM.computeIfAbsent(dir, k -> new ReentrantLock());
-        jvm.lock();
+    static JsonNode readJson(RegistryStore store, String rel) {
         try {
-            FileChannel ch = FileChannel.open(dir.resolve(POINTER_LOCK), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            try {
-                return new PointerLock(jvm, ch, ch.lock());
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            jvm.unlock();
-            throw e;
-        }
-    }
-
-    private record PointerLock(ReentrantLock jvm, FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.release();
-                channel.close();
-            } finally {
-                jvm.unlock();
-            }
-        }
-    }
-
-    /** Writes {@code file} completely or not at all: a synced temporary sibling renamed over it atomically. */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDir(file.getParent());
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Syncs every regular file under {@code root} and its directories, so that a rename publishes their content. */
-    private static void syncTree(Path root) throws IOException {
-        try (Stream<Path> w = Files.walk(root)) {
-            for (Path p : w.toList()) {
-                if (Files.isRegularFile(p)) {
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                        ch.force(true);
-                    }
-                } else if (Files.isDirectory(p)) {
-                    syncDir(p);
-                }
-            }
-        }
-    }
-
-    /** Syncs a directory's entries where the platform allows it (Linux does; elsewhere this does nothing). */
-    private static void syncDir(Path d) {
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
+            return LINE.readTree(store.read(rel, MAX_SMALL_FILE));
         } catch (IOException e) {
-            // not supported on this platform or file system: the rename is still atomic, only its durability waits
-        }
-    }
-
-    static JsonNode readJson(Path p) {
-        try {
-            if (Files.size(p) > MAX_SMALL_FILE)
-                throw new IllegalStateException(p + " is larger than " + MAX_SMALL_FILE + " bytes; not a registry file");
-            return LINE.readTree(Files.readAllBytes(p));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> w = Files.walk(p)) {
-            for (Path q : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            throw new UncheckedIOException("cannot read " + store.location(rel) + ": " + e.getMessage(), e);
         }
     }
 }

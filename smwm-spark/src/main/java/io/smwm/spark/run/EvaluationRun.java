@@ -53,6 +53,15 @@ public final class EvaluationRun {
 
     /** Checks {@code req}, evaluates and writes the report; {@code console} receives notes (not the results). */
     public static Outcome execute(EvaluationRequest req, Consumer<String> console) throws IOException {
+        return execute(req, null, console);
+    }
+
+    /**
+     * {@link #execute(EvaluationRequest, Consumer)}, naming the checkpoint {@code checkpointLabel} in the report's
+     * provenance (null: its directory), e.g. the URI of a run on a Hadoop path read from a local copy.
+     */
+    public static Outcome execute(EvaluationRequest req, String checkpointLabel, Consumer<String> console)
+            throws IOException {
         check(req);
         Path run = req.run(), ckptDir = run.resolve("checkpoint"), dir = req.reportDir();
         RunDirs.checkNoOverlap("--out", dir, "--data", RunDirs.local(req.data()));
@@ -73,7 +82,8 @@ public final class EvaluationRun {
             new TableValidator().requireValid(req.data());
         try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
             RunDirs.checkReportOut(dir, req.overwrite()); // again, as the report directory's only writer
-            return evaluate(req, ckptDir, ckpt, meta, dir);
+            return evaluate(req, ckptDir, checkpointLabel == null ? ckptDir.toString() : checkpointLabel, ckpt, meta,
+                    dir);
         }
     }
 
@@ -110,8 +120,8 @@ public final class EvaluationRun {
                     + "error, e.g. m for cube), got " + d);
     }
 
-    private static Outcome evaluate(EvaluationRequest req, Path ckptDir, Checkpoint ckpt, TableMetadata meta,
-                                    Path dir) throws IOException {
+    private static Outcome evaluate(EvaluationRequest req, Path ckptDir, String ckptLabel, Checkpoint ckpt,
+                                    TableMetadata meta, Path dir) throws IOException {
         ExperimentConfig cfg = ckpt.config();
         List<Integer> offsets = req.goalOffsets();
         EnvConfig envCfg = TrainingData.envConfig(meta);
@@ -126,7 +136,7 @@ public final class EvaluationRun {
                     (cfg.model().context() - 1) * cfg.model().frameskip(), far, envs));
         Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, req.planner(), sources, req.master(),
                 req.slices());
-        EvaluationProvenance prov = new EvaluationProvenance(ckptDir.toString(), req.data(), meta.fingerprint(),
+        EvaluationProvenance prov = new EvaluationProvenance(ckptLabel, req.data(), meta.fingerprint(),
                 cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());
         ReportWriter.write(p.report(), dir, prov.toMap(), req.overwrite());
         return new Outcome(p.report(), dir, p.wallSeconds());

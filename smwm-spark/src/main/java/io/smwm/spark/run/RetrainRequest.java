@@ -6,7 +6,8 @@ import java.nio.file.Path;
  * One scheduled retraining: train a candidate into a model registry, evaluate it on the registry's benchmark pairs
  * and promote it if the gate holds ({@link RetrainRun}).
  *
- * @param registry   the registry directory (created when new or empty)
+ * @param registry   the registry directory, a local path or a URI (file:, hdfs:, s3a:, ...; created when new or
+ *                   empty)
  * @param train      how to train the candidate, as {@code smwm train} takes it; its {@code out} is ignored (the
  *                   candidate is trained into the registry), {@code failOnCollapse} is honoured (on by default in
  *                   {@code retrain})
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * @param evalMaster Spark master to spread the benchmark evaluation over executors; null: plan on the driver
  * @param evalSlices with {@code evalMaster}: tasks; null: Spark's default parallelism
  */
-public record RetrainRequest(Path registry, TrainRequest train, boolean warmStart, Path gate, BenchmarkSpec benchmark,
+public record RetrainRequest(String registry, TrainRequest train, boolean warmStart, Path gate, BenchmarkSpec benchmark,
                              String evalMaster, Integer evalSlices) {
     public RetrainRequest {
         if (benchmark == null) benchmark = BenchmarkSpec.DEFAULTS;

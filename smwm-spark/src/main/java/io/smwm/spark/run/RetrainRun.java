@@ -22,6 +22,7 @@ import io.smwm.data.eval.TablePairSource;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TableValidator;
 import io.smwm.data.table.TrajectoryReader;
+import io.smwm.spark.hadoop.HadoopStore;
 import io.smwm.spark.registry.Benchmark;
 import io.smwm.spark.registry.BenchmarkResult;
 import io.smwm.spark.registry.Gate;
@@ -79,11 +80,11 @@ public final class RetrainRun {
                     + ">= 1, got " + req.evalSlices());
         GateConfig gate = req.gate() == null ? GateConfig.DEFAULTS : GateConfig.load(req.gate());
         PlannerConfig planner = planner(req.benchmark());
-        Path regDir = req.registry();
+        Path regDir = HadoopStore.isUri(req.registry()) ? null : Path.of(req.registry()); // else on a Hadoop path
         RunDirs.checkNoOverlap("--registry", regDir, "--data", RunDirs.local(t0.data()));
         if (req.benchmark().table() != null)
             RunDirs.checkNoOverlap("--registry", regDir, "--benchmark-data", RunDirs.local(req.benchmark().table()));
-        ModelRegistry reg = ModelRegistry.openOrCreate(regDir);
+        ModelRegistry reg = ModelRegistry.openOrCreate(req.registry());
         try (ModelRegistry.Job job = reg.startJob("smwm retrain")) {
             return run(req, reg, job, gate, planner, console);
         }
@@ -114,7 +115,7 @@ public final class RetrainRun {
             else console.accept("note: --warm-start: no version is promoted yet; this candidate trains from scratch");
         }
         ModelRegistry.Staging s = job.stage();
-        console.accept("candidate " + s.name() + " in " + reg.dir() + (warm == null ? ", from scratch"
+        console.accept("candidate " + s.name() + " in " + reg.location() + (warm == null ? ", from scratch"
                 : ", warm-started from " + atStart.get().name()) + "; promoted now: "
                 + atStart.map(ModelRegistry.Version::name).orElse("none"));
 
@@ -132,10 +133,10 @@ public final class RetrainRun {
             bench = stored.get();
         } else {
             job.saveBenchmark(drawPairs(draw));
-            bench = Benchmark.read(reg.benchmarkFile()); // every version plans the stored pairs, read back
+            bench = reg.benchmark().orElseThrow(); // every version plans the stored pairs, read back
             console.accept(String.format(Locale.ROOT, "benchmark: %d pairs (goal offset %d) drawn from %s, %s; stored "
                     + "in %s", bench.episodes(), bench.goalOffset(), bench.source().table(), bench.source().episodes(),
-                    reg.benchmarkFile()));
+                    reg.benchmarkLocation()));
         }
 
         BenchmarkResult result = null;
@@ -259,11 +260,11 @@ public final class RetrainRun {
         Checkpoint ckpt = CheckpointIO.load(ckptDir);
         EvaluationRun.Planned p = EvaluationRun.plan(ckptDir, ckpt, bench.envId(), bench.env(), bench.evalConfig(),
                 bench.planner(), List.of(bench.pairSource()), req.evalMaster(), req.evalSlices());
-        Path finalCkpt = reg.dir().resolve(ModelRegistry.VERSIONS).resolve(s.name()).resolve("checkpoint");
-        Map<String, Object> prov = new EvaluationProvenance(finalCkpt.toString(), bench.source().table(),
+        String finalCkpt = reg.location() + "/" + ModelRegistry.VERSIONS + "/" + s.name() + "/checkpoint";
+        Map<String, Object> prov = new EvaluationProvenance(finalCkpt, bench.source().table(),
                 bench.source().fingerprint(), cfg.train().seed(), cfg.loss().lambda(), bench.evalSeed(),
                 p.wallSeconds(), p.where()).toMap();
-        prov.put("benchmark", reg.benchmarkFile().toString());
+        prov.put("benchmark", reg.benchmarkLocation());
         prov.put("benchmark_sha256", bench.sha256());
         ReportWriter.write(p.report(), s.dir().resolve("eval"), prov, false);
         return p.report();

@@ -190,7 +190,7 @@ class RetrainCommandTest {
         retrain(reg, dir.resolve("no-table").toString(), "tworoom", "--gate", gate.toString())
                 .assertUserError("unknown key 'minSucess'");
         assertTrue(Files.notExists(reg), "nothing written");
-        retrain("hdfs://nn/reg", "t", "tworoom").assertUserError("local file system");
+        retrain("nosuchfs://nn/reg", "t", "tworoom").assertUserError("no Hadoop file system for scheme");
         retrain(reg, dir.resolve("no-table").toString(), "tworoom", "--eval-slices", "2")
                 .assertUserError("--eval-slices");
 
