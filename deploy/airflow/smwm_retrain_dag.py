@@ -12,8 +12,8 @@ spark://...); spark-submit must be on the worker's PATH.
 Settings:
   Airflow Variables (per deployment, read when a task runs, defaults in parentheses):
     smwm_jar           the shaded jar (/opt/smwm/smwm.jar)
-    smwm_registry      the model registry (/mnt/smwm/registry); a local file system for now, so it must be mounted
-                       on the Airflow workers, where the retrain driver runs (client mode, below)
+    smwm_registry      the model registry (/mnt/smwm/registry): a path on the Airflow workers, where the retrain
+                       driver runs (client mode, below), or a Hadoop URI (hdfs://..., s3a://... with the -Ps3 jar)
     smwm_tables        where each run writes its table, as TABLES/<ts_nodash> (/mnt/smwm/tables); any Hadoop path
                        the executors can read (a shared mount, hdfs://, s3a://)
     smwm_gate          the gate YAML on the workers (/opt/smwm/gate.yaml: deploy/gate.yaml in the image)

@@ -5,9 +5,10 @@
 # ND4J's off-heap limit matched by memoryOverhead, one task per core group with OMP_NUM_THREADS = spark.task.cpus).
 # Call it from cron, Oozie, Airflow (BashOperator) or by hand; every setting is an environment variable:
 #
-#   SMWM_REGISTRY      model registry directory (default /mnt/smwm/registry). Registries live on a local file system
-#                      for now: in cluster mode the driver runs on any NodeManager, so mount it (NFS) at the same path
-#                      on every NodeManager, and on this host too so the outcome can be read (below).
+#   SMWM_REGISTRY      model registry (default /mnt/smwm/registry). A local path must be mounted (NFS) at the same
+#                      path on every NodeManager (in cluster mode the driver runs on any of them) and on this host, so
+#                      the outcome can be read (below); an hdfs:// registry needs no mount, but the outcome check
+#                      reads local paths only and falls back to spark-submit's exit status.
 #   SMWM_DATA          the training table, any Hadoop path (default hdfs:///data/smwm/tables/latest)
 #   SMWM_GATE          gate YAML on this host, sent with --files (default: deploy/gate.yaml); empty: the defaults
 #   SMWM_CONFIG        bundled config name or a YAML file on this host (sent with --files) (default tworoom)
