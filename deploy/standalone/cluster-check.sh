@@ -14,7 +14,12 @@
 #                     the surviving worker (Spark reschedules the lost tasks)
 #        kill-driver  kill -9 the SparkSubmit driver after a checkpoint was written, then submit again with
 #                     --resume; reports the round it resumed from
-#        all          both, one after the other (the killed worker is restarted in between)
+#        retrain      scheduled retraining into a model registry (REG = OUT/retrain/registry): v1 promoted from the
+#                     first table; a second table retrained, v2 promoted or rejected with its decision.json; a forced
+#                     collapse (λ = 0) rejected by the gate with exit code 3 and `current` unchanged; the driver
+#                     killed (kill -9) while it promotes a version, after which `current` must still name a complete
+#                     version, and a further retrain must succeed (the job lock died with the driver)
+#        all          all three, one after the other (the killed worker is restarted in between)
 #   6. prints a summary (also written to OUT/summary.txt) and always stops the cluster on exit.
 #
 # Usage: deploy/standalone/cluster-check.sh [--fault none|kill-worker|kill-driver|all] [--out DIR]
@@ -54,7 +59,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT="$(realpath -m "$OUT")" # absolute: Maven and the daemons run from other directories
-case "$FAULT" in none|kill-worker|kill-driver|all) ;; *) die "--fault must be none, kill-worker, kill-driver or all, got $FAULT" ;; esac
+case "$FAULT" in none|kill-worker|kill-driver|retrain|all) ;; *) die "--fault must be none, kill-worker, kill-driver, retrain or all, got $FAULT" ;; esac
 for n in EPISODES STEPS IMAGE EPOCHS BATCH AVGK CKPT_EVERY KILL_AFTER TIMEOUT; do
   [[ "${!n}" =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer, got '${!n}'"
 done
@@ -188,7 +193,7 @@ submit() { # submit LOGFILE ARGS...: SparkSubmit in client mode, in the backgrou
   # The driver runs inside this SparkSubmit JVM (client mode), so its JVM flags go on the java command line;
   # --driver-java-options would only apply to a JVM that spark-submit's launcher starts.
   # shellcheck disable=SC2086
-  OMP_NUM_THREADS=1 "$JAVA" -Xmx2g $FLAGS -Dorg.bytedeco.javacpp.cachedir="$CACHE" -cp "$SPARK_CP" \
+  OMP_NUM_THREADS=1 "$JAVA" -Xmx2g $FLAGS ${DRIVER_EXTRA:-} -Dorg.bytedeco.javacpp.cachedir="$CACHE" -cp "$SPARK_CP" \
     org.apache.spark.deploy.SparkSubmit \
     --master "$MASTER_URL" --deploy-mode client --class io.smwm.spark.cli.Main \
     --executor-memory 1g --conf spark.executor.cores=1 --conf spark.cores.max=2 \
@@ -346,6 +351,85 @@ if [ "$FAULT" = kill-driver ] || [ "$FAULT" = all ]; then
     fi
   else
     fail "kill-driver: no checkpoint was written before the driver was killed"
+  fi
+fi
+
+# --- retrain: a model registry on the cluster ----------------------------------------------------------------------
+REG="$RUN/registry"
+# The check's tiny model (80 short episodes at 32 px) spends its first epochs in the collapsed start (latent std below
+# the collapse monitor's 1e-3, inverse loss at chance), which --fail-on-collapse (on in retrain) would stop at epoch 1.
+# This scenario checks the registry on a cluster, not model quality: the normal candidates train 6 epochs with
+# --no-fail-on-collapse and the gate judges their final state; the forced collapse keeps the default and must be
+# stopped and rejected.
+RETRAIN_ARGS=(retrain --registry "$REG" --epochs 6 "${SPARK_ARGS[@]}" --eval-episodes 20 --eval-master local[1])
+NORMAL=(--no-fail-on-collapse)
+# the forced collapse: forward-only (λ = 0) at a learning rate high enough to collapse the latent within the run
+{ sed '/^loss:/,$d' "$RUN/config.yaml"; printf 'loss:\n  lambda: 0.0\ntrain:\n  batchSize: %s\n  lr: 0.05\n' "$BATCH"; } >"$RUN/collapse.yaml"
+reg_current() { cat "$REG/current" 2>/dev/null | tr -d '[:space:]' || true; }
+reg_complete() { # reg_complete vN: the version directory holds what a reader needs
+  [ -n "$1" ] && [ -f "$REG/versions/$1/decision.json" ] && [ -f "$REG/versions/$1/checkpoint/manifest.json" ]
+}
+decision_of() { sed -nE 's/.*"decision" *: *"([a-z]+)".*/\1/p' "$REG/versions/$1/decision.json" 2>/dev/null | head -n 1; }
+latest_version() { ls "$REG/versions" 2>/dev/null | grep -E '^v[0-9]+$' | sed 's/^v//' | sort -n | tail -n 1 | sed 's/^/v/'; }
+retrain_run() { # retrain_run NAME TABLE CONFIG [ARGS...]: submit retrain, wait; sets LAST_RC
+  local name="$1" table="$2" config="$3" logf="$RUN/logs/retrain-$1.log" t0=$SECONDS rc=0; shift 3
+  log "submitting retrain ($name) on $table -> $REG"
+  submit "$logf" "${RETRAIN_ARGS[@]}" --data "$table" --config "$config" "$@"
+  if [ -n "$FAULT_HOOK" ]; then "$FAULT_HOOK" "$logf"; fi
+  wait_driver "$logf" || rc=$?
+  LAST_RC=$rc
+  log "retrain ($name) exited with code $rc after $((SECONDS - t0)) s"
+}
+if [ "$FAULT" = retrain ] || [ "$FAULT" = all ]; then
+  TABLE2="$RUN/table2"
+  submit "$RUN/logs/generate2.log" generate --env tworoom --episodes "$EPISODES" --steps "$STEPS" --seed 12 \
+    --image-size "$IMAGE" --episodes-per-file 10 --out "$TABLE2"
+  if ! wait_driver "$RUN/logs/generate2.log"; then tail -n 40 "$RUN/logs/generate2.log"; fail "generate (second table)"; fi
+  retrain_run first "$TABLE" "$RUN/config.yaml" "${NORMAL[@]}"
+  if [ "$LAST_RC" = 0 ] && [ "$(reg_current)" = v1 ] && reg_complete v1 && [ "$(decision_of v1)" = promoted ]; then
+    note "retrain: v1 promoted from the first table (exit 0, current = v1)"
+  else
+    tail -n 30 "$RUN/logs/retrain-first.log"; fail "retrain: first run exit $LAST_RC, current '$(reg_current)', v1 decision '$(decision_of v1)'"
+  fi
+  retrain_run second "$TABLE2" "$RUN/config.yaml" "${NORMAL[@]}"
+  d2=$(decision_of v2)
+  if { [ "$LAST_RC" = 0 ] && [ "$d2" = promoted ] && [ "$(reg_current)" = v2 ]; } \
+     || { [ "$LAST_RC" = 3 ] && [ "$d2" = rejected ] && [ "$(reg_current)" = v1 ]; }; then
+    note "retrain: second table -> v2 $d2 (exit $LAST_RC, current = $(reg_current)); decision.json: $(tr -d '\n ' < "$REG/versions/v2/decision.json" | cut -c1-160)"
+  else
+    tail -n 30 "$RUN/logs/retrain-second.log"; fail "retrain: second run exit $LAST_RC, v2 decision '$d2', current '$(reg_current)'"
+  fi
+  before=$(reg_current)
+  retrain_run collapse "$TABLE2" "$RUN/collapse.yaml"
+  vc=$(latest_version)
+  if [ "$LAST_RC" = 3 ] && [ "$(reg_current)" = "$before" ] && [ "$(decision_of "$vc")" = rejected ]; then
+    note "retrain: forced collapse (λ = 0) -> $vc rejected (exit 3), current still $before; checks: $(grep -oE '"(collapsed|not_collapsed|collapse)[^,}]*' "$REG/versions/$vc/decision.json" | head -n 2 | tr '\n' ' ')"
+  else
+    tail -n 30 "$RUN/logs/retrain-collapse.log"; fail "retrain: forced collapse exit $LAST_RC (want 3), $vc decision '$(decision_of "$vc")', current '$(reg_current)' (was $before)"
+  fi
+  # kill -9 the driver while it promotes: the registry pauses (smwm.registry.faultPauseMs) after the new version's
+  # directory is published and before the pointer moves; the kill lands in that pause
+  before=$(reg_current)
+  kill_promotion_hook() {
+    local logf="$1" start=$SECONDS
+    while ! grep -q 'registry fault pause' "$logf" 2>/dev/null && kill -0 "$DRIVER_PID" 2>/dev/null \
+          && [ $((SECONDS - start)) -lt "$TIMEOUT" ]; do sleep 0.5; done
+    note "retrain: kill -9 the driver (pid $DRIVER_PID) during promotion: $(grep -m1 'registry fault pause' "$logf" | cut -c1-120)"
+    kill -9 "$DRIVER_PID" 2>/dev/null || true
+  }
+  FAULT_HOOK=kill_promotion_hook DRIVER_EXTRA="-Dsmwm.registry.faultPauseMs=600000" retrain_run killed "$TABLE" "$RUN/config.yaml" "${NORMAL[@]}"
+  FAULT_HOOK=""
+  now=$(reg_current)
+  if [ "$LAST_RC" -gt 128 ] && reg_complete "$now" && [ "$now" = "$before" ]; then
+    note "retrain: after the kill current = $now (complete: decision.json and checkpoint present), unchanged; versions: $(ls "$REG/versions" | tr '\n' ' ')"
+  else
+    fail "retrain: after the kill (exit $LAST_RC) current = '$now' (before: $before), complete: $(reg_complete "$now" && echo yes || echo no)"
+  fi
+  retrain_run after-kill "$TABLE2" "$RUN/config.yaml" "${NORMAL[@]}"
+  if [ "$LAST_RC" = 0 ] || [ "$LAST_RC" = 3 ]; then
+    note "retrain: a retrain after the kill ran (exit $LAST_RC, $(latest_version) $(decision_of "$(latest_version)"), current = $(reg_current))"
+  else
+    tail -n 30 "$RUN/logs/retrain-after-kill.log"; fail "retrain: the retrain after the kill failed (exit $LAST_RC)"
   fi
 fi
 

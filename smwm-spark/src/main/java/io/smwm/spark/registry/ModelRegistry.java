@@ -56,6 +56,8 @@ public final class ModelRegistry {
             CURRENT = "current", HISTORY = "history.jsonl", DECISION = "decision.json",
             PROVENANCE = "provenance.json";
     public static final String SCHEMA = "smwm.registry", DECISION_SCHEMA = "smwm.registry.decision";
+    /** System property (ms) of a pause between publishing a version and moving {@code current}: fault checks only. */
+    public static final String FAULT_PAUSE_PROPERTY = "smwm.registry.faultPauseMs";
     /** decision.json, registry.json and the pointer are small; anything larger is refused before parsing. */
     static final long MAX_SMALL_FILE = 4 << 20;
     private static final Pattern VERSION = Pattern.compile("v([1-9][0-9]{0,8})");
@@ -385,6 +387,7 @@ public final class ModelRegistry {
                 Files.write(s.dir().resolve(DECISION), JSON.writeValueAsBytes(json));
                 store.publishVersion(s.dir(), s.name());
                 Version v = new Version(s.name(), s.number(), store);
+                faultPause(v.name(), d.promote());
                 if (d.promote())
                     store.writeAtomically(CURRENT, (v.name() + "\n").getBytes(StandardCharsets.UTF_8));
                 history(d.promote() ? "promote" : "reject", cur.map(Version::name).orElse(null), v.name());
@@ -393,6 +396,24 @@ public final class ModelRegistry {
                 throw e;
             } catch (Exception e) {
                 throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        /**
+         * For fault-injection checks only (the cluster check's kill -9 during promotion): with the system property
+         * {@value ModelRegistry#FAULT_PAUSE_PROPERTY} = N &gt; 0, prints a line and sleeps N ms between publishing a version and
+         * moving {@code current}, so a killed driver can be shown to leave the registry consistent.
+         */
+        private void faultPause(String version, boolean promote) {
+            long ms = Long.getLong(FAULT_PAUSE_PROPERTY, 0L);
+            if (ms <= 0) return;
+            System.out.println("registry fault pause: " + version + " published (" + (promote ? "promoted" : "rejected")
+                    + "), current not yet moved; sleeping " + ms + " ms");
+            System.out.flush();
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
