@@ -236,7 +236,9 @@ class HadoopStoreTest {
                 }
             });
             reader.start();
-            for (int g = 1; g <= 25; g++) {
+            // at least 25 replacements, and on until the reader has read 6 times meanwhile (a busy machine may
+            // starve it), at most 2000
+            for (int g = 1; g <= 2000 && (g <= 25 || reads.get() <= 5) && problems.isEmpty(); g++) {
                 st.publishDir("run/checkpoint", generation(scratch, g));
                 st.writeFile("current", (g + "\n").getBytes(StandardCharsets.UTF_8));
             }
