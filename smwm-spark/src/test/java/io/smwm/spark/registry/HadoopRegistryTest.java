@@ -1,5 +1,6 @@
 package io.smwm.spark.registry;
 
+import static io.smwm.spark.registry.RegistryFixtures.commit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,16 +13,8 @@ import io.smwm.spark.hadoop.ObjectStoreFileSystem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -54,28 +47,6 @@ class HadoopRegistryTest {
         return ObjectStoreFileSystem.uri(p.toAbsolutePath().toString());
     }
 
-    private static ModelRegistry.Version commit(ModelRegistry.Job job, boolean promote, int payloadBytes)
-            throws Exception {
-        ModelRegistry.Staging s = job.stage();
-        byte[] payload = new byte[payloadBytes];
-        new Random(s.number()).nextBytes(payload);
-        Files.createDirectories(s.dir().resolve("checkpoint"));
-        Files.write(s.dir().resolve("checkpoint/params.bin"), payload);
-        Files.writeString(s.dir().resolve("checkpoint/sha256"), sha(payload));
-        return job.commit(s, cur -> new ModelRegistry.Decision(promote, Map.of("summary", promote ? "ok" : "no")));
-    }
-
-    private static String sha(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    private static String completeness(ModelRegistry.Version v) throws Exception {
-        if (!v.promoted()) return v.name() + " is current but not promoted";
-        Path ck = v.checkpoint();
-        byte[] payload = Files.readAllBytes(ck.resolve("params.bin"));
-        return sha(payload).equals(Files.readString(ck.resolve("sha256"))) ? null : v.name() + " is partial";
-    }
-
     @Test
     void fileUri_sameLayoutAsLocal_readableEitherWay(@TempDir Path dir) throws Exception {
         Path regDir = dir.resolve("reg");
@@ -104,7 +75,7 @@ class HadoopRegistryTest {
         }
         ModelRegistry viaUri = ModelRegistry.open(fileUri(other));
         assertEquals("v1", viaUri.current().orElseThrow().name());
-        assertNull(completeness(viaUri.current().orElseThrow()));
+        assertNull(RegistryFixtures.completeness(viaUri.current().orElseThrow()));
         try (ModelRegistry.Job job = viaUri.startJob("uri")) {
             commit(job, true, 16);
         }
@@ -134,7 +105,7 @@ class HadoopRegistryTest {
             assertEquals("v2", commit(job, true, 64).name());
         }
         assertEquals("v2", reg.current().orElseThrow().name());
-        assertNull(completeness(reg.current().orElseThrow()));
+        assertNull(RegistryFixtures.completeness(reg.current().orElseThrow()));
         assertEquals(renames, ObjectStoreFileSystem.RENAMES.get(), "nothing relies on rename");
     }
 
@@ -144,39 +115,13 @@ class HadoopRegistryTest {
         for (String uri : List.of(fileUri(dir.resolve("file-reg")), objUri(dir.resolve("obj-reg")))) {
             ModelRegistry reg = ModelRegistry.openOrCreate(uri);
             ModelRegistry reader = ModelRegistry.open(uri);
-            AtomicBoolean done = new AtomicBoolean();
-            AtomicInteger reads = new AtomicInteger();
-            List<String> problems = Collections.synchronizedList(new ArrayList<>());
+            RegistryFixtures.Reading r;
             try (ModelRegistry.Job job = reg.startJob("test")) {
                 commit(job, true, 1 << 14);
-                Thread t = new Thread(() -> {
-                    while (!done.get() && problems.size() < 5) {
-                        try {
-                            Optional<ModelRegistry.Version> v = reader.current();
-                            if (v.isEmpty()) problems.add("no current version after the first promotion");
-                            else {
-                                String p = completeness(v.get());
-                                if (p != null) problems.add(p);
-                            }
-                            reads.incrementAndGet();
-                        } catch (Exception e) {
-                            problems.add(e.toString());
-                        }
-                    }
-                });
-                t.start();
-                for (int i = 0; i < 20; i++) {
-                    int before = reads.get();
-                    commit(job, i % 4 != 3, 1 << 14); // every 4th rejected
-                    // let the reader read at least once between promotions (a busy machine may starve it)
-                    long until = System.nanoTime() + 5_000_000_000L;
-                    while (reads.get() <= before && problems.isEmpty() && System.nanoTime() < until) Thread.sleep(1);
-                }
-                done.set(true);
-                t.join();
+                r = RegistryFixtures.promoteWhileReading(job, reader, 20, 1 << 14);
             }
-            assertEquals(List.of(), problems, uri);
-            assertTrue(reads.get() >= 20, uri + ": the reader ran during the promotions: " + reads.get() + " reads");
+            assertEquals(List.of(), r.problems(), uri);
+            assertTrue(r.reads() >= 20, uri + ": the reader ran during the promotions: " + r.reads() + " reads");
             assertEquals("v20", reg.current().orElseThrow().name(), "v21 was rejected");
             assertEquals(21, reg.versions().size());
             assertEquals(21, reg.history().size());

@@ -1,5 +1,6 @@
 package io.smwm.spark.registry;
 
+import static io.smwm.spark.registry.RegistryFixtures.commit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,15 +10,9 @@ import io.smwm.core.util.UserError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -25,30 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The registry's layout and atomicity, without training: versions with hand-made content. */
 class RegistryTest {
-
-    /** Stages a version with a payload file (and its SHA in a second file) and commits it with {@code promote}. */
-    private static ModelRegistry.Version commit(ModelRegistry.Job job, boolean promote, int payloadBytes)
-            throws Exception {
-        ModelRegistry.Staging s = job.stage();
-        byte[] payload = new byte[payloadBytes];
-        new Random(s.number()).nextBytes(payload);
-        Files.createDirectories(s.dir().resolve("checkpoint"));
-        Files.write(s.dir().resolve("checkpoint/params.bin"), payload);
-        Files.writeString(s.dir().resolve("checkpoint/sha256"), sha(payload));
-        return job.commit(s, cur -> new ModelRegistry.Decision(promote, Map.of("summary", promote ? "ok" : "no")));
-    }
-
-    private static String sha(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    /** What a reader checks: the version is complete (decision promoted, payload matching its SHA). */
-    private static String completeness(ModelRegistry.Version v) throws Exception {
-        if (!v.promoted()) return v.name() + " is current but not promoted";
-        byte[] payload = Files.readAllBytes(v.dir().resolve("checkpoint/params.bin"));
-        String want = Files.readString(v.dir().resolve("checkpoint/sha256"));
-        return sha(payload).equals(want) ? null : v.name() + " is partial";
-    }
 
     @Test
     void layout_commitPromoteReject_andStagingIsInvisible(@TempDir Path dir) throws Exception {
@@ -116,33 +87,13 @@ class RegistryTest {
     void pointer_readerDuringRepeatedPromotions_alwaysSeesACompleteVersion(@TempDir Path dir) throws Exception {
         ModelRegistry reg = ModelRegistry.openOrCreate(dir.resolve("reg"));
         ModelRegistry reader = ModelRegistry.open(dir.resolve("reg"));
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicInteger reads = new AtomicInteger();
-        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        RegistryFixtures.Reading r;
         try (ModelRegistry.Job job = reg.startJob("test")) {
             commit(job, true, 1 << 16);
-            Thread t = new Thread(() -> {
-                while (!done.get() && problems.size() < 5) {
-                    try {
-                        Optional<ModelRegistry.Version> v = reader.current();
-                        if (v.isEmpty()) problems.add("no current version after the first promotion");
-                        else {
-                            String p = completeness(v.get());
-                            if (p != null) problems.add(p);
-                        }
-                        reads.incrementAndGet();
-                    } catch (Exception e) {
-                        problems.add(e.toString());
-                    }
-                }
-            });
-            t.start();
-            for (int i = 0; i < 40; i++) commit(job, i % 4 != 3, 1 << 16); // every 4th rejected
-            done.set(true);
-            t.join();
+            r = RegistryFixtures.promoteWhileReading(job, reader, 40, 1 << 16);
         }
-        assertEquals(List.of(), problems);
-        assertTrue(reads.get() > 40, "the reader ran during the promotions: " + reads.get() + " reads");
+        assertEquals(List.of(), r.problems());
+        assertTrue(r.reads() >= 40, "the reader ran during the promotions: " + r.reads() + " reads");
         assertEquals("v40", reg.current().orElseThrow().name(), "v41 was rejected");
         assertEquals(41, reg.versions().size());
         try (Stream<Path> s = Files.list(dir.resolve("reg"))) {
