@@ -35,13 +35,17 @@ import java.util.List;
  *                     (false = the paper's g, ẑ_{t+k} = tanh(Linear(...))). A step that barely moves the scene then
  *                     asks g for an output near 0 instead of re-creating z_t through a tanh, which is where a
  *                     precise model of small motions is won or lost; the parameters are the same
+ * @param stemPatch    0 = the paper's first convolution (3×3, stride 2, padding 1); P ≥ 2: the first convolution is
+ *                     P×P with stride P and no padding, one output per non-overlapping P×P patch (as a ViT's patch
+ *                     embedding), so a frame P/2 times larger costs the later layers what the paper's frame does:
+ *                     finer pixels for the same compute. imageSize must be a multiple of P
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
                           int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels,
-                          boolean residualForward) {
+                          boolean residualForward, int stemPatch) {
 
     public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false,
-            false, false);
+            false, false, 0);
     /**
      * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
      * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
@@ -51,6 +55,8 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     public static final long MAX_PARAMETERS = 1L << 28;
     /** At most this many context latents ({@code model.context}). */
     public static final int MAX_CONTEXT = 8;
+    /** Largest {@code model.stemPatch}. */
+    public static final int MAX_STEM_PATCH = 16;
 
     public ModelConfig {
         Checks.inRange("model.imageSize", imageSize, 4, MAX_IMAGE_SIZE);
@@ -68,14 +74,22 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         Checks.inRange("model.actionDim", actionDim, 1, MAX_ACTION_DIM);
         Checks.inRange("model.frameskip", frameskip, 1, MAX_FRAMESKIP);
         Checks.inRange("model.context", context, 1, MAX_CONTEXT);
+        if (stemPatch != 0) {
+            Checks.inRange("model.stemPatch", stemPatch, 2, MAX_STEM_PATCH);
+            if (imageSize % stemPatch != 0)
+                throw new IllegalArgumentException("model.imageSize must be a multiple of model.stemPatch (the first "
+                        + "convolution's non-overlapping patches), got imageSize=" + imageSize + ", stemPatch="
+                        + stemPatch);
+        }
         int side = imageSize;
-        for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2; // k3 s2 p1: ceil(side/2)
+        for (int i = 0; i < convChannels.size(); i++) side = outSide(i, side, stemPatch);
         if (side / 2 < 1)
             throw new IllegalArgumentException("model.imageSize must leave a feature map of at least 2x2 before the "
-                    + "MaxPool(2) after " + convChannels.size() + " stride-2 convs (model.convChannels), got imageSize="
-                    + imageSize);
+                    + "MaxPool(2) after " + convChannels.size() + " convolutions (model.convChannels"
+                    + (stemPatch > 0 ? ", the first with model.stemPatch " + stemPatch : ", stride 2")
+                    + "), got imageSize=" + imageSize);
         long params = parameterCount(channels, convChannels, (long) side / 2 * (side / 2), latentDim, hidden,
-                (long) frameskip * actionDim, context, coordChannels);
+                (long) frameskip * actionDim, context, coordChannels, stemPatch);
         if (params > MAX_PARAMETERS)
             throw new IllegalArgumentException("model must have at most " + MAX_PARAMETERS + " parameters, got "
                     + params + " (model.imageSize=" + imageSize + ", model.convChannels=" + convChannels
@@ -96,17 +110,54 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                 coordChannels, false);
     }
 
+    /** The paper's first convolution (3×3, stride 2); see the canonical constructor for the rest. */
+    public ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
+                       int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels,
+                       boolean residualForward) {
+        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames,
+                coordChannels, residualForward, 0);
+    }
+
+    /** Side of the output of encoder convolution {@code layer} on a square input of {@code side} pixels. */
+    private static int outSide(int layer, int side, int stemPatch) {
+        return layer == 0 && stemPatch > 0 ? side / stemPatch : (side + 1) / 2; // k3 s2 p1: ceil(side/2)
+    }
+
+    /** Kernel side of encoder convolution {@code layer}: 3, or {@code stemPatch} for the first with a patch stem. */
+    public int convKernel(int layer) {
+        return layer == 0 && stemPatch > 0 ? stemPatch : 3;
+    }
+
+    /** Stride of encoder convolution {@code layer}: 2, or {@code stemPatch} for the first with a patch stem. */
+    public int convStride(int layer) {
+        return layer == 0 && stemPatch > 0 ? stemPatch : 2;
+    }
+
+    /** Zero padding of encoder convolution {@code layer}: 1, or 0 for the first with a patch stem. */
+    public int convPad(int layer) {
+        return layer == 0 && stemPatch > 0 ? 0 : 1;
+    }
+
+    /** Side of the square output of encoder convolution {@code layer} (0-based). */
+    public int convOutSide(int layer) {
+        int side = imageSize;
+        for (int i = 0; i <= layer; i++) side = outSide(i, side, stemPatch);
+        return side;
+    }
+
     /** Trainable parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths), in longs. */
     public long parameterCount() {
         return parameterCount(channels, convChannels, (long) pooledSide() * pooledSide(), latentDim, hidden,
-                modelActionDim(), context, coordChannels);
+                modelActionDim(), context, coordChannels, stemPatch);
     }
 
     private static long parameterCount(long channels, List<Integer> conv, long pooledArea, long latent, long hidden,
-                                       long action, long context, boolean coords) {
-        long n = coords ? 9L * 2 * conv.get(0) : 0, in = channels;
-        for (int c : conv) {
-            n += 9 * in * c + c;
+                                       long action, long context, boolean coords, int stemPatch) {
+        long first = stemPatch > 0 ? (long) stemPatch * stemPatch : 9;
+        long n = coords ? first * 2 * conv.get(0) : 0, in = channels;
+        for (int i = 0; i < conv.size(); i++) {
+            long c = conv.get(i);
+            n += (i == 0 ? first : 9) * in * c + c;
             in = c;
         }
         n += dense(in * pooledArea, latent);
@@ -124,11 +175,9 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         return frameskip * actionDim;
     }
 
-    /** Side of the feature map after the stride-2 convs and the MaxPool(2). */
+    /** Side of the feature map after the convolutions and the MaxPool(2). */
     public int pooledSide() {
-        int side = imageSize;
-        for (int i = 0; i < convChannels.size(); i++) side = (side + 1) / 2;
-        return side / 2;
+        return convOutSide(convChannels.size() - 1) / 2;
     }
 
     /** Input size of the encoder's final Linear: C_last · side · side (2048 for the default). */
@@ -154,18 +203,18 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     /** The same config with {@code model.context = c}. */
     public ModelConfig withContext(int c) {
         return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c,
-                centerFrames, coordChannels, residualForward);
+                centerFrames, coordChannels, residualForward, stemPatch);
     }
 
     /** The same config with {@code model.latentDim = l}. */
     public ModelConfig withLatentDim(int l) {
         return new ModelConfig(imageSize, channels, convChannels, l, hidden, actionDim, frameskip, context,
-                centerFrames, coordChannels, residualForward);
+                centerFrames, coordChannels, residualForward, stemPatch);
     }
 
     /** The same config with {@code model.imageSize = side}. */
     public ModelConfig withImageSize(int side) {
         return new ModelConfig(side, channels, convChannels, latentDim, hidden, actionDim, frameskip, context,
-                centerFrames, coordChannels, residualForward);
+                centerFrames, coordChannels, residualForward, stemPatch);
     }
 }

@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
  * <pre>
  *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]
+ *        (with {@code model.stemPatch} P: the first Conv is kP, sP, p0)
  *   g: [s_t, a_t] [B, c·latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
  *        (with {@code model.residualForward}: z_t + Linear(latentDim), no tanh)
  *   h: [s_t, z_{t+k}] [B, (c+1)·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
@@ -57,7 +58,7 @@ public final class WorldModelGraph {
     public static final String Z_T = "z_t", S_T = "s_t", Z_TK = "z_tk", Z_PRED = "z_pred", A_HAT = "a_hat";
     public static final String G_OUT = "g_out", H_OUT = "h_out";
     public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
-    /** With {@code model.coordChannels}: the first convolution's weights over the coordinate channels [3, 3, 2, C0]. */
+    /** With {@code model.coordChannels}: the first convolution's weights over the coordinate channels [K, K, 2, C0]. */
     public static final String COORD_WEIGHTS = "enc_coord_W";
     private static final String COORDS = "enc_coords";
 
@@ -142,9 +143,10 @@ public final class WorldModelGraph {
         long in = c.channels();
         for (int i = 0; i < c.convChannels().size(); i++) {
             long out = c.convChannels().get(i);
-            s.add(new ParamSpec("enc_conv" + i + "_W", new long[]{3, 3, in, out}));
+            long k = c.convKernel(i);
+            s.add(new ParamSpec("enc_conv" + i + "_W", new long[]{k, k, in, out}));
             s.add(new ParamSpec("enc_conv" + i + "_b", new long[]{out}));
-            if (i == 0 && c.coordChannels()) s.add(new ParamSpec(COORD_WEIGHTS, new long[]{3, 3, 2, out}));
+            if (i == 0 && c.coordChannels()) s.add(new ParamSpec(COORD_WEIGHTS, new long[]{k, k, 2, out}));
             in = out;
         }
         dense(s, "enc_fc", c.flatFeatures(), c.latentDim());
@@ -181,7 +183,8 @@ public final class WorldModelGraph {
 
     private SDVariable encoder(SDVariable x, Map<String, SDVariable> p, String outName) {
         for (int i = 0; i < config.convChannels().size(); i++) {
-            Conv2DConfig cc = Conv2DConfig.builder().kH(3).kW(3).sH(2).sW(2).pH(1).pW(1).dH(1).dW(1)
+            int k = config.convKernel(i), st = config.convStride(i), pad = config.convPad(i);
+            Conv2DConfig cc = Conv2DConfig.builder().kH(k).kW(k).sH(st).sW(st).pH(pad).pW(pad).dH(1).dW(1)
                     .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
                     .build();
             x = sd.cnn().conv2d(x, p.get("enc_conv" + i + "_W"), p.get("enc_conv" + i + "_b"), cc);

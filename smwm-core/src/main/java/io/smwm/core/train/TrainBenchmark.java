@@ -47,11 +47,10 @@ public final class TrainBenchmark {
 
     /** {encoder forward FLOPs, first conv forward FLOPs} for one image. */
     static long[] encoderFlops(ModelConfig c) {
-        long side = c.imageSize(), in = c.channels(), total = 0, first = 0;
+        long in = c.channels(), total = 0, first = 0;
         for (int i = 0; i < c.convChannels().size(); i++) {
-            long out = c.convChannels().get(i);
-            side = (side + 1) / 2;
-            long f = 2L * 9 * in * out * side * side;
+            long out = c.convChannels().get(i), side = c.convOutSide(i), k = c.convKernel(i);
+            long f = 2L * k * k * in * out * side * side;
             if (i == 0) first = f;
             total += f;
             in = out;

@@ -95,8 +95,28 @@ class ConfigLoaderTest {
     void parameterCount_equalsTheGraphsParameterSpecs() {
         for (ModelConfig m : List.of(ModelConfig.DEFAULT, ConfigLoader.forTask("tworoom").model(),
                 new ModelConfig(16, 3, List.of(4, 8, 8), 8, 16, 2, 5, 1, false),
-                new ModelConfig(33, 1, List.of(5), 3, 7, 3, 2, 3, true)))
+                new ModelConfig(33, 1, List.of(5), 3, 7, 3, 2, 3, true),
+                new ModelConfig(96, 3, List.of(32, 64, 128), 64, 256, 2, 5, 2, true, true, true, 3)))
             assertEquals(io.smwm.core.model.WorldModelGraph.paramSpecs(m).stream()
                     .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), m.parameterCount(), m.toString());
+    }
+
+    @Test
+    void stemPatch_parsesSizesTheEncoderAndRefusesWhatDoesNotTile() {
+        assertEquals(0, ExperimentConfig.DEFAULT.model().stemPatch());
+        ModelConfig m = ConfigLoader.parse("model:\n  imageSize: 96\n  stemPatch: 3\n", "x").model();
+        assertEquals(3, m.stemPatch());
+        // 96 px in 3×3 patches is 32 px, then the paper's 16, 8 and the pooled 4×4×128: the paper's flat features
+        assertEquals(32, m.convOutSide(0));
+        assertEquals(2048, m.flatFeatures());
+        assertEquals(List.of(3, 3, 0), List.of(m.convKernel(0), m.convStride(0), m.convPad(0)));
+        assertEquals(List.of(3, 2, 1), List.of(m.convKernel(1), m.convStride(1), m.convPad(1)));
+        assertEquals(ModelConfig.DEFAULT.parameterCount(), m.parameterCount(), "a 3×3 patch has the paper's kernel");
+        assertEquals(3, m.withContext(2).withImageSize(48).withLatentDim(8).stemPatch());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("model:\n  imageSize: 100\n  stemPatch: 3\n", "x"));
+        assertTrue(e.getMessage().contains("multiple of model.stemPatch"), e.getMessage());
+        for (String bad : List.of("stemPatch: 1", "stemPatch: -2", "stemPatch: 17"))
+            assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("model:\n  " + bad + "\n", "x"), bad);
     }
 }

@@ -13,7 +13,8 @@ import static io.smwm.core.model.direct.HostBuffers.get;
 import static io.smwm.core.model.direct.HostBuffers.put;
 
 /**
- * The direct engine's encoder f: uint8 HWC frames → z [N, latentDim] (3×3 stride-2 convolutions with ReLU as im2col
+ * The direct engine's encoder f: uint8 HWC frames → z [N, latentDim] (3×3 stride-2 convolutions, the first optionally
+ * a patch stem ({@code model.stemPatch}), with ReLU as im2col
  * matrix products on channels-last images, optional coordinate channels into the first, MaxPool(2), a dense layer,
  * tanh), its backward pass into the model's gradient vector, and the buffers for N images kept between steps
  * ({@link Workspace}). Parameters and gradients are views into {@link DirectWorldModel}'s flat vectors.
@@ -30,14 +31,14 @@ final class DirectEncoder {
     private final Map<String, Integer> offsets;
     private final HostBuffers host;
     private final PhaseClock clock;
-    private final Conv3x3[] convs;
+    private final ConvLayer[] convs;
     private final int flat;
-    private final INDArray coordCols; // [oh0·ow0, 18] im2col of the coordinate channels, or null
+    private final INDArray coordCols; // [oh0·ow0, K0²·2] im2col of the coordinate channels, or null
     private final Dense encFc;
     private final Map<Integer, Workspace> workspaces = new LinkedHashMap<>();
 
     /**
-     * @param p, g    parameter and gradient views by name (conv kernels as [9·cin, cout]), from the flat vectors
+     * @param p, g    parameter and gradient views by name (conv kernels as [K²·cin, cout]), from the flat vectors
      * @param offsets each parameter's offset in the flat vectors
      */
     DirectEncoder(ModelConfig config, Map<String, INDArray> p, Map<String, INDArray> g, Map<String, Integer> offsets,
@@ -49,28 +50,30 @@ final class DirectEncoder {
         this.host = host;
         this.clock = clock;
         int layers = config.convChannels().size();
-        this.convs = new Conv3x3[layers];
+        this.convs = new ConvLayer[layers];
         int side = config.imageSize(), in = config.channels();
         for (int i = 0; i < layers; i++) {
-            convs[i] = new Conv3x3(side, side, in, config.convChannels().get(i));
+            convs[i] = new ConvLayer(side, side, in, config.convChannels().get(i), config.convKernel(i),
+                    config.convStride(i), config.convPad(i));
             side = convs[i].oh();
             in = convs[i].cout();
         }
         this.flat = in * (side / 2) * (side / 2);
         if (flat != config.flatFeatures())
             throw new IllegalStateException("encoder output " + flat + " != model.flatFeatures " + config.flatFeatures());
-        this.coordCols = config.coordChannels() ? coordinateColumns(config.imageSize(), convs[0].cout()) : null;
+        this.coordCols = config.coordChannels() ? coordinateColumns(convs[0]) : null;
         this.encFc = new Dense(p.get("enc_fc_W"), p.get("enc_fc_b"), g.get("enc_fc_W"), offsets.get("enc_fc_b"), host);
     }
 
-    private static INDArray coordinateColumns(int side, int cout) {
+    private static INDArray coordinateColumns(ConvLayer first) {
+        int side = first.h();
         float[] img = new float[side * side * 2];
         for (int r = 0; r < side; r++)
             for (int q = 0; q < side; q++) {
                 img[(r * side + q) * 2] = side == 1 ? 0f : 2f * q / (side - 1) - 1f;
                 img[(r * side + q) * 2 + 1] = side == 1 ? 0f : 2f * r / (side - 1) - 1f;
             }
-        Conv3x3 k = new Conv3x3(side, side, 2, cout);
+        ConvLayer k = new ConvLayer(side, side, 2, first.cout(), first.kernel(), first.stride(), first.pad());
         float[] cols = new float[k.outPixels() * k.k()];
         k.im2col(img, 1, cols);
         return Nd4j.create(cols, new long[]{k.outPixels(), k.k()}, 'c');
@@ -93,7 +96,7 @@ final class DirectEncoder {
             y = new INDArray[convs.length];
             int maxCols = 0, maxIn = 0;
             for (int i = 0; i < convs.length; i++) {
-                Conv3x3 k = convs[i];
+                ConvLayer k = convs[i];
                 long rows = (long) n * k.outPixels();
                 if (rows * Math.max(k.k(), k.cout()) > Integer.MAX_VALUE)
                     throw new IllegalArgumentException("batch of " + n + " images is too large for the direct engine");
@@ -156,7 +159,7 @@ final class DirectEncoder {
     void forward(Workspace w) {
         float[] in = w.x;
         for (int i = 0; i < convs.length; i++) {
-            Conv3x3 k = convs[i];
+            ConvLayer k = convs[i];
             k.im2col(in, w.n, w.scratch);
             put(w.scratch, w.n * k.outPixels() * k.k(), w.cols[i]);
             clock.lap(PhaseClock.IM2COL);
@@ -175,8 +178,8 @@ final class DirectEncoder {
             clock.lap(PhaseClock.COPY);
             in = a;
         }
-        Conv3x3 last = convs[convs.length - 1];
-        Conv3x3.maxPool(w.a[convs.length - 1], w.n, last.oh(), last.ow(), last.cout(), w.pooled, w.argmax);
+        ConvLayer last = convs[convs.length - 1];
+        ConvLayer.maxPool(w.a[convs.length - 1], w.n, last.oh(), last.ow(), last.cout(), w.pooled, w.argmax);
         put(w.pooled, w.n * flat, w.pool);
         encFc.forward(w.pool, w.zA);
         get(w.zA, w.z);
@@ -197,7 +200,7 @@ final class DirectEncoder {
         mask(dA, aLast, aLast.length);
         clock.lap(PhaseClock.POOL_FC_BWD);
         for (int i = last; i >= 0; i--) {
-            Conv3x3 k = convs[i];
+            ConvLayer k = convs[i];
             int rows = w.n * k.outPixels();
             put(dA, rows * k.cout(), w.y[i]); // dy of layer i, over the forward output
             host.putColumnSums(dA, rows, k.cout(), offsets.get("enc_conv" + i + "_b"));

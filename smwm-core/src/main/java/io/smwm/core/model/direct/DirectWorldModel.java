@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * The training loss (L = L_fwd + λ·L_inv, or another {@code loss.method}'s, as {@link io.smwm.core.loss.WorldModelLoss}
  * defines it) and its gradient for every parameter, computed without SameDiff: the encoder's
- * convolutions as im2col matrix products on channels-last images ({@link Conv3x3}), every matrix product through
+ * convolutions as im2col matrix products on channels-last images ({@link ConvLayer}), every matrix product through
  * ND4J's BLAS into buffers kept between steps of the same batch size, and every element-wise step (ReLU and tanh
  * derivatives, pooling, the loss) in Java on heap copies. The function is {@link WorldModelGraph}'s (same
  * parameters, same layout, same loss definition with the target not detached), so the graph is the reference and

@@ -139,6 +139,16 @@ class DirectWorldModelTest {
     }
 
     @Test
+    void patchStemMatchesTheGraph() {
+        // 24 px, 3×3 patches (stride 3, no padding) -> 8 -> 4 -> pool 2; every option on, then none
+        ModelConfig a = ALL_OPTIONS;
+        assertSameAsGraph(new ModelConfig(24, 3, a.convChannels(), a.latentDim(), a.hidden(), a.actionDim(),
+                a.frameskip(), a.context(), true, true, true, 3), 0.7, 5);
+        // 2×2 patches on 12 px -> 6 -> 3 -> pool 1: an odd map after the stem
+        assertSameAsGraph(new ModelConfig(12, 3, List.of(4, 6), 8, 16, 2, 1, 1, false, false, false, 2), 1, 3);
+    }
+
+    @Test
     void paperEncoderMatchesTheGraph() {
         assertSameAsGraph(PAPER, 10, 3);
     }

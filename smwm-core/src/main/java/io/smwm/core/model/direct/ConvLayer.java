@@ -4,29 +4,38 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Geometry and data movement of one 3×3 convolution with stride 2 and padding 1 (PyTorch's
- * {@code Conv2d(k=3, s=2, p=1)}: out = ⌈in/2⌉) on channels-last (NHWC) images, as a matrix product:
+ * Geometry and data movement of one square convolution (kernel K, stride S, padding P; PyTorch's
+ * {@code Conv2d(k=K, s=S, p=P)}: out = ⌊(in + 2P − K)/S⌋ + 1) on channels-last (NHWC) images, as a matrix product:
  * <pre>
- *   cols [n·oh·ow, 9·cin]  row (img, oy, ox), column (ky·3 + kx)·cin + ci = x[img, 2oy+ky−1, 2ox+kx−1, ci] (0 outside)
- *   y    [n·oh·ow, cout]   = cols · W,  W [3, 3, cin, cout] in C order read as [9·cin, cout]
+ *   cols [n·oh·ow, K·K·cin]  row (img, oy, ox), column (ky·K + kx)·cin + ci = x[img, S·oy+ky−P, S·ox+kx−P, ci] (0 outside)
+ *   y    [n·oh·ow, cout]     = cols · W,  W [K, K, cin, cout] in C order read as [K·K·cin, cout]
  * </pre>
- * so y is the NHWC output. {@link #col2im} is the adjoint of {@link #im2col} (it sums every column entry back
- * into the input pixel it came from), which turns dcols = dy · Wᵀ into the input gradient. Work is split over
- * images with a parallel stream. Immutable; the arrays passed in are the caller's.
+ * so y is the NHWC output. The encoder's layers are K 3, S 2, P 1 ({@link #s2}: out = ⌈in/2⌉), the first one
+ * optionally K = S = patch, P 0 ({@code model.stemPatch}: non-overlapping patches). {@link #col2im} is the adjoint of
+ * {@link #im2col} (it sums every column entry back into the input pixel it came from), which turns dcols = dy · Wᵀ
+ * into the input gradient. Work is split over images with a parallel stream. Immutable; the arrays passed in are
+ * the caller's.
  */
-public record Conv3x3(int h, int w, int cin, int cout) {
+public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride, int pad) {
 
-    public Conv3x3 {
-        if (h < 1 || w < 1 || cin < 1 || cout < 1)
-            throw new IllegalArgumentException("bad conv geometry " + h + "x" + w + "x" + cin + " -> " + cout);
+    public ConvLayer {
+        if (h < 1 || w < 1 || cin < 1 || cout < 1 || kernel < 1 || stride < 1 || pad < 0 || pad >= kernel
+                || h + 2 * pad < kernel || w + 2 * pad < kernel)
+            throw new IllegalArgumentException("bad conv geometry " + h + "x" + w + "x" + cin + " -> " + cout
+                    + " (kernel " + kernel + ", stride " + stride + ", padding " + pad + ")");
     }
 
-    public int oh() { return (h + 1) / 2; }
+    /** The paper's layer: 3×3, stride 2, padding 1. */
+    public static ConvLayer s2(int h, int w, int cin, int cout) {
+        return new ConvLayer(h, w, cin, cout, 3, 2, 1);
+    }
 
-    public int ow() { return (w + 1) / 2; }
+    public int oh() { return (h + 2 * pad - kernel) / stride + 1; }
 
-    /** Columns of the im2col matrix: 9·cin. */
-    public int k() { return 9 * cin; }
+    public int ow() { return (w + 2 * pad - kernel) / stride + 1; }
+
+    /** Columns of the im2col matrix: K·K·cin. */
+    public int k() { return kernel * kernel * cin; }
 
     /** Floats per input image (h·w·cin). */
     public int inSize() { return h * w * cin; }
@@ -35,19 +44,19 @@ public record Conv3x3(int h, int w, int cin, int cout) {
     public int outPixels() { return oh() * ow(); }
 
     /**
-     * Writes the im2col matrix of {@code n} NHWC images {@code x} [n·h·w·cin] into {@code cols} [n·oh·ow·9cin]
+     * Writes the im2col matrix of {@code n} NHWC images {@code x} [n·h·w·cin] into {@code cols} [n·oh·ow·K²cin]
      * (row-major).
      */
     public void im2col(float[] x, int n, float[] cols) {
-        int oh = oh(), ow = ow(), row = k(), c = cin;
+        int oh = oh(), ow = ow(), row = k(), c = cin, kk = kernel, s = stride, p = pad;
         IntStream.range(0, n).parallel().forEach(img -> {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int base = ((img * oh + oy) * ow + ox) * row;
-                    for (int ky = 0; ky < 3; ky++) {
-                        int iy = 2 * oy + ky - 1;
-                        for (int kx = 0; kx < 3; kx++) {
-                            int ix = 2 * ox + kx - 1, o = base + (ky * 3 + kx) * c;
+                    for (int ky = 0; ky < kk; ky++) {
+                        int iy = s * oy + ky - p;
+                        for (int kx = 0; kx < kk; kx++) {
+                            int ix = s * ox + kx - p, o = base + (ky * kk + kx) * c;
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                                 for (int q = 0; q < c; q++) cols[o + q] = 0f;
                             } else if (c < 16) { // a call per few floats costs more than the copy
@@ -64,19 +73,19 @@ public record Conv3x3(int h, int w, int cin, int cout) {
 
     /** The adjoint of {@link #im2col}: {@code dx} [n·h·w·cin] = the sum of every entry of {@code dcols} into its pixel. */
     public void col2im(float[] dcols, int n, float[] dx) {
-        int oh = oh(), ow = ow(), row = k(), c = cin, size = inSize();
+        int oh = oh(), ow = ow(), row = k(), c = cin, size = inSize(), kk = kernel, s = stride, p = pad;
         IntStream.range(0, n).parallel().forEach(img -> {
             Arrays.fill(dx, img * size, (img + 1) * size, 0f);
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int base = ((img * oh + oy) * ow + ox) * row;
-                    for (int ky = 0; ky < 3; ky++) {
-                        int iy = 2 * oy + ky - 1;
+                    for (int ky = 0; ky < kk; ky++) {
+                        int iy = s * oy + ky - p;
                         if (iy < 0 || iy >= h) continue;
-                        for (int kx = 0; kx < 3; kx++) {
-                            int ix = 2 * ox + kx - 1;
+                        for (int kx = 0; kx < kk; kx++) {
+                            int ix = s * ox + kx - p;
                             if (ix < 0 || ix >= w) continue;
-                            int o = base + (ky * 3 + kx) * c, d = ((img * h + iy) * w + ix) * c;
+                            int o = base + (ky * kk + kx) * c, d = ((img * h + iy) * w + ix) * c;
                             for (int q = 0; q < c; q++) dx[d + q] += dcols[o + q];
                         }
                     }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The im2col geometry, col2im as its adjoint, max pooling's argmax, the branch-free ReLU and its mask. */
-class Conv3x3Test {
+class ConvLayerTest {
 
     private static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -20,7 +20,7 @@ class Conv3x3Test {
 
     @Test
     void im2colRowsHoldTheThreeByThreeNeighbourhoodWithZeroPadding() {
-        Conv3x3 k = new Conv3x3(4, 4, 2, 1);
+        ConvLayer k = ConvLayer.s2(4, 4, 2, 1);
         assertEquals(2, k.oh());
         assertEquals(18, k.k());
         float[] x = new float[4 * 4 * 2];
@@ -38,7 +38,7 @@ class Conv3x3Test {
 
     @Test
     void col2imIsTheAdjointOfIm2col() {
-        Conv3x3 k = new Conv3x3(7, 7, 3, 4); // odd size: ⌈7/2⌉ = 4
+        ConvLayer k = ConvLayer.s2(7, 7, 3, 4); // odd size: ⌈7/2⌉ = 4
         int n = 2;
         float[] x = random(n * k.inSize(), 1), c = random(n * k.outPixels() * k.k(), 2);
         float[] cols = new float[c.length], back = new float[x.length];
@@ -51,12 +51,47 @@ class Conv3x3Test {
     }
 
     @Test
+    void aPatchLayerCutsTheImageIntoNonOverlappingPatches() {
+        ConvLayer k = new ConvLayer(6, 6, 1, 1, 3, 3, 0);
+        assertEquals(2, k.oh());
+        assertEquals(2, k.ow());
+        assertEquals(9, k.k());
+        float[] x = new float[36];
+        for (int i = 0; i < x.length; i++) x[i] = i; // pixel (r, c) holds r·6 + c
+        float[] cols = new float[k.outPixels() * k.k()];
+        k.im2col(x, 1, cols);
+        // output (0, 1) is the patch of rows 0..2, columns 3..5; output (1, 0) rows 3..5, columns 0..2
+        assertArrayEquals(new float[] {3, 4, 5, 9, 10, 11, 15, 16, 17}, java.util.Arrays.copyOfRange(cols, 9, 18));
+        assertArrayEquals(new float[] {18, 19, 20, 24, 25, 26, 30, 31, 32}, java.util.Arrays.copyOfRange(cols, 18, 27));
+        // every pixel is in exactly one patch: col2im of all ones gives all ones
+        float[] back = new float[36];
+        java.util.Arrays.fill(cols, 1f);
+        k.col2im(cols, 1, back);
+        for (float v : back) assertEquals(1f, v, 0f);
+        assertEquals(new ConvLayer(7, 7, 3, 4, 3, 2, 1).oh(), ConvLayer.s2(7, 7, 3, 4).oh());
+    }
+
+    @Test
+    void col2imIsTheAdjointOfIm2colForAPatchLayer() {
+        ConvLayer k = new ConvLayer(8, 8, 3, 4, 4, 4, 0);
+        int n = 3;
+        float[] x = random(n * k.inSize(), 3), c = random(n * k.outPixels() * k.k(), 4);
+        float[] cols = new float[c.length], back = new float[x.length];
+        k.im2col(x, n, cols);
+        k.col2im(c, n, back);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < c.length; i++) lhs += (double) cols[i] * c[i];
+        for (int i = 0; i < x.length; i++) rhs += (double) x[i] * back[i];
+        assertEquals(lhs, rhs, 1e-6 * Math.max(1, Math.abs(lhs)));
+    }
+
+    @Test
     void maxPoolFlattensInChannelRowColumnOrderAndRemembersWhere() {
         // one image 2x2 pixels, 2 channels, NHWC
         float[] a = {1, 8, 5, 6, 3, 7, 2, 4};
         float[] pooled = new float[2];
         int[] argmax = new int[2];
-        Conv3x3.maxPool(a, 1, 2, 2, 2, pooled, argmax);
+        ConvLayer.maxPool(a, 1, 2, 2, 2, pooled, argmax);
         assertArrayEquals(new float[] {5, 8}, pooled);
         assertArrayEquals(new int[] {2, 1}, argmax);
     }
@@ -74,6 +109,8 @@ class Conv3x3Test {
 
     @Test
     void impossibleGeometryIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Conv3x3(0, 4, 3, 8));
+        assertThrows(IllegalArgumentException.class, () -> ConvLayer.s2(0, 4, 3, 8));
+        assertThrows(IllegalArgumentException.class, () -> new ConvLayer(2, 2, 3, 8, 3, 3, 0)); // kernel > image
+        assertThrows(IllegalArgumentException.class, () -> new ConvLayer(8, 8, 3, 8, 3, 0, 1)); // stride 0
     }
 }
