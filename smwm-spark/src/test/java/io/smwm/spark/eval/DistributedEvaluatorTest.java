@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code evaluate --master local[2]} against the driver-only evaluation on a tiny tworoom model and table: the same
  * seed must give the same report (results, every episode, curves, configuration, plots and filmstrip), with only
- * measured times and provenance allowed to differ.
+ * measured times and provenance allowed to differ, and real numbers equal to float rounding: the slices plan fewer
+ * episodes per batched call than the driver, and on some CPUs the matrix library sums a product with fewer rows in
+ * another order (seen on an AMD EPYC: a plan cost differing in its eighth digit). Every count, flag, pair, outcome
+ * and text must be identical.
  */
 @Tag("spark")
 class DistributedEvaluatorTest {
@@ -57,21 +60,29 @@ class DistributedEvaluatorTest {
         assertEquals(2 * 3 * 7, driver.get("episodes").size(), "cem and random, 3 offsets, 7 pairs");
         assertTrue(driver.get("results").get(0).get("plan_ms_median").isNumber());
         assertTrue(spark.get("results").get(0).get("plan_ms_median").isNumber());
-        assertEquals(withoutTimes(driver), withoutTimes(spark));
+        assertSameToRounding(withoutTimes(driver), withoutTimes(spark), "report");
         assertPairStatistics(driver);
         assertPairStatistics(spark);
         assertTrue(driver.get("results").get(0).get("trivial_pairs").asInt() > 0, "offset 2 has trivial pairs: "
                 + driver.get("results").get(0));
 
-        // the plots and the filmstrip are drawn from the same numbers and frames: byte-identical files
+        // the same plots; the filmstrip (frames) and the success plot (counts) byte-identical, the distance curves
+        // (real numbers, see above) the same image to within a few pixels of antialiasing
         List<String> pngs;
         try (Stream<Path> s = Files.list(dir.resolve("driver"))) {
             pngs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
         }
+        try (Stream<Path> s = Files.list(dir.resolve("spark"))) {
+            assertEquals(pngs, s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList());
+        }
         assertTrue(pngs.contains("filmstrip.png") && pngs.contains("success_vs_offset.png"), pngs.toString());
         for (String png : pngs) {
-            assertArrayEquals(Files.readAllBytes(dir.resolve("driver").resolve(png)),
-                    Files.readAllBytes(dir.resolve("spark").resolve(png)), png);
+            Path a = dir.resolve("driver").resolve(png), b = dir.resolve("spark").resolve(png);
+            if (png.startsWith("distance_")) {
+                assertNearlySameImage(a, b);
+            } else {
+                assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), png);
+            }
         }
 
         // the comparison can fail: another seed draws other pairs
@@ -111,6 +122,47 @@ class DistributedEvaluatorTest {
                 assertEquals(first.get("start_goal_error"), e.get("start_goal_error"), key);
             }
         }
+    }
+
+    /**
+     * The same tree, with numbers that are not integers allowed a relative difference of 1e-4 plus 1e-7 (float32 latents: a small distance between two latents keeps fewer digits);
+     * integers, booleans, strings, nulls, keys and array lengths must be identical. Fails naming the first path.
+     */
+    static void assertSameToRounding(JsonNode want, JsonNode got, String path) {
+        if (want.isNumber() && got.isNumber() && !(want.isIntegralNumber() && got.isIntegralNumber())) {
+            double a = want.asDouble(), b = got.asDouble();
+            assertTrue(Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(a), Math.abs(b)) + 1e-7,
+                    path + ": " + a + " != " + b);
+            return;
+        }
+        assertEquals(want.getNodeType(), got.getNodeType(), path);
+        if (want.isObject()) {
+            assertEquals(iterable(want.fieldNames()), iterable(got.fieldNames()), path + " keys");
+            want.fieldNames().forEachRemaining(k -> assertSameToRounding(want.get(k), got.get(k), path + "." + k));
+        } else if (want.isArray()) {
+            assertEquals(want.size(), got.size(), path + " length");
+            for (int i = 0; i < want.size(); i++) assertSameToRounding(want.get(i), got.get(i), path + "[" + i + "]");
+        } else {
+            assertEquals(want, got, path);
+        }
+    }
+
+    /** Same size, and at most 0.5 % of the pixels differ (a curve moved by float rounding redraws a few). */
+    private static void assertNearlySameImage(Path a, Path b) throws java.io.IOException {
+        java.awt.image.BufferedImage x = javax.imageio.ImageIO.read(a.toFile()), y = javax.imageio.ImageIO.read(b.toFile());
+        assertEquals(x.getWidth(), y.getWidth(), a.toString());
+        assertEquals(x.getHeight(), y.getHeight(), a.toString());
+        int differ = 0;
+        for (int r = 0; r < x.getHeight(); r++)
+            for (int c = 0; c < x.getWidth(); c++)
+                if (x.getRGB(c, r) != y.getRGB(c, r)) differ++;
+        assertTrue(differ <= 0.005 * x.getWidth() * x.getHeight(), a.getFileName() + ": " + differ + " pixels differ");
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> l = new java.util.ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
     }
 
     /** The report without what is measured or recorded about the machine: creation time, provenance, plan times. */
