@@ -38,9 +38,12 @@ class ConvLayerTest {
 
     @Test
     void col2imIsTheAdjointOfIm2col() {
-        ConvLayer k = ConvLayer.s2(7, 7, 3, 4); // odd size: ⌈7/2⌉ = 4
-        int n = 2;
-        float[] x = random(n * k.inSize(), 1), c = random(n * k.outPixels() * k.k(), 2);
+        assertAdjoint(ConvLayer.s2(7, 7, 3, 4), 2, 1); // odd size: ⌈7/2⌉ = 4
+    }
+
+    /** ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for random x and c. */
+    private static void assertAdjoint(ConvLayer k, int n, long seed) {
+        float[] x = random(n * k.inSize(), seed), c = random(n * k.outPixels() * k.k(), seed + 1);
         float[] cols = new float[c.length], back = new float[x.length];
         k.im2col(x, n, cols);
         k.col2im(c, n, back);
@@ -73,16 +76,7 @@ class ConvLayerTest {
 
     @Test
     void col2imIsTheAdjointOfIm2colForAPatchLayer() {
-        ConvLayer k = new ConvLayer(8, 8, 3, 4, 4, 4, 0);
-        int n = 3;
-        float[] x = random(n * k.inSize(), 3), c = random(n * k.outPixels() * k.k(), 4);
-        float[] cols = new float[c.length], back = new float[x.length];
-        k.im2col(x, n, cols);
-        k.col2im(c, n, back);
-        double lhs = 0, rhs = 0;
-        for (int i = 0; i < c.length; i++) lhs += (double) cols[i] * c[i];
-        for (int i = 0; i < x.length; i++) rhs += (double) x[i] * back[i];
-        assertEquals(lhs, rhs, 1e-6 * Math.max(1, Math.abs(lhs)));
+        assertAdjoint(new ConvLayer(8, 8, 3, 4, 4, 4, 0), 3, 3);
     }
 
     @Test
