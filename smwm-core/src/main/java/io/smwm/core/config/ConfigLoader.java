@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Reads {@link ExperimentConfig}s from YAML (or JSON). A file holds only what differs from the defaults
- * ({@link ExperimentConfig#DEFAULT}), under the sections {@code model}, {@code loss}, {@code train}; keys are the
+ * ({@link ExperimentConfig#DEFAULT}), under the sections {@code model}, {@code loss}, {@code train}, {@code plan}; keys are the
  * record component names. Unknown sections or keys are an error that lists the valid keys; values are checked by
  * the records' constructors. All unknown keys are reported at once.
  *
@@ -40,7 +40,7 @@ public final class ConfigLoader {
     public static final List<String> BUNDLED_TASKS = List.of("tworoom", "tworoom-full", "dotworld-single", "dotworld-independent",
             "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "reacher", "reacher-full", "pusht", "cube");
 
-    private static final List<String> SECTIONS = List.of("model", "loss", "train");
+    private static final List<String> SECTIONS = List.of("model", "loss", "train", "plan");
 
     private static final ObjectMapper YAML = configure(JsonMapper.builder(new YAMLFactory()));
     private static final ObjectMapper JSON = configure(JsonMapper.builder());
@@ -87,7 +87,7 @@ public final class ConfigLoader {
         return fromTree(root, source);
     }
 
-    /** Applies the overrides in {@code root} (sections model/loss/train) to the defaults. */
+    /** Applies the overrides in {@code root} (sections model/loss/train/plan) to the defaults. */
     public static ExperimentConfig fromTree(JsonNode root, String source) {
         if (root == null || root.isNull() || root.isMissingNode()) return ExperimentConfig.DEFAULT;
         if (!root.isObject())
@@ -101,10 +101,12 @@ public final class ConfigLoader {
         ObjectNode model = overlay("model", ModelConfig.DEFAULT, root.get("model"), problems);
         ObjectNode loss = overlay("loss", LossConfig.DEFAULT, root.get("loss"), problems);
         ObjectNode train = overlay("train", TrainConfig.DEFAULT, root.get("train"), problems);
+        ObjectNode plan = overlay("plan", PlanConfig.DEFAULT, root.get("plan"), problems);
         if (!problems.isEmpty())
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         return new ExperimentConfig(convert(model, ModelConfig.class, "model", source),
-                convert(loss, LossConfig.class, "loss", source), convert(train, TrainConfig.class, "train", source));
+                convert(loss, LossConfig.class, "loss", source), convert(train, TrainConfig.class, "train", source),
+                convert(plan, PlanConfig.class, "plan", source));
     }
 
     /** The full config as a JSON tree (every key, defaults included): what checkpoints store. */
@@ -113,6 +115,7 @@ public final class ConfigLoader {
         n.set("model", JSON.valueToTree(c.model()));
         n.set("loss", JSON.valueToTree(c.loss()));
         n.set("train", JSON.valueToTree(c.train()));
+        n.set("plan", JSON.valueToTree(c.plan()));
         return n;
     }
 

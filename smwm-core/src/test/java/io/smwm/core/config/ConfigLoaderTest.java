@@ -72,6 +72,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void planSection_parsesDefaultsToThePapersSamplingAndIsReadFromOldCheckpointTrees() {
+        assertFalse(ExperimentConfig.DEFAULT.plan().clipSamples());
+        assertTrue(ConfigLoader.parse("plan:\n  clipSamples: true\n", "x.yaml").plan().clipSamples());
+        assertTrue(ConfigLoader.forTask("reacher").plan().clipSamples());
+        assertTrue(ConfigLoader.forTask("reacher-full").plan().clipSamples());
+        assertFalse(ConfigLoader.forTask("tworoom").plan().clipSamples());
+        ExperimentConfig c = ConfigLoader.forTask("reacher-full");
+        assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "yaml"));
+        // a checkpoint written before the section existed: its tree has model/loss/train only
+        var old = ConfigLoader.toTree(c);
+        old.remove("plan");
+        assertEquals(c.withPlan(PlanConfig.DEFAULT), ConfigLoader.fromTree(old, "old"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("plan:\n  clip: true\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("unknown key 'plan.clip'") && e.getMessage().contains("clipSamples"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("plan:\n  clipSamples: 1\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("plan.clipSamples"), e.getMessage());
+    }
+
+    @Test
     void fullConfig_roundTripsThroughTree() {
         ExperimentConfig c = ConfigLoader.forTask("dotworld-independent");
         assertEquals(c, ConfigLoader.fromTree(ConfigLoader.toTree(c), "tree"));

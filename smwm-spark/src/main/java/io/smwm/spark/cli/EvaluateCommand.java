@@ -58,8 +58,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Double noiseCorrelation;
 
     @Option(names = "--clip-samples", arity = "1", paramLabel = "true|false", description = "Project every candidate "
-            + "into the env's action box before the model sees it (default: false for CEM, as the paper's code "
-            + "samples; true for MPPI). Executed actions are clipped either way.")
+            + "into the env's action box before the model sees it (default: the run config's plan.clipSamples for CEM, "
+            + "false unless set, as the paper's code samples; true for MPPI). Executed actions are clipped either way.")
     Boolean clipSamples;
 
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
@@ -106,13 +106,12 @@ final class EvaluateCommand implements Callable<Integer> {
             pc = samples == null ? pc : pc.withSamples(samples);
             pc = iterations == null ? pc : pc.withIterations(iterations);
             pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
-            pc = clipSamples == null ? pc : pc.withClipSamples(clipSamples);
         } catch (IllegalArgumentException e) {
             throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
         }
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
-                executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance);
+                executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples);
         if (HadoopStore.isUri(run) || (out != null && HadoopStore.isUri(out))) {
             HadoopRunDirs.Evaluated e = HadoopRunDirs.evaluate(req, run, out, System.out::println);
             ReportPrinter.print(e.outcome().report());
@@ -122,7 +121,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
-                overwrite, skipValidation, minGoalDistance), System.out::println);
+                overwrite, skipValidation, minGoalDistance, clipSamples), System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));
         return 0;

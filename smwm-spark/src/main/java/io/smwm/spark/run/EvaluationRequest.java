@@ -1,5 +1,6 @@
 package io.smwm.spark.run;
 
+import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.plan.PlannerConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,20 +24,34 @@ import java.util.List;
  * @param minGoalDistance draw only pairs whose start is farther than this from the goal in the task's own success
  *                        metric (units of its first goal-error component; see
  *                        {@link io.smwm.core.eval.MinGoalDistance}); null: every pair, the paper's protocol
+ * @param clipSamples    whether the planner projects its candidates into the action box; null: as the run's config
+ *                        says ({@code plan.clipSamples}, CEM only: MPPI keeps {@code planner}'s setting)
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
-                                Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance) {
+                                Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
+                                Boolean clipSamples) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
     }
 
-    /** A request that draws every pair (no minimum start-goal distance). */
+    /** A request that draws every pair (no minimum start-goal distance) and clips as the run's config says. */
     public EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                              Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                              Integer slices, boolean overwrite, boolean skipValidation) {
         this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
-                skipValidation, null);
+                skipValidation, null, null);
+    }
+
+    /**
+     * The planner this request plans with for a run configured as {@code cfg}: {@link #planner()} with
+     * {@link #clipSamples()} applied, or where that is null and the planner is CEM, the run's
+     * {@code plan.clipSamples}.
+     */
+    public PlannerConfig plannerFor(ExperimentConfig cfg) {
+        if (clipSamples != null) return planner.withClipSamples(clipSamples);
+        if ("cem".equals(planner.method())) return planner.withClipSamples(cfg.plan().clipSamples());
+        return planner;
     }
 
     /** The report directory: {@code out}, else RUN/eval. */

@@ -134,7 +134,7 @@ public final class EvaluationRun {
         for (int o : offsets)
             sources.add(new TablePairSource(req.data(), split, o,
                     (cfg.model().context() - 1) * cfg.model().frameskip(), far, envs));
-        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, req.planner(), sources, req.master(),
+        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, req.plannerFor(cfg), sources, req.master(),
                 req.slices());
         EvaluationProvenance prov = new EvaluationProvenance(ckptLabel, req.data(), meta.fingerprint(),
                 cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());

@@ -98,5 +98,21 @@ class EvaluateCommandTest {
                 .assertUserError("fewer than the 63 pairs asked for (--episodes)");
         CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--min-goal-distance", "-1", "--out",
                 dir.resolve("neg").toString()).assertUserError("--min-goal-distance must be a finite number >= 0");
+
+        // a run whose config says plan.clipSamples: its evaluations clip unless the flag says otherwise
+        Path clipConfig = dir.resolve("clip.yaml");
+        Files.writeString(clipConfig, Files.readString(Path.of(config)) + "plan:\n  clipSamples: true\n");
+        Path clipRun = dir.resolve("clip-run");
+        assertEquals(0, Main.run("train", "--data", table, "--out", clipRun.toString(), "--config",
+                clipConfig.toString()));
+        assertTrue(Files.readString(clipRun.resolve("config.yaml")).contains("clipSamples: true"));
+        assertEquals(0, Main.run("evaluate", "--run", clipRun.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1"));
+        assertTrue(new ObjectMapper().readTree(clipRun.resolve("eval/report.json").toFile()).get("config")
+                .get("planner.clipSamples").asBoolean(), "the run's config clips");
+        assertEquals(0, Main.run("evaluate", "--run", clipRun.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--clip-samples", "false", "--overwrite"));
+        assertFalse(new ObjectMapper().readTree(clipRun.resolve("eval/report.json").toFile()).get("config")
+                .get("planner.clipSamples").asBoolean(), "the flag overrides the config");
     }
 }
