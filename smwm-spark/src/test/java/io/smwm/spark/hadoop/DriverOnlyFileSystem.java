@@ -1,19 +1,17 @@
 package io.smwm.spark.hadoop;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The local file system under a scheme that only a configuration naming it can resolve: a test sets
  * {@link #register} on the driver's Hadoop configuration, and a task that opened paths with a default
  * {@code new Configuration()} fails with "No FileSystem for scheme". Counts the files opened through it.
  */
-public class DriverOnlyFileSystem extends RawLocalFileSystem {
+public class DriverOnlyFileSystem extends SchemedLocalFileSystem {
     public static final String SCHEME = "smwmdriveronly";
     public static final AtomicLong OPENS = new AtomicLong();
 
@@ -30,17 +28,11 @@ public class DriverOnlyFileSystem extends RawLocalFileSystem {
 
     /** {@code localAbsolutePath} under this scheme. */
     public static String uri(String localAbsolutePath) {
-        return SCHEME + "://" + localAbsolutePath;
+        return uri(SCHEME, localAbsolutePath);
     }
 
-    @Override
-    public URI getUri() {
-        return URI.create(SCHEME + ":///");
-    }
-
-    @Override
-    public String getScheme() {
-        return SCHEME;
+    public DriverOnlyFileSystem() {
+        super(SCHEME);
     }
 
     @Override

@@ -2,11 +2,9 @@ package io.smwm.spark.hadoop;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -14,19 +12,13 @@ import org.apache.hadoop.util.Progressable;
  * The local file system under {@value #SCHEME}, with a disk that fills up: once {@link #CAPACITY} bytes have been
  * written through it (over all instances), every write fails with "No space left on device", as a full disk does.
  */
-public class FullDiskFileSystem extends RawLocalFileSystem {
+public class FullDiskFileSystem extends SchemedLocalFileSystem {
     public static final String SCHEME = "smwmfulldisk";
     public static final long CAPACITY = 20_000;
     static final AtomicLong WRITTEN = new AtomicLong();
 
-    @Override
-    public URI getUri() {
-        return URI.create(SCHEME + ":///");
-    }
-
-    @Override
-    public String getScheme() {
-        return SCHEME;
+    public FullDiskFileSystem() {
+        super(SCHEME);
     }
 
     @Override

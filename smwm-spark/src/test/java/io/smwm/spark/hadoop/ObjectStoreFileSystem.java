@@ -2,7 +2,6 @@ package io.smwm.spark.hadoop;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
@@ -22,7 +20,7 @@ import org.apache.hadoop.util.Progressable;
  * {@link #registerSystemWide} does the same through {@code spark.hadoop.*} system properties, which
  * {@link HadoopStore#driverConf()} and Spark read.
  */
-public class ObjectStoreFileSystem extends RawLocalFileSystem {
+public class ObjectStoreFileSystem extends SchemedLocalFileSystem {
     public static final String SCHEME = "smwmobjstore";
     public static final AtomicLong RENAMES = new AtomicLong();
 
@@ -43,17 +41,11 @@ public class ObjectStoreFileSystem extends RawLocalFileSystem {
 
     /** {@code localAbsolutePath} under this scheme. */
     public static String uri(String localAbsolutePath) {
-        return SCHEME + "://" + localAbsolutePath;
+        return uri(SCHEME, localAbsolutePath);
     }
 
-    @Override
-    public URI getUri() {
-        return URI.create(SCHEME + ":///");
-    }
-
-    @Override
-    public String getScheme() {
-        return SCHEME;
+    public ObjectStoreFileSystem() {
+        super(SCHEME);
     }
 
     @Override

@@ -160,4 +160,23 @@ public final class PushT extends AbstractEnvironment {
     public int[] positionStateIndices() {
         return new int[] {0, 1};
     }
+
+    /** The state's names with the block angle as its (cos, sin): see {@link #probeFeatures}. */
+    @Override
+    public List<String> probeFeatureNames() {
+        return List.of("agent_x", "agent_y", "agent_vx", "agent_vy", "block_x", "block_y", "cos_block_angle",
+                "sin_block_angle", "block_vx", "block_vy", "block_omega");
+    }
+
+    /**
+     * The state [10] as 11 features, the block angle as (cos, sin): the angle is wrapped to (-π, π] and the T has
+     * no symmetry, so a block turned through ±π would be a jump of 2π in the raw angle that no linear probe can
+     * follow although the pose hardly changed.
+     */
+    @Override
+    public double[] probeFeatures(float[] state) {
+        checkState(state);
+        return new double[] {state[0], state[1], state[2], state[3], state[4], state[5], Math.cos(state[6]),
+                Math.sin(state[6]), state[7], state[8], state[9]};
+    }
 }

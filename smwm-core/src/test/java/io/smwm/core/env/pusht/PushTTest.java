@@ -116,4 +116,23 @@ class PushTTest {
         }
         assertTrue(p.state()[0] <= 1 - PushT.AGENT_R + TOL && p.state()[1] <= 1 - PushT.AGENT_R + TOL);
     }
+
+    @Test
+    void probeFeatures_giveTheBlockAngleAsCosSinSoAWrapIsNoJump() {
+        PushT p = env();
+        float[] s = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 3.1f, 0.7f, 0.8f, 0.9f};
+        double[] f = p.probeFeatures(s);
+        assertEquals(p.probeFeatureNames().size(), f.length);
+        assertEquals(11, f.length);
+        assertEquals("cos_block_angle", p.probeFeatureNames().get(6));
+        assertEquals(Math.cos(3.1), f[6], 1e-6);
+        assertEquals(Math.sin(3.1), f[7], 1e-6);
+        for (int i : new int[] {0, 1, 2, 3, 4, 5}) assertEquals(s[i], f[i], 1e-7, "feature " + i);
+        for (int i : new int[] {7, 8, 9}) assertEquals(s[i], f[i + 1], 1e-7, "feature " + (i + 1));
+        // the same pose either side of the wrap: features within 0.1, where the raw angle jumps by about 2π
+        float[] t = s.clone();
+        t[6] = -3.1f;
+        double[] g = p.probeFeatures(t);
+        assertTrue(Math.abs(f[6] - g[6]) < 0.1 && Math.abs(f[7] - g[7]) < 0.1);
+    }
 }
