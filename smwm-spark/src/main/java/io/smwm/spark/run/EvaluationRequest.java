@@ -45,12 +45,12 @@ public record EvaluationRequest(Path run, String data, Path out, int episodes, L
 
     /**
      * The planner this request plans with for a run configured as {@code cfg}: {@link #planner()} with
-     * {@link #clipSamples()} applied, or where that is null and the planner is CEM, the run's
-     * {@code plan.clipSamples}.
+     * {@link #clipSamples()} applied, or where that is null and the planner is CEM, clipping if the planner already
+     * does or the run's {@code plan.clipSamples} asks for it.
      */
     public PlannerConfig plannerFor(ExperimentConfig cfg) {
         if (clipSamples != null) return planner.withClipSamples(clipSamples);
-        if ("cem".equals(planner.method())) return planner.withClipSamples(cfg.plan().clipSamples());
+        if ("cem".equals(planner.method()) && cfg.plan().clipSamples()) return planner.withClipSamples(true);
         return planner;
     }
 

@@ -27,6 +27,8 @@ class EvaluationRequestTest {
         PlannerConfig chosen = request(PlannerConfig.cem(), null).plannerFor(CLIPPED);
         assertTrue(chosen.clipSamples());
         assertEquals(PlannerConfig.cem().withClipSamples(true), chosen, "only the clipping changes");
+        assertTrue(request(PlannerConfig.cem().withClipSamples(true), null).plannerFor(PAPER).clipSamples(),
+                "a planner that clips already is not unclipped by a config that does not ask for it");
     }
 
     @Test
