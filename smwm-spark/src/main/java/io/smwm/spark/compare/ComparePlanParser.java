@@ -28,10 +28,9 @@ import static io.smwm.spark.compare.ComparePlan.*;
  * Reads a {@link ComparePlan} from its YAML tree, collecting every problem (unknown keys, bad values, blocks naming
  * undefined tasks or methods) so that one {@link io.smwm.core.util.UserError} names them all.
  */
-final class ComparePlanParser {
+final class ComparePlanParser extends PlanFields {
     final String source;
     final Path base;
-    final List<String> problems = new ArrayList<>();
 
     ComparePlanParser(String source, Path base) {
         this.source = source;
@@ -443,46 +442,5 @@ final class ComparePlanParser {
             else out.add(s);
         }
         return out.isEmpty() ? List.of(NONE) : List.copyOf(out);
-    }
-
-    private void keys(JsonNode n, String at, List<String> valid) {
-        n.fieldNames().forEachRemaining(k -> {
-            if (!valid.contains(k)) problems.add("unknown key '" + at + k + "'; valid keys" + (at.isEmpty() ? ""
-                    : " of " + at.substring(0, at.length() - 1)) + ": " + valid);
-        });
-    }
-
-    private String string(JsonNode n, String key, String dflt) {
-        return string(n, key, dflt, "");
-    }
-
-    private String string(JsonNode n, String key, String dflt, String at) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) return dflt;
-        if (!v.isTextual() && !v.isNumber()) {
-            problems.add(at + key + " must be a string, got " + v);
-            return dflt;
-        }
-        return v.asText();
-    }
-
-    private Integer positive(JsonNode n, String key, String at) {
-        return n.has(key) ? (int) integer(n.get(key), at + "." + key, 1, Integer.MAX_VALUE) : null;
-    }
-
-    private long integer(JsonNode v, String at, long min, long max) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            problems.add(at + " must be an integer in [" + min + ", " + max + "], got " + v);
-            return min;
-        }
-        return v.asLong();
-    }
-
-    private Double number(JsonNode v, String at, double min, double max) {
-        if (v == null || !v.isNumber() || !(v.asDouble() >= min && v.asDouble() <= max)) {
-            problems.add(at + " must be a number in [" + min + ", " + max + "], got " + v);
-            return null;
-        }
-        return v.asDouble();
     }
 }
