@@ -1,35 +1,20 @@
 package io.smwm.spark.hadoop;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smwm.core.util.UserError;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -65,6 +50,7 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
  * file's size and SHA-256); a reader copies a directory to a local cache and checks it against the marker it read
  * first, starting over if a writer replaced the directory meanwhile. {@code file:} paths go through Hadoop's raw local
  * file system (no {@code .crc} side files, whose separate rename would break the atomicity of the data file's).
+ * This class does files; the directory protocol is {@link DirectoryCommits}'s and the marker {@link CommitMarker}.
  */
 public final class HadoopStore {
     /** How a store publishes atomically; see the class comment. */
@@ -78,14 +64,13 @@ public final class HadoopStore {
     /** Files of a local directory that are not published: a writer's OS lock file ({@code .smwm.lock}). */
     static final Set<String> LOCAL_ONLY = Set.of(".smwm.lock");
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int READ_ATTEMPTS = 20;
 
     private final String flag;
     private final FileSystem fs;
     private final Path root;
     private final Commit mode;
     private final Configuration conf;
+    private final DirectoryCommits dirs;
 
     private HadoopStore(String flag, FileSystem fs, Path root, Commit mode, Configuration conf) {
         this.flag = flag;
@@ -93,6 +78,7 @@ public final class HadoopStore {
         this.root = root;
         this.mode = mode;
         this.conf = conf;
+        this.dirs = new DirectoryCommits(this);
     }
 
     /**
@@ -359,7 +345,7 @@ public final class HadoopStore {
         fs.delete(path(rel), true);
     }
 
-    private void deleteQuietly(Path p) {
+    void deleteQuietly(Path p) {
         try {
             fs.delete(p, true);
         } catch (IOException e) {
@@ -367,28 +353,11 @@ public final class HadoopStore {
         }
     }
 
-    // ---- directories ----------------------------------------------------------------------------------------------
-
-    /** A directory's commit marker: its generation and every file's size and SHA-256 by relative path. */
-    public record Marker(long generation, Map<String, FileSum> files) {
-        public record FileSum(long bytes, String sha256) {}
-    }
+    // ---- directories: the commit protocol is DirectoryCommits' ----------------------------------------------------
 
     /** The commit marker of directory {@code rel}, or null when it has none (or it does not exist). */
-    public Marker marker(String rel) throws IOException {
-        byte[] b;
-        try {
-            b = read(rel + "/" + COMMITTED, 16 << 20);
-        } catch (FileNotFoundException e) {
-            return null;
-        }
-        JsonNode m = JSON.readTree(b);
-        if (!COMMIT_SCHEMA.equals(m.path("schema").asText()))
-            throw new IOException(uri(rel + "/" + COMMITTED) + " is not a commit marker");
-        Map<String, Marker.FileSum> files = new TreeMap<>();
-        m.path("files").fields().forEachRemaining(e -> files.put(e.getKey(),
-                new Marker.FileSum(e.getValue().path("bytes").asLong(-1), e.getValue().path("sha256").asText())));
-        return new Marker(m.path("generation").asLong(0), files);
+    public CommitMarker marker(String rel) throws IOException {
+        return dirs.marker(rel);
     }
 
     /** Is {@code rel} a committed directory: marked (marker mode) or present (rename mode)? */
@@ -401,55 +370,12 @@ public final class HadoopStore {
      * (see the class comment).
      */
     public void publishDir(String rel, java.nio.file.Path local) throws IOException {
-        Path dst = path(rel);
-        String parent = parentRel(rel), name = dst.getName();
-        long generation = nextGeneration(rel);
-        Map<String, Marker.FileSum> sums = sums(local);
-        if (mode == Commit.RENAME) {
-            String tmp = join(parent, "." + name + ".tmp-" + UUID.randomUUID());
-            try {
-                upload(local, tmp);
-                writeMarker(tmp, generation, sums);
-                String old = null;
-                if (fs.exists(dst)) {
-                    old = join(parent, "." + name + ".old-" + UUID.randomUUID());
-                    renameNew(rel, old);
-                }
-                renameNew(tmp, rel);
-                if (old != null) delete(old);
-                for (String n : list(parent)) // what a killed publish left behind
-                    if (n.startsWith("." + name + ".tmp-") || n.startsWith("." + name + ".old-")) delete(join(parent, n));
-            } finally {
-                deleteQuietly(path(tmp));
-            }
-            return;
-        }
-        if (!fs.exists(dst)) {
-            upload(local, rel);
-            writeMarker(rel, generation, sums);
-            return;
-        }
-        String next = null;
-        if (committed(rel)) { // keep a committed copy at every moment: the new one under .NAME.next-*
-            next = join(parent, "." + name + ".next-" + UUID.randomUUID());
-            upload(local, next);
-            writeMarker(next, generation, sums);
-            fs.delete(path(rel + "/" + COMMITTED), false);
-        }
-        delete(rel);
-        upload(local, rel);
-        writeMarker(rel, generation, sums);
-        for (String n : list(parent))
-            if (n.startsWith("." + name + ".next-")) delete(join(parent, n));
+        dirs.publish(rel, local);
     }
 
     /** Deletes directory {@code rel} with its temporary siblings ({@code .NAME.tmp-*}, {@code .old-*}, {@code .next-*}). */
     public void deleteDir(String rel) throws IOException {
-        String parent = parentRel(rel), name = path(rel).getName();
-        if (mode == Commit.MARKER) fs.delete(path(rel + "/" + COMMITTED), false); // unmarked first: never half-seen
-        delete(rel);
-        for (String n : list(parent))
-            if (n.startsWith("." + name + ".")) delete(join(parent, n));
+        dirs.deleteDir(rel);
     }
 
     /**
@@ -459,54 +385,7 @@ public final class HadoopStore {
      * @return false when there is no committed copy
      */
     public boolean fetchDir(String rel, java.nio.file.Path target) throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            String from = committedCopy(rel);
-            if (from == null) return false;
-            Marker m = null;
-            List<String> before = null;
-            try {
-                m = marker(from);
-                deleteLocal(target);
-                if (m != null) {
-                    download(from, target, m, "");
-                    return true;
-                }
-                // no marker: on an object store, the old marker was just deleted by a writer replacing the directory;
-                // with renames, a directory written without this class (e.g. by a local run), which must not change
-                // while it is copied, or one that vanished or got a marker since the first look
-                if (mode == Commit.MARKER || !isDirectory(from) || marker(from) != null)
-                    throw new StaleCopyException(uri(from) + " changed while it was read");
-                before = fileList(from);
-                download(from, target, null, "");
-                if (!before.equals(fileList(from)))
-                    throw new StaleCopyException(uri(from) + " changed while it was read");
-                return true;
-            } catch (IOException e) {
-                // a directory replaced while we read it shows as missing files, a mismatch with its marker, or (on
-                // Hadoop's local file system) a vanished directory reported as "Permission denied"
-                if (!(e instanceof FileNotFoundException || e instanceof StaleCopyException)
-                        && !changed(from, m, before)) throw e;
-                last = e;
-                sleep(20L * (attempt + 1));
-            }
-        }
-        throw new IOException("could not read a stable copy of " + uri(rel) + " in " + READ_ATTEMPTS + " attempts; "
-                + "a writer keeps replacing it", last);
-    }
-
-    /** Has the copy {@code from} changed since it was seen with marker {@code m} (or, without one, {@code files})? */
-    private boolean changed(String from, Marker m, List<String> files) {
-        try {
-            if (!committed(from)) return true;
-            if (m != null) {
-                Marker now = marker(from);
-                return now == null || now.generation() != m.generation() || !now.files().equals(m.files());
-            }
-            return files == null || !files.equals(fileList(from));
-        } catch (IOException e) {
-            return true;
-        }
+        return dirs.fetch(rel, target);
     }
 
     /**
@@ -514,7 +393,7 @@ public final class HadoopStore {
      * version) to {@code target}, checked against its marker when it has one.
      */
     public void download(String rel, java.nio.file.Path target, String sub) throws IOException {
-        download(rel, target, marker(rel), sub);
+        dirs.download(rel, target, sub);
     }
 
     /**
@@ -522,205 +401,19 @@ public final class HadoopStore {
      * checked against the directory's marker when it has one.
      */
     public void downloadFile(String rel, String file, java.nio.file.Path target) throws IOException {
-        Marker m = marker(rel);
-        Files.createDirectories(target.toAbsolutePath().getParent());
-        MessageDigest d = sha256();
-        long n;
-        try (InputStream in = new DigestInputStream(fs.open(path(rel + "/" + file)), d);
-             OutputStream o = Files.newOutputStream(target)) {
-            n = in.transferTo(o);
-        }
-        Marker.FileSum want = m == null ? null : m.files().get(file);
-        if (m != null && !new Marker.FileSum(n, HexFormat.of().formatHex(d.digest())).equals(want))
-            throw new IOException(uri(rel + "/" + file) + " does not match its commit marker");
+        dirs.downloadFile(rel, file, target);
     }
 
-    /** The committed copy of {@code rel} to read: itself, else the newest committed temporary sibling; or null. */
-    private String committedCopy(String rel) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            if (committed(rel)) return rel;
-            String sibling = committedSibling(rel);
-            if (sibling != null) return sibling;
-            if (committed(rel)) return rel; // a publish ended between the two looks
-            if (attempt == 2) return null; // three times nothing: there is none
-            sleep(10);
-        }
-    }
-
-    private String committedSibling(String rel) throws IOException {
-        String parent = parentRel(rel), name = path(rel).getName();
-        String best = null, old = null;
-        long bestGen = Long.MIN_VALUE;
-        for (String n : list(parent)) {
-            boolean fresh = n.startsWith("." + name + (mode == Commit.RENAME ? ".tmp-" : ".next-"));
-            if (fresh) {
-                Marker m;
-                try {
-                    m = marker(join(parent, n));
-                } catch (IOException e) {
-                    continue; // its marker is being written (rename mode) or it is being deleted
-                }
-                if (m != null && m.generation() > bestGen) {
-                    best = join(parent, n);
-                    bestGen = m.generation();
-                }
-            } else if (mode == Commit.RENAME && n.startsWith("." + name + ".old-")) {
-                old = join(parent, n);
-            }
-        }
-        return best != null ? best : old;
-    }
-
-    private long nextGeneration(String rel) throws IOException {
-        long g = 0;
-        Marker m = marker(rel);
-        if (m != null) g = m.generation();
-        String parent = parentRel(rel), name = path(rel).getName();
-        for (String n : list(parent)) {
-            if (n.startsWith("." + name + ".")) {
-                Marker s = marker(join(parent, n));
-                if (s != null) g = Math.max(g, s.generation());
-            }
-        }
-        return g + 1;
-    }
-
-    private void upload(java.nio.file.Path local, String rel) throws IOException {
-        try (Stream<java.nio.file.Path> w = Files.walk(local)) {
-            for (java.nio.file.Path f : w.filter(Files::isRegularFile).sorted().toList()) {
-                String r = local.relativize(f).toString().replace('\\', '/');
-                if (r.equals(COMMITTED) || LOCAL_ONLY.contains(f.getFileName().toString())) continue;
-                try (InputStream in = Files.newInputStream(f);
-                     FSDataOutputStream out = fs.create(path(rel + "/" + r), true)) {
-                    in.transferTo(out);
-                }
-            }
-        }
-    }
-
-    private void writeMarker(String rel, long generation, Map<String, Marker.FileSum> sums) throws IOException {
-        ObjectNode m = JSON.createObjectNode();
-        m.put("schema", COMMIT_SCHEMA);
-        m.put("schema_version", 1);
-        m.put("generation", generation);
-        m.put("committed_utc", Instant.now().toString());
-        ObjectNode files = m.putObject("files");
-        sums.forEach((k, v) -> {
-            ObjectNode f = files.putObject(k);
-            f.put("bytes", v.bytes());
-            f.put("sha256", v.sha256());
-        });
-        try (FSDataOutputStream out = fs.create(path(rel + "/" + COMMITTED), true)) {
-            out.write(JSON.writeValueAsBytes(m));
-            if (mode == Commit.RENAME) out.hsync();
-        }
-    }
-
-    private static Map<String, Marker.FileSum> sums(java.nio.file.Path local) throws IOException {
-        Map<String, Marker.FileSum> out = new LinkedHashMap<>();
-        try (Stream<java.nio.file.Path> w = Files.walk(local)) {
-            for (java.nio.file.Path f : w.filter(Files::isRegularFile).sorted().toList()) {
-                String r = local.relativize(f).toString().replace('\\', '/');
-                if (r.equals(COMMITTED) || LOCAL_ONLY.contains(f.getFileName().toString())) continue;
-                try (InputStream in = Files.newInputStream(f)) {
-                    out.put(r, sum(in));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Marker.FileSum sum(InputStream in) throws IOException {
-        MessageDigest d = sha256();
-        long n = 0;
-        byte[] buf = new byte[1 << 16];
-        for (int r; (r = in.read(buf)) > 0; ) {
-            d.update(buf, 0, r);
-            n += r;
-        }
-        return new Marker.FileSum(n, HexFormat.of().formatHex(d.digest()));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A copy that does not match the marker read before it: a writer replaced the directory meanwhile. */
-    private static final class StaleCopyException extends IOException {
-        StaleCopyException(String m) {
-            super(m);
-        }
-    }
-
-    private void download(String rel, java.nio.file.Path target, Marker m, String sub) throws IOException {
-        Path base = path(rel);
-        String prefix = sub.isEmpty() ? "" : sub.endsWith("/") ? sub : sub + "/";
-        Files.createDirectories(target);
-        Map<String, Marker.FileSum> got = new TreeMap<>();
-        Path from = prefix.isEmpty() ? base : new Path(base, sub);
-        String baseStr = base.toUri().getPath();
-        for (FileStatus s : filesUnder(from)) {
-            String r = s.getPath().toUri().getPath().substring(baseStr.length() + 1);
-            if (r.equals(COMMITTED) || (!prefix.isEmpty() && !r.startsWith(prefix))) continue;
-            java.nio.file.Path out = target.resolve(r.substring(prefix.length()));
-            Files.createDirectories(out.getParent());
-            MessageDigest d = sha256();
-            try (InputStream in = new DigestInputStream(fs.open(s.getPath()), d);
-                 OutputStream o = Files.newOutputStream(out)) {
-                long n = in.transferTo(o);
-                got.put(r, new Marker.FileSum(n, HexFormat.of().formatHex(d.digest())));
-            }
-        }
-        if (m == null) return;
-        Map<String, Marker.FileSum> want = new TreeMap<>();
-        m.files().forEach((k, v) -> {
-            if (prefix.isEmpty() || k.startsWith(prefix)) want.put(k, v);
-        });
-        if (!want.equals(got))
-            throw new StaleCopyException(uri(rel) + (sub.isEmpty() ? "" : "/" + sub) + " does not match its commit "
-                    + "marker (" + want.size() + " files listed, " + got.size() + " read)");
-    }
-
-    /** Every file under {@code rel} with its size and modification time, to tell whether it changed. */
-    private List<String> fileList(String rel) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (FileStatus s : filesUnder(path(rel)))
-            out.add(s.getPath() + " " + s.getLen() + " " + s.getModificationTime());
-        out.sort(null);
-        return out;
-    }
-
-    /** Every file under {@code dir}, recursively (listStatus only: works on every FileSystem). */
-    private List<FileStatus> filesUnder(Path dir) throws IOException {
-        List<FileStatus> out = new ArrayList<>();
-        for (FileStatus s : fs.listStatus(dir)) {
-            if (s.isDirectory()) out.addAll(filesUnder(s.getPath()));
-            else out.add(s);
-        }
-        return out;
-    }
-
-    private static void deleteLocal(java.nio.file.Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<java.nio.file.Path> w = Files.walk(p)) {
-            for (java.nio.file.Path q : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
-
-    private static String parentRel(String rel) {
+    static String parentRel(String rel) {
         int i = rel.lastIndexOf('/');
         return i < 0 ? "" : rel.substring(0, i);
     }
 
-    private static String join(String parent, String name) {
+    static String join(String parent, String name) {
         return parent.isEmpty() ? name : parent + "/" + name;
     }
 
-    private static void sleep(long ms) throws IOException {
+    static void sleep(long ms) throws IOException {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -139,7 +139,7 @@ class HadoopStoreTest {
             st.publishDir("run/checkpoint", generation(scratch, 1));
             st.publishDir("run/checkpoint", generation(scratch, 2));
             assertEquals(List.of("checkpoint"), st.list("run"), "no temporary siblings left: " + st);
-            HadoopStore.Marker m = st.marker("run/checkpoint");
+            CommitMarker m = st.marker("run/checkpoint");
             assertNotNull(m);
             assertEquals(2, m.generation());
             assertEquals(List.of("params.bin", "sha256", "sub/generation"), new ArrayList<>(m.files().keySet()));
