@@ -292,10 +292,17 @@ public final class Learner {
                 b.states() == null ? null : new float[][] {b.states()[0], b.states()[0]});
     }
 
-    /** Size-weighted mean loss over one pass of {@code source}. */
+    /**
+     * Size-weighted mean loss over one pass of {@code source}: batches of consecutive transitions
+     * ({@link TransitionSource#inOrder}, whose shared frames the direct engine encodes once) when every term is a
+     * mean over transitions; the shuffled epoch 0 when a term depends on the batch's statistics ({@code sigreg},
+     * {@code vicreg-idm}), so its value means what it does in training.
+     */
     public LossTerms evaluate(TransitionSource source, int batchSize) {
         LossTerms.Mean mean = new LossTerms.Mean();
-        for (Iterator<TransitionBatch> it = source.epoch(0, batchSize, 0L); it.hasNext(); ) {
+        Iterator<TransitionBatch> batches = batchStatistics() ? source.epoch(0, batchSize, 0L)
+                : source.inOrder(batchSize);
+        for (Iterator<TransitionBatch> it = batches; it.hasNext(); ) {
             TransitionBatch b = it.next();
             mean.add(evaluate(b), b.size());
         }

@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Training-throughput benchmark of the default (toy, 64x64) world model on random data: transitions/s and achieved
+ * Training-throughput benchmark of a world model (the default toy 64x64 one, or a bundled config's) on random data: transitions/s and achieved
  * GFLOP/s at batch 64 and 256 for both engines ({@code train.engine} direct and samediff) and, where {@code python3}
  * with {@code torch} is installed, the same network in PyTorch ({@link TorchPeer}), measured in interleaved rounds
  * of one run so the ratios are fair on a shared machine; then where the direct engine's step goes, by phase. FLOPs are counted analytically
  * ({@link #trainFlopsPerTransition}). Run: {@code java -cp ... -Dorg.nd4j.autodiff.samediff=false
- * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256] [rounds=2] [chunk=4]} with OMP_NUM_THREADS set to
+ * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256] [rounds=2] [chunk=4] [config]}
+ * where {@code config} is a bundled config name (e.g. {@code reacher-full}: its model and λ; default: the defaults) with OMP_NUM_THREADS set to
  * the cores. The direct engine is also timed on batches cut from runs of {@code chunk} consecutive transitions
  * ({@code train.chunk}), whose shared frames it encodes once; its GFLOP/s there count the nominal FLOPs of the
  * transitions trained (every frame encoded), so they show the examples' rate, not the arithmetic done.
@@ -80,23 +81,26 @@ public final class TrainBenchmark {
         String batches = args.length > 2 ? args[2] : "64,256";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 4;
-        ModelConfig mc = ModelConfig.DEFAULT;
+        io.smwm.core.config.ExperimentConfig cfg = args.length > 5
+                ? io.smwm.core.config.ConfigLoader.forTask(args[5]) : null;
+        ModelConfig mc = cfg == null ? ModelConfig.DEFAULT : cfg.model();
+        LossConfig lc = cfg == null ? LossConfig.DEFAULT : cfg.loss();
         long flops = trainFlopsPerTransition(mc);
-        TorchPeer torch = TorchPeer.detect();
-        System.out.printf("default model: %d params, %.1f MFLOP forward, %.1f MFLOP forward+backward per transition"
+        TorchPeer torch = cfg == null ? TorchPeer.detect() : null; // the peer builds the default architecture only
+        System.out.printf("%s model: %d params, %.1f MFLOP forward, %.1f MFLOP forward+backward per transition"
                         + "; OMP_NUM_THREADS=%s; %d interleaved rounds of %d steps after %d warm-up steps, best round's "
-                        + "median step shown%n", WorldModelGraph.paramSpecs(mc).stream()
+                        + "median step shown%n", cfg == null ? "default" : args[5], WorldModelGraph.paramSpecs(mc).stream()
                         .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), forwardFlopsPerTransition(mc) / 1e6,
                 flops / 1e6, System.getenv("OMP_NUM_THREADS"), rounds, steps, warmup);
-        System.out.println(torch == null ? "PyTorch peer: not measured (no python3 with torch; Debian's python3-torch "
+        System.out.println(cfg != null ? "PyTorch peer: not measured (it builds the default model only)"
+                : torch == null ? "PyTorch peer: not measured (no python3 with torch; Debian's python3-torch "
                 + "installs it)" : "PyTorch peer: " + torch.describe());
         for (String bs : batches.split(",")) {
             int b = Integer.parseInt(bs.trim());
             TransitionBatch batch = randomBatch(mc, b, 7), runs = runBatch(mc, b, chunk, 8);
-            Learner direct = new Learner(mc, LossConfig.DEFAULT, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_DIRECT),
-                    Normalizer.identity(2, 5), 1);
-            Learner graph = new Learner(mc, LossConfig.DEFAULT,
-                    TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_SAMEDIFF), Normalizer.identity(2, 5), 1);
+            Normalizer norm = Normalizer.identity(mc.actionDim(), mc.frameskip());
+            Learner direct = new Learner(mc, lc, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_DIRECT), norm, 1);
+            Learner graph = new Learner(mc, lc, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_SAMEDIFF), norm, 1);
             for (int i = 0; i < warmup; i++) direct.step(batch);
             for (int i = 0; i < warmup; i++) graph.step(batch);
             for (int i = 0; i < warmup; i++) direct.step(runs);
@@ -213,13 +217,11 @@ public final class TrainBenchmark {
 
     static TransitionBatch randomBatch(ModelConfig c, int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        byte[][] o = new byte[n][c.contextBytes()], o2 = new byte[n][c.contextBytes()];
+        byte[][] o = new byte[n][c.contextBytes()], o2 = new byte[n][c.imageBytes()]; // o_{t+k}: one frame
         float[][] a = new float[n][c.modelActionDim()];
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < o[i].length; p++) {
-                o[i][p] = (byte) r.nextInt(256);
-                o2[i][p] = (byte) r.nextInt(256);
-            }
+            for (int p = 0; p < o[i].length; p++) o[i][p] = (byte) r.nextInt(256);
+            for (int p = 0; p < o2[i].length; p++) o2[i][p] = (byte) r.nextInt(256);
             for (int j = 0; j < a[i].length; j++) a[i][j] = (float) (r.nextDouble() * 2 - 1);
         }
         return new TransitionBatch(o, a, o2);

@@ -14,6 +14,16 @@ public interface TransitionSource {
      */
     Iterator<TransitionBatch> epoch(int epoch, int batchSize, long seed);
 
+    /**
+     * Every transition once, in batches of {@code batchSize} (the last may be smaller) that keep an episode's
+     * consecutive transitions together where the source can, so a batch's transitions share frames (the direct
+     * engine encodes each distinct frame once): for a loss that is a mean over transitions, whose value the
+     * grouping does not change. Deterministic. Default: {@link #epoch epoch(0, batchSize, 0)}.
+     */
+    default Iterator<TransitionBatch> inOrder(int batchSize) {
+        return epoch(0, batchSize, 0L);
+    }
+
     /** Number of transitions. */
     long size();
 }

@@ -176,8 +176,25 @@ public final class TableTransitionSource implements TransitionSource {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
-        return new EpochIterator(epoch, batchSize, new SplittableRandom(Seeds.derive(seed, "epoch", epoch)));
+        return new EpochIterator(epoch, batchSize, new SplittableRandom(Seeds.derive(seed, "epoch", epoch)), chunk,
+                Math.max(1, shuffleBuffer / chunk));
     }
+
+    /**
+     * Every transition once, batches filled with each episode's transitions in order (for each t mod k: t, t+k, …),
+     * episodes in file order within files taken in a fixed shuffled order, no transition shuffle: with context c a
+     * batch of B consecutive transitions holds about B + c distinct frames instead of B·(c+1).
+     */
+    @Override
+    public Iterator<TransitionBatch> inOrder(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        return new EpochIterator(0, batchSize, new SplittableRandom(Seeds.derive(0L, "epoch", 0)), WHOLE_EPISODE, 1);
+    }
+
+    /** A run length no episode reaches (and small enough that adding it to a step index cannot overflow). */
+    private static final int WHOLE_EPISODE = 1 << 24;
 
     /**
      * The context observation at frame t: frames t−(c−1)·stride, …, t concatenated, oldest first, frame 0 repeated
@@ -207,13 +224,16 @@ public final class TableTransitionSource implements TransitionSource {
         private Iterator<Episode> episodes = java.util.Collections.emptyIterator();
         private final ArrayDeque<Ref> pending = new ArrayDeque<>(); // transitions of the current episode
         private final List<Ref> buffer = new ArrayList<>();
-        private final int bufferRuns = Math.max(1, shuffleBuffer / chunk);
+        private final int runLength; // transitions per shuffled run (chunk, or a whole episode in order)
+        private final int bufferRuns;
         private Ref carry; // the rest of a run that did not fit the last batch
         private long emitted = 0;
         private TransitionBatch next;
 
-        EpochIterator(int epoch, int batchSize, SplittableRandom rng) {
+        EpochIterator(int epoch, int batchSize, SplittableRandom rng, int runLength, int bufferRuns) {
             this.batchSize = batchSize;
+            this.runLength = runLength;
+            this.bufferRuns = bufferRuns;
             this.rng = rng;
             int n = files.length;
             fileOrder = files.clone();
@@ -256,7 +276,7 @@ public final class TableTransitionSource implements TransitionSource {
         /** The episode's transitions t = 0 .. T−k as runs of up to {@code chunk} model steps (t ascending when 1). */
         private void addRuns(Episode e) {
             int transitions = e.frames().length - frameskip;
-            if (chunk == 1) {
+            if (runLength == 1) {
                 for (int t = 0; t < transitions; t++) {
                     pending.add(new Ref(e, t, 1));
                 }
@@ -264,8 +284,8 @@ public final class TableTransitionSource implements TransitionSource {
             }
             for (int r = 0; r < Math.min(frameskip, transitions); r++) {
                 int steps = (transitions - 1 - r) / frameskip + 1; // t = r, r+k, ... < transitions
-                for (int i = 0; i < steps; i += chunk) {
-                    pending.add(new Ref(e, r + i * frameskip, Math.min(chunk, steps - i)));
+                for (int i = 0; i < steps; i += runLength) {
+                    pending.add(new Ref(e, r + i * frameskip, Math.min(runLength, steps - i)));
                 }
             }
         }

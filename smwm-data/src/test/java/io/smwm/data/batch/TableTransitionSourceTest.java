@@ -3,6 +3,7 @@ package io.smwm.data.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.train.TransitionBatch;
@@ -252,5 +253,36 @@ class TableTransitionSourceTest {
         }
         assertTrue(plainConsecutive < consecutive / 2, "shuffled single transitions are rarely neighbours: "
                 + plainConsecutive + " against " + consecutive);
+    }
+
+    @Test
+    void inOrder_visitsEveryTransitionOnce_episodeByEpisodeInOrder_andIsDeterministic() throws Exception {
+        int k = 2, bs = 5;
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        TableTransitionSource s = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2);
+        List<TransitionBatch> batches = new ArrayList<>();
+        s.inOrder(bs).forEachRemaining(batches::add);
+        Map<String, Integer> seen = new HashMap<>();
+        int consecutive = 0, total = 0;
+        long[] prev = null;
+        for (int j = 0; j < batches.size(); j++) {
+            if (j < batches.size() - 1) assertEquals(bs, batches.get(j).size(), "only the last batch is short");
+            for (long[] o : origins(batches.get(j), k)) {
+                seen.merge(o[0] + ":" + o[1], 1, Integer::sum);
+                total++;
+                if (prev != null && o[0] == prev[0] && o[1] == prev[1] + k) consecutive++;
+                prev = o;
+            }
+        }
+        assertEquals(10 * (9 - k), total);
+        assertEquals(10 * (9 - k), seen.size(), "no transition twice");
+        // each episode's 7 transitions are the runs {0,2,4,6} and {1,3,5}, in order: 5 neighbours consecutive, across
+        // batch boundaries too
+        assertEquals(10 * 5, consecutive);
+        List<TransitionBatch> again = new ArrayList<>();
+        s.inOrder(bs).forEachRemaining(again::add);
+        assertEquals(batches.size(), again.size());
+        for (int j = 0; j < batches.size(); j++) assertArrayEquals(batches.get(j).states(), again.get(j).states());
+        assertThrows(IllegalArgumentException.class, () -> s.inOrder(0));
     }
 }

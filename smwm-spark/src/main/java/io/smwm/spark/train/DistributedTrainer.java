@@ -17,6 +17,7 @@ import io.smwm.core.train.TrainResult;
 import io.smwm.core.train.Trainer;
 import io.smwm.core.train.TrainingStoppedException;
 import io.smwm.core.train.TransitionSource;
+import io.smwm.core.util.NativeThreads;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.table.TableMetadata;
@@ -213,13 +214,16 @@ public final class DistributedTrainer implements Trainer {
                     jsc.setJobDescription("smwm train epoch " + epoch + "/" + config.train().epochs() + " round "
                             + round + " (" + averaging.describe() + ")");
                     RoundResult res;
+                    NativeThreads.Limit shared = shareCores(n);
+                    final int taskThreads = threadsPerLocalTask(n);
                     try {
                         res = parts.mapPartitionsWithIndex((p, it) -> List.of(PartitionTrainer.run(specJson, p, e,
-                                r, gr, bp.value(), bmv.value(), st)).iterator(), true)
+                                r, gr, bp.value(), bmv.value(), st, taskThreads)).iterator(), true)
                                 .treeReduce(RoundResult::combine);
                     } catch (Exception ex) { // SparkException (job aborted after maxFailures) is checked in Scala
                         throw stopped(ex, epoch, round, lastGood, metrics);
                     } finally {
+                        shared.close(); // the driver's validation and collapse check get every thread back
                         jsc.setJobDescription(null);
                         bp.destroy();
                         bmv.destroy();
@@ -277,6 +281,24 @@ public final class DistributedTrainer implements Trainer {
         learner.setParams(Nd4j.createFromArray(params));
         learner.setUpdaterState(AdamState.fromFlat(Nd4j.createFromArray(mv), adamStep));
         return new TrainResult(learner.snapshot(), epochs, lastGood);
+    }
+
+    /**
+     * In local mode the round's N tasks run in this process and share its cores: each task's native matrix products
+     * (BLAS here, OpenMP in each task's thread: {@link PartitionTrainer#run}) then get max(1, cores / N) threads
+     * rather than all the cores each (two tasks of two threads on two cores
+     * oversubscribe them). On a cluster the executors' own {@code OMP_NUM_THREADS} (the deploy files set it to
+     * {@code spark.task.cpus}) governs and nothing changes.
+     */
+    private NativeThreads.Limit shareCores(int tasks) {
+        int each = threadsPerLocalTask(tasks);
+        return each == 0 ? NativeThreads.Limit.NONE : NativeThreads.limit(each);
+    }
+
+    /** max(1, cores / N) in local mode with N ≥ 2 tasks, else 0 (leave the executors' settings alone). */
+    private int threadsPerLocalTask(int tasks) {
+        if (!spark.sparkContext().isLocal() || tasks < 2) return 0;
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / tasks);
     }
 
     private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round) {

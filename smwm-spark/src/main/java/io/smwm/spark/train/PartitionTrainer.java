@@ -8,6 +8,7 @@ import io.smwm.core.loss.WorldModelLoss;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.optim.AdamState;
 import io.smwm.core.train.Learner;
+import io.smwm.core.util.NativeThreads;
 import io.smwm.core.train.TransitionBatch;
 import io.smwm.core.util.Seeds;
 import io.smwm.data.batch.EpisodeSplit;
@@ -114,9 +115,23 @@ public final class PartitionTrainer {
      * @param mv          the averaged Adam moments [m; v], 2N entries
      * @param adamStep    the averaged Adam step counter
      * @param globalRound rounds run since the start of training (keys the local Adam state)
+     * @param threads     OpenMP threads for this task's native work (local mode: the process's cores shared among
+     *                    the round's tasks), or 0 to leave the executor's setting ({@code OMP_NUM_THREADS})
      */
     static RoundResult run(String specJson, int p, int epoch, int round, long globalRound, float[] params, float[] mv,
-                           long adamStep) {
+                           long adamStep, int threads) {
+        if (threads <= 0) return round(specJson, p, epoch, round, globalRound, params, mv, adamStep);
+        int before = NativeThreads.forThisThread(); // the pooled task thread gets its own setting back afterwards
+        NativeThreads.forThisThread(threads);
+        try {
+            return round(specJson, p, epoch, round, globalRound, params, mv, adamStep);
+        } finally {
+            NativeThreads.forThisThread(before);
+        }
+    }
+
+    private static RoundResult round(String specJson, int p, int epoch, int round, long globalRound, float[] params,
+                                     float[] mv, long adamStep) {
         long t0 = System.nanoTime();
         TaskSpec spec = TaskSpec.fromJson(specJson);
         injectFault(epoch, round, p);

@@ -1,5 +1,6 @@
 package io.smwm.core.model.direct;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
@@ -13,7 +14,8 @@ import java.util.stream.IntStream;
  * so y is the NHWC output. The encoder's layers are K 3, S 2, P 1 ({@link #s2}: out = ⌈in/2⌉), the first one
  * optionally K = S = patch, P 0 ({@code model.stemPatch}: non-overlapping patches). {@link #col2im} is the adjoint of
  * {@link #im2col} (it sums every column entry back into the input pixel it came from), which turns dcols = dy · Wᵀ
- * into the input gradient. Work is split over images with a parallel stream. Immutable; the arrays passed in are
+ * into the input gradient; both also work on an off-heap array's NIO view, so the column matrix is never copied
+ * whole between the heap and native memory. Work is split over images with a parallel stream. Immutable; the arrays passed in are
  * the caller's.
  */
 public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride, int pad) {
@@ -48,7 +50,16 @@ public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride,
      * (row-major).
      */
     public void im2col(float[] x, int n, float[] cols) {
+        im2col(x, n, FloatBuffer.wrap(cols));
+    }
+
+    /**
+     * {@link #im2col(float[], int, float[])} into a buffer written by absolute index (an off-heap array's NIO view,
+     * so the matrix is written once, where the matrix product reads it).
+     */
+    public void im2col(float[] x, int n, FloatBuffer cols) {
         int oh = oh(), ow = ow(), row = k(), c = cin, kk = kernel, s = stride, p = pad;
+        float[] zeros = new float[c];
         IntStream.range(0, n).parallel().forEach(img -> {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
@@ -58,11 +69,11 @@ public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride,
                         for (int kx = 0; kx < kk; kx++) {
                             int ix = s * ox + kx - p, o = base + (ky * kk + kx) * c;
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                                for (int q = 0; q < c; q++) cols[o + q] = 0f;
+                                cols.put(o, zeros, 0, c);
                             } else if (c < 16) { // a call per few floats costs more than the copy
-                                for (int q = 0, from = ((img * h + iy) * w + ix) * c; q < c; q++) cols[o + q] = x[from + q];
+                                for (int q = 0, from = ((img * h + iy) * w + ix) * c; q < c; q++) cols.put(o + q, x[from + q]);
                             } else {
-                                System.arraycopy(x, ((img * h + iy) * w + ix) * c, cols, o, c);
+                                cols.put(o, x, ((img * h + iy) * w + ix) * c, c);
                             }
                         }
                     }
@@ -73,20 +84,29 @@ public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride,
 
     /** The adjoint of {@link #im2col}: {@code dx} [n·h·w·cin] = the sum of every entry of {@code dcols} into its pixel. */
     public void col2im(float[] dcols, int n, float[] dx) {
+        col2im(FloatBuffer.wrap(dcols), n, dx);
+    }
+
+    /**
+     * {@link #col2im(float[], int, float[])} from a buffer read by absolute index (an off-heap array's NIO view: each
+     * row is read once into a small array, never copied whole to the heap first).
+     */
+    public void col2im(FloatBuffer dcols, int n, float[] dx) {
         int oh = oh(), ow = ow(), row = k(), c = cin, size = inSize(), kk = kernel, s = stride, p = pad;
         IntStream.range(0, n).parallel().forEach(img -> {
+            float[] r = new float[row];
             Arrays.fill(dx, img * size, (img + 1) * size, 0f);
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int base = ((img * oh + oy) * ow + ox) * row;
+                    dcols.get(((img * oh + oy) * ow + ox) * row, r, 0, row);
                     for (int ky = 0; ky < kk; ky++) {
                         int iy = s * oy + ky - p;
                         if (iy < 0 || iy >= h) continue;
                         for (int kx = 0; kx < kk; kx++) {
                             int ix = s * ox + kx - p;
                             if (ix < 0 || ix >= w) continue;
-                            int o = base + (ky * kk + kx) * c, d = ((img * h + iy) * w + ix) * c;
-                            for (int q = 0; q < c; q++) dx[d + q] += dcols[o + q];
+                            int o = (ky * kk + kx) * c, d = ((img * h + iy) * w + ix) * c;
+                            for (int q = 0; q < c; q++) dx[d + q] += r[o + q];
                         }
                     }
                 }

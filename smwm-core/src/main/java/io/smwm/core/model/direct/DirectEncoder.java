@@ -82,7 +82,7 @@ final class DirectEncoder {
     /** Encoder buffers for N images, reused across steps. */
     final class Workspace {
         final int n;
-        final float[] x, scratch, pooled, dPooled, dA, z, dz;
+        final float[] x, pooled, dPooled, dA, z, dz;
         final int[] argmax;
         final float[][] a;
         final INDArray[] cols, y;
@@ -94,7 +94,7 @@ final class DirectEncoder {
             a = new float[convs.length][];
             cols = new INDArray[convs.length];
             y = new INDArray[convs.length];
-            int maxCols = 0, maxIn = 0;
+            int maxIn = 0;
             for (int i = 0; i < convs.length; i++) {
                 ConvLayer k = convs[i];
                 long rows = (long) n * k.outPixels();
@@ -103,10 +103,8 @@ final class DirectEncoder {
                 cols[i] = Dense.buffer((int) rows, k.k());
                 y[i] = Dense.buffer((int) rows, k.cout());
                 a[i] = new float[(int) rows * k.cout()];
-                maxCols = Math.max(maxCols, (int) rows * k.k());
                 if (i > 0) maxIn = Math.max(maxIn, n * k.inSize());
             }
-            scratch = new float[maxCols];
             dA = new float[Math.max(maxIn, a[convs.length - 1].length)];
             pooled = new float[n * flat];
             dPooled = new float[n * flat];
@@ -160,8 +158,7 @@ final class DirectEncoder {
         float[] in = w.x;
         for (int i = 0; i < convs.length; i++) {
             ConvLayer k = convs[i];
-            k.im2col(in, w.n, w.scratch);
-            put(w.scratch, w.n * k.outPixels() * k.k(), w.cols[i]);
+            k.im2col(in, w.n, HostBuffers.floats(w.cols[i]));
             clock.lap(PhaseClock.IM2COL);
             Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB(
                     new INDArray[] {w.cols[i], p.get("enc_conv" + i + "_W"), p.get("enc_conv" + i + "_b")}, w.y[i]));
@@ -219,8 +216,7 @@ final class DirectEncoder {
             }
             Nd4j.gemm(w.y[i], p.get("enc_conv" + i + "_W"), w.cols[i], false, true, 1.0, 0.0); // dcols over cols
             clock.lap(PhaseClock.CONV_BWD);
-            get(w.cols[i], w.scratch);
-            k.col2im(w.scratch, w.n, dA);
+            k.col2im(HostBuffers.floats(w.cols[i]), w.n, dA);
             mask(dA, w.a[i - 1], w.n * k.inSize());
             clock.lap(PhaseClock.COL2IM);
         }
