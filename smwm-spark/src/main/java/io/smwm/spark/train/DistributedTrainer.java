@@ -214,8 +214,9 @@ public final class DistributedTrainer implements Trainer {
                     jsc.setJobDescription("smwm train epoch " + epoch + "/" + config.train().epochs() + " round "
                             + round + " (" + averaging.describe() + ")");
                     RoundResult res;
-                    NativeThreads.Limit shared = shareCores(n);
                     final int taskThreads = threadsPerLocalTask(n);
+                    NativeThreads.Limit shared = taskThreads == 0 ? NativeThreads.Limit.NONE
+                            : NativeThreads.limit(taskThreads);
                     try {
                         res = parts.mapPartitionsWithIndex((p, it) -> List.of(PartitionTrainer.run(specJson, p, e,
                                 r, gr, bp.value(), bmv.value(), st, taskThreads)).iterator(), true)
@@ -284,18 +285,12 @@ public final class DistributedTrainer implements Trainer {
     }
 
     /**
-     * In local mode the round's N tasks run in this process and share its cores: each task's native matrix products
-     * (BLAS here, OpenMP in each task's thread: {@link PartitionTrainer#run}) then get max(1, cores / N) threads
-     * rather than all the cores each (two tasks of two threads on two cores
-     * oversubscribe them). On a cluster the executors' own {@code OMP_NUM_THREADS} (the deploy files set it to
-     * {@code spark.task.cpus}) governs and nothing changes.
+     * Native threads per task in local mode, where the round's N ≥ 2 tasks run in this process and share its cores:
+     * max(1, cores / N), which the round sets for BLAS here and for OpenMP in each task's thread
+     * ({@link PartitionTrainer#run}) instead of every core per task (two tasks of two threads on two cores
+     * oversubscribe them). 0 on a cluster, where the executors' own {@code OMP_NUM_THREADS} (the deploy files set it
+     * to {@code spark.task.cpus}) governs.
      */
-    private NativeThreads.Limit shareCores(int tasks) {
-        int each = threadsPerLocalTask(tasks);
-        return each == 0 ? NativeThreads.Limit.NONE : NativeThreads.limit(each);
-    }
-
-    /** max(1, cores / N) in local mode with N ≥ 2 tasks, else 0 (leave the executors' settings alone). */
     private int threadsPerLocalTask(int tasks) {
         if (!spark.sparkContext().isLocal() || tasks < 2) return 0;
         return Math.max(1, Runtime.getRuntime().availableProcessors() / tasks);
