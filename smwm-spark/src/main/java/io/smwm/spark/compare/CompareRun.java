@@ -12,14 +12,8 @@ import io.smwm.core.eval.report.AtomicFiles;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.train.TrainingStoppedException;
 import io.smwm.core.util.UserError;
-import io.smwm.data.generate.GenerationSpec;
-import io.smwm.data.table.TableMetadata;
-import io.smwm.data.table.TableValidator;
-import io.smwm.data.table.TrajectoryReader;
-import io.smwm.data.table.TrajectorySchema;
 import io.smwm.spark.compare.ComparePlan.Cell;
 import io.smwm.spark.compare.ComparePlan.Task;
-import io.smwm.spark.generate.DistributedGenerator;
 import io.smwm.spark.run.DiagnosisRun;
 import io.smwm.spark.run.EvaluationRequest;
 import io.smwm.spark.run.EvaluationRun;
@@ -37,8 +31,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,14 +79,14 @@ public final class CompareRun {
     private final String master;
     private final Consumer<String> console;
     private SparkSession spark;
-    private final Set<String> validated = new HashSet<>();
-    private final Map<String, String> fingerprints = new HashMap<>();
+    private final CompareTables tables;
 
     private CompareRun(ComparePlan plan, Path out, String master, Consumer<String> console) {
         this.plan = plan;
         this.out = out;
         this.master = master;
         this.console = console;
+        this.tables = new CompareTables(plan, out.resolve(TABLES), console, this::spark);
     }
 
     /**
@@ -143,10 +135,10 @@ public final class CompareRun {
             console.accept(String.format(Locale.ROOT, "[%d/%d] %-40s %s", i, entries.size(), e.cell().name(),
                     describe(e)));
         }
-        for (String t : tablesUsed()) {
-            Cell c = firstCellOf(t);
+        for (String t : tables.used()) {
+            Cell c = tables.firstCellOf(t);
             console.accept("table " + t + ": " + (plan.task(c).table() != null ? "given, " + plan.task(c).table()
-                    : tableReady(c) ? "generated, " + tableDir(c) : "to generate into " + tableDir(c)));
+                    : tables.ready(c) ? "generated, " + tables.dir(c) : "to generate into " + tables.dir(c)));
         }
         console.accept("dry run: " + entries.size() + " cells: " + counts + "; nothing was run or written");
         return new Outcome(entries, 0, 0, new CompareSummary(plan, out.toString(), finishedOnly(entries)));
@@ -275,7 +267,7 @@ public final class CompareRun {
 
     /** A cell directory without a marker: resume, evaluate, or restart (see the class comment). */
     private CellState partialState(Cell c, Path dir, boolean recover) throws IOException {
-        if (!tableReady(c)) return CellState.RESTART;
+        if (!tables.ready(c)) return CellState.RESTART;
         if (recover) RunDirs.recoverCheckpoint(dir);
         Path ckpt = RunDirs.checkpoint(dir);
         if (!Files.isRegularFile(ckpt.resolve(CheckpointIO.MANIFEST))) return CellState.RESTART;
@@ -292,7 +284,7 @@ public final class CompareRun {
             return CellState.RESTART;
         }
         if (!ConfigLoader.toTree(from.config()).equals(ConfigLoader.toTree(want))) return CellState.RESTART;
-        String fp = fingerprint(tableOf(c));
+        String fp = tables.fingerprint(tables.of(c));
         if (fp == null || !fp.equals(from.provenance().tableFingerprint())) return CellState.RESTART;
         return from.provenance().epoch() >= want.train().epochs() ? CellState.EVALUATE : CellState.RESUME;
     }
@@ -318,7 +310,7 @@ public final class CompareRun {
             config = "unresolvable: " + e.getMessage();
         }
         m.put("config", config);
-        m.put("table", tableSpec(c));
+        m.put("table", tables.spec(c));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("workers", plan.spark().workers());
         s.put("averaging_frequency", plan.spark().averagingFrequency());
@@ -331,106 +323,12 @@ public final class CompareRun {
         return tree(plan.task(c).eval().toMap());
     }
 
-    private Map<String, Object> tableSpec(Cell c) {
-        Task t = plan.task(c);
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (t.table() != null) {
-            m.put("path", t.table());
-            return m;
-        }
-        m.put("env", t.env());
-        m.put("distractors", c.distractorList());
-        m.put("generate", t.generate().toMap());
-        return m;
-    }
-
-    private static JsonNode tree(Object o) {
+    static JsonNode tree(Object o) {
         try {
             return JSON.readTree(JSON.writeValueAsString(o)); // through text, so that number types compare equal
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    // ---- tables -------------------------------------------------------------------------------------------------
-
-    /** The table name of a cell's (task, distractors): {@code <task>-<distractors>}. */
-    private static String tableName(Cell c) {
-        return c.task() + "-" + c.distractors();
-    }
-
-    private Path tableDir(Cell c) {
-        return out.resolve(TABLES).resolve(tableName(c));
-    }
-
-    private Path tableSpecFile(Cell c) {
-        return out.resolve(TABLES).resolve(tableName(c) + ".json");
-    }
-
-    private String tableOf(Cell c) {
-        String given = plan.task(c).table();
-        return given != null ? given : tableDir(c).toString();
-    }
-
-    private List<String> tablesUsed() {
-        List<String> names = new ArrayList<>();
-        for (Cell c : plan.cells()) if (!names.contains(tableName(c))) names.add(tableName(c));
-        return names;
-    }
-
-    private Cell firstCellOf(String tableName) {
-        return plan.cells().stream().filter(c -> tableName(c).equals(tableName)).findFirst().orElseThrow();
-    }
-
-    /** A given table, or a generated one that is complete and made with the plan's settings. */
-    private boolean tableReady(Cell c) throws IOException {
-        if (plan.task(c).table() != null) return true;
-        Path spec = tableSpecFile(c);
-        if (!Files.isRegularFile(tableDir(c).resolve(TrajectorySchema.INFO_JSON)) || !Files.isRegularFile(spec))
-            return false;
-        try {
-            return JSON.readTree(spec.toFile()).equals(tree(tableSpec(c)));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private String fingerprint(String table) {
-        return fingerprints.computeIfAbsent(table, t -> {
-            try (TrajectoryReader r = TrajectoryReader.open(t)) {
-                return r.metadata().fingerprint();
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        });
-    }
-
-    /** The cell's table, generated first when it is not there (or was made with other settings); validated once. */
-    private String ensureTable(Cell c) throws IOException {
-        String table = tableOf(c);
-        if (!tableReady(c)) {
-            Task t = plan.task(c);
-            GenerationSpec spec = t.generate().spec(t.env(), c.distractorList());
-            Path dir = tableDir(c);
-            if (Files.exists(dir)) deleteTree(dir); // compare's own: incomplete, or made with other settings
-            Files.deleteIfExists(tableSpecFile(c));
-            fingerprints.remove(table);
-            console.accept("    generating " + dir + ": " + t.env() + ", " + spec.episodes() + " episodes of "
-                    + spec.steps() + " steps, seed " + spec.seed() + ", policy " + (spec.policy() == null
-                    ? "(the task's default)" : spec.policy()) + ", distractors " + c.distractors());
-            long t0 = System.nanoTime();
-            TableMetadata meta = DistributedGenerator.run(spark(), spec, dir.toString(), false);
-            AtomicFiles.writeString(tableSpecFile(c), JSON.writeValueAsString(tableSpec(c)));
-            console.accept(String.format(Locale.ROOT, "    wrote %d episodes, %d frames in %.1f s; fingerprint %s",
-                    meta.episodes(), meta.frames(), (System.nanoTime() - t0) / 1e9, meta.fingerprint()));
-        }
-        if (validated.add(table)) {
-            long t0 = System.nanoTime();
-            var v = new TableValidator().requireValid(table);
-            console.accept(String.format(Locale.ROOT, "    validated %s: %d episodes, %d frames OK (%.1f s)", table,
-                    v.episodes(), v.rows(), (System.nanoTime() - t0) / 1e9));
-        }
-        return table;
     }
 
     private SparkSession spark() {
@@ -446,7 +344,7 @@ public final class CompareRun {
 
     private CellResult runCell(Cell c, CellState st, CellResult before) throws IOException {
         Task t = plan.task(c);
-        String table = ensureTable(c);
+        String table = tables.ensure(c);
         Path dir = cellDir(c);
         Consumer<String> cell = line -> {
             if (!line.startsWith(SKIP_VALIDATION_NOTE)) console.accept("    " + line);
@@ -561,7 +459,7 @@ public final class CompareRun {
         m.put("method", c.method());
         m.put("seed", c.seed());
         m.put("table", table);
-        m.put("table_fingerprint", fingerprint(table));
+        m.put("table_fingerprint", tables.fingerprint(table));
         m.put("finished_utc", Instant.now().toString());
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("train", trainSpec(c));
@@ -578,7 +476,7 @@ public final class CompareRun {
         return s;
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (Stream<Path> w = Files.walk(p)) {
             for (Path q : w.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
