@@ -1,5 +1,7 @@
 package io.smwm.core.train;
 
+import io.smwm.core.config.ConfigLoader;
+import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.config.LossConfig;
 import io.smwm.core.config.ModelConfig;
 import io.smwm.core.config.TrainConfig;
@@ -12,13 +14,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Training-throughput benchmark of a world model (the default toy 64x64 one, or a bundled config's) on random data: transitions/s and achieved
+ * Training-throughput benchmark of a world model (the default toy 64x64 one, or a bundled config's) on random data:
+ * transitions/s and achieved
  * GFLOP/s at batch 64 and 256 for both engines ({@code train.engine} direct and samediff) and, where {@code python3}
  * with {@code torch} is installed, the same network in PyTorch ({@link TorchPeer}), measured in interleaved rounds
  * of one run so the ratios are fair on a shared machine; then where the direct engine's step goes, by phase. FLOPs are counted analytically
  * ({@link #trainFlopsPerTransition}). Run: {@code java -cp ... -Dorg.nd4j.autodiff.samediff=false
  * io.smwm.core.train.TrainBenchmark [warmup=15] [steps=10] [batches=64,256] [rounds=2] [chunk=4] [config]}
- * where {@code config} is a bundled config name (e.g. {@code reacher-full}: its model and λ; default: the defaults) with OMP_NUM_THREADS set to
+ * where {@code config} is a bundled config name (e.g. {@code reacher-full}: its model and λ; default: the defaults),
+ * with OMP_NUM_THREADS set to
  * the cores. The direct engine is also timed on batches cut from runs of {@code chunk} consecutive transitions
  * ({@code train.chunk}), whose shared frames it encodes once; its GFLOP/s there count the nominal FLOPs of the
  * transitions trained (every frame encoded), so they show the examples' rate, not the arithmetic done.
@@ -81,15 +85,15 @@ public final class TrainBenchmark {
         String batches = args.length > 2 ? args[2] : "64,256";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 4;
-        io.smwm.core.config.ExperimentConfig cfg = args.length > 5
-                ? io.smwm.core.config.ConfigLoader.forTask(args[5]) : null;
+        ExperimentConfig cfg = args.length > 5 ? ConfigLoader.forTask(args[5]) : null;
         ModelConfig mc = cfg == null ? ModelConfig.DEFAULT : cfg.model();
         LossConfig lc = cfg == null ? LossConfig.DEFAULT : cfg.loss();
         long flops = trainFlopsPerTransition(mc);
         TorchPeer torch = cfg == null ? TorchPeer.detect() : null; // the peer builds the default architecture only
         System.out.printf("%s model: %d params, %.1f MFLOP forward, %.1f MFLOP forward+backward per transition"
                         + "; OMP_NUM_THREADS=%s; %d interleaved rounds of %d steps after %d warm-up steps, best round's "
-                        + "median step shown%n", cfg == null ? "default" : args[5], WorldModelGraph.paramSpecs(mc).stream()
+                        + "median step shown%n", cfg == null ? "default" : args[5],
+                WorldModelGraph.paramSpecs(mc).stream()
                         .mapToLong(io.smwm.core.model.ParamSpec::length).sum(), forwardFlopsPerTransition(mc) / 1e6,
                 flops / 1e6, System.getenv("OMP_NUM_THREADS"), rounds, steps, warmup);
         System.out.println(cfg != null ? "PyTorch peer: not measured (it builds the default model only)"

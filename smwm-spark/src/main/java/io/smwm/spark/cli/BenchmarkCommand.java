@@ -33,7 +33,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--batches", defaultValue = "64,256", description = "train: batch sizes (default: ${DEFAULT-VALUE}).")
     String batches;
 
-    @Option(names = "--config", description = "train: a bundled config (e.g. reacher-full) whose model and λ to time instead of the default model.")
+    @Option(names = "--config",
+            description = "train: a bundled config (e.g. reacher-full) whose model and λ to time instead of the default.")
     String config;
 
     @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost); oracle: use this run's episode split.")
@@ -70,7 +71,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                     spark.stop();
                 }
             }
-            case "train" -> TrainBenchmark.main(config == null ? new String[] {"15", "10", batches} // 3 warm-up steps were not enough
+            // 15 warm-up steps: 3 were not enough
+            case "train" -> TrainBenchmark.main(config == null ? new String[] {"15", "10", batches}
                     : new String[] {"15", "10", batches, "2", "4", config});
             case "plan" -> plan();
             case "oracle" -> {

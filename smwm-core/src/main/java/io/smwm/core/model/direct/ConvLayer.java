@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
  * optionally K = S = patch, P 0 ({@code model.stemPatch}: non-overlapping patches). {@link #col2im} is the adjoint of
  * {@link #im2col} (it sums every column entry back into the input pixel it came from), which turns dcols = dy · Wᵀ
  * into the input gradient; both also work on an off-heap array's NIO view, so the column matrix is never copied
- * whole between the heap and native memory. Work is split over images with a parallel stream. Immutable; the arrays passed in are
- * the caller's.
+ * whole between the heap and native memory. Work is split over images with a parallel stream. Immutable; the arrays
+ * passed in are the caller's.
  */
 public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride, int pad) {
 
@@ -71,7 +71,8 @@ public record ConvLayer(int h, int w, int cin, int cout, int kernel, int stride,
                             if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
                                 cols.put(o, zeros, 0, c);
                             } else if (c < 16) { // a call per few floats costs more than the copy
-                                for (int q = 0, from = ((img * h + iy) * w + ix) * c; q < c; q++) cols.put(o + q, x[from + q]);
+                                int from = ((img * h + iy) * w + ix) * c;
+                                for (int q = 0; q < c; q++) cols.put(o + q, x[from + q]);
                             } else {
                                 cols.put(o, x, ((img * h + iy) * w + ix) * c, c);
                             }
