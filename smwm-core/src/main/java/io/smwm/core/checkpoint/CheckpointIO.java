@@ -27,12 +27,15 @@ import java.util.*;
  *   manifest.json   {"format": "smwm-checkpoint", "format_version": 1, "config": {model, loss, train: every key},
  *                    "provenance": {...}, "parameters": [{"name", "shape"}...] (canonical order),
  *                    "normalizer": {"primitive_dim", "frameskip"}, "updater": {"type": "adam", "step"} or null,
+ *                    "average": {"count"} (only with a parameter average),
  *                    "files": {"params.bin": {"bytes", "sha256"}, ...}}
  *   params.bin      one ND4J binary array per parameter, in manifest order, each as written by
  *                   {@code Nd4j.write(INDArray, DataOutputStream)} (ND4J's own header: shape info, data type and
  *                   length, then the raw buffer), float32, shapes as in "parameters"
  *   normalizer.bin  two ND4J arrays: mean [k·m], std [k·m] (tiled primitive statistics)
  *   updater.bin     (only with an updater) two ND4J arrays: Adam m [N], v [N], flat in parameter order
+ *   average.bin     (only with a parameter average) one ND4J array: the mean of the iterates [N], flat in parameter
+ *                   order; it is the model ({@link Checkpoint#modelParams}), params.bin the iterate to continue from
  * </pre>
  * Writes are atomic: everything goes to a temporary sibling directory that is renamed into place; an existing
  * checkpoint is replaced only with {@code overwrite}. Loading checks the format and version, that every listed file
@@ -44,7 +47,7 @@ import java.util.*;
 public final class CheckpointIO {
     public static final int FORMAT_VERSION = 1;
     public static final String MANIFEST = "manifest.json", PARAMS = "params.bin", NORMALIZER = "normalizer.bin",
-            UPDATER = "updater.bin";
+            UPDATER = "updater.bin", AVERAGE = "average.bin";
     /** A manifest is a few kilobytes; anything over this is refused before parsing. */
     static final long MAX_MANIFEST_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,6 +77,8 @@ public final class CheckpointIO {
             if (c.updater() != null)
                 writeArrays(tmp.resolve(UPDATER), List.of(c.updater().m().reshape(n).castTo(DataType.FLOAT),
                         c.updater().v().reshape(n).castTo(DataType.FLOAT)));
+            if (c.average() != null)
+                writeArrays(tmp.resolve(AVERAGE), List.of(c.average().mean().reshape(n).castTo(DataType.FLOAT)));
             ObjectNode m = JSON.createObjectNode();
             m.put("format", "smwm-checkpoint");
             m.put("format_version", FORMAT_VERSION);
@@ -94,8 +99,9 @@ public final class CheckpointIO {
                 u.put("type", "adam");
                 u.put("step", c.updater().step());
             } else m.putNull("updater");
+            if (c.average() != null) m.putObject("average").put("count", c.average().count());
             ObjectNode files = m.putObject("files");
-            for (String f : c.updater() != null ? List.of(PARAMS, NORMALIZER, UPDATER) : List.of(PARAMS, NORMALIZER)) {
+            for (String f : files(c.updater() != null, c.average() != null)) {
                 ObjectNode fo = files.putObject(f);
                 fo.put("bytes", Files.size(tmp.resolve(f)));
                 fo.put("sha256", sha256(tmp.resolve(f)));
@@ -167,9 +173,9 @@ public final class CheckpointIO {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(e.getMessage(), e);
         }
-        boolean hasUpdater = m.hasNonNull("updater");
+        boolean hasUpdater = m.hasNonNull("updater"), hasAverage = m.hasNonNull("average");
         List<String> problems = new ArrayList<>();
-        for (String f : hasUpdater ? List.of(PARAMS, NORMALIZER, UPDATER) : List.of(PARAMS, NORMALIZER))
+        for (String f : files(hasUpdater, hasAverage))
             checkFile(src, f, m.path("files").path(f), problems);
         List<ParamSpec> specs = WorldModelGraph.paramSpecs(config.model());
         List<String> declared = new ArrayList<>();
@@ -185,6 +191,9 @@ public final class CheckpointIO {
                     + config.model().actionDim() + ", model.frameskip=" + config.model().frameskip() + ")");
         long step = m.path("updater").path("step").asLong(-1);
         if (hasUpdater && step < 0) problems.add(MANIFEST + " updater.step must be >= 0, got " + m.path("updater").path("step"));
+        long averaged = m.path("average").path("count").asLong(-1);
+        if (hasAverage && averaged < 1)
+            problems.add(MANIFEST + " average.count must be >= 1, got " + m.path("average").path("count"));
         if (!m.path("provenance").isObject()) problems.add(MANIFEST + " has no provenance");
         if (!problems.isEmpty()) throw new CheckpointException(where + " is unusable: " + String.join("; ", problems));
 
@@ -196,6 +205,8 @@ public final class CheckpointIO {
         List<float[]> up = hasUpdater ? ArrayFileReader.read(src, UPDATER, List.of(
                 new ArrayFileReader.Expected("adam_m", new long[]{n}), new ArrayFileReader.Expected("adam_v", new long[]{n})),
                 problems) : List.of();
+        List<float[]> avg = hasAverage ? ArrayFileReader.read(src, AVERAGE,
+                List.of(new ArrayFileReader.Expected("average", new long[]{n})), problems) : List.of();
         if (up.size() == 2)
             for (int i = 0; i < n; i++)
                 if (up.get(1)[i] < 0) {
@@ -223,7 +234,9 @@ public final class CheckpointIO {
             throw new CheckpointException(where + ": " + MANIFEST + " provenance is invalid: " + e.getMessage(), e);
         }
         AdamState adam = hasUpdater ? new AdamState(Nd4j.createFromArray(up.get(0)), Nd4j.createFromArray(up.get(1)), step) : null;
-        return new Checkpoint(config, normalizer, Nd4j.createFromArray(flat), adam, prov);
+        Checkpoint.Average average = avg.size() == 1
+                ? new Checkpoint.Average(Nd4j.createFromArray(avg.get(0)), averaged) : null;
+        return new Checkpoint(config, normalizer, Nd4j.createFromArray(flat), adam, prov, average);
     }
 
     /**
@@ -292,6 +305,14 @@ public final class CheckpointIO {
     private static String abbreviate(List<String> l) {
         String s = l.toString();
         return s.length() > 300 ? s.substring(0, 300) + "...] (" + l.size() + " entries)" : s;
+    }
+
+    /** The files a checkpoint lists: params and normalizer, then the optional Adam state and parameter average. */
+    private static List<String> files(boolean updater, boolean average) {
+        List<String> f = new ArrayList<>(List.of(PARAMS, NORMALIZER));
+        if (updater) f.add(UPDATER);
+        if (average) f.add(AVERAGE);
+        return f;
     }
 
     private static void checkFile(CheckpointSource src, String f, JsonNode meta, List<String> problems) {

@@ -22,17 +22,21 @@ package io.smwm.core.config;
  *                    with whole runs, so a batch's transitions share frames and the direct engine encodes each shared
  *                    frame once (with context c, L transitions need L+c distinct frames instead of L·(c+1)). Every
  *                    transition is still visited once per epoch; a batch holds about B/L runs instead of B draws.
+ * @param averageEpochs A &ge; 0: the trained model is the mean of the parameters after every update (a step, or an
+ *                    averaging round on Spark) of the last A epochs (Polyak–Ruppert averaging of the iterates; the
+ *                    optimisation itself is unchanged and continues from the last iterate). 0 (the default, the
+ *                    paper's setting) = the last iterate; A &gt; epochs averages over every epoch
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
                           double beta1, double beta2, double epsilon, double lrDecay, String engine,
-                          int chunk) {
+                          int chunk, int averageEpochs) {
 
     /** The {@code train.engine} values. */
     public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
     public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
-            ENGINE_DIRECT, 1);
+            ENGINE_DIRECT, 1, 0);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -52,6 +56,12 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         if (!ENGINES.contains(engine))
             throw new IllegalArgumentException("train.engine must be one of " + ENGINES + ", got " + engine);
         Checks.inRange("train.chunk", chunk, 1, MAX_BATCH_SIZE);
+        Checks.atLeast("train.averageEpochs", averageEpochs, 0);
+    }
+
+    /** The first epoch (1-based) whose updates enter the parameter average; epochs + 1 when averaging is off. */
+    public int firstAveragedEpoch() {
+        return averageEpochs == 0 ? epochs + 1 : Math.max(1, epochs - averageEpochs + 1);
     }
 
     /** The learning rate of epoch {@code epoch} (1-based): lr · lrDecay^(epoch−1). */
@@ -61,36 +71,41 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withEngine(String e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withLrDecay(double d) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine,
-                chunk);
+                chunk, averageEpochs);
     }
 
     public TrainConfig withChunk(int l) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                l);
+                l, averageEpochs);
+    }
+
+    public TrainConfig withAverageEpochs(int a) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk, a);
     }
 }

@@ -8,6 +8,7 @@ import io.smwm.core.loss.LossTerms;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
 import io.smwm.core.util.Seeds;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,9 @@ import java.util.Map;
  * every epoch ({@link EpochEnd}: validation, collapse check, metrics row), metrics rows ({@link MetricsLog}) and a
  * checkpoint {@code RUN/checkpoint} replaced atomically after every epoch. A non-finite loss, in a training step or in
  * an epoch's validation, stops training with a {@link TrainingStoppedException} naming the step or epoch and the
- * term; the previous epoch's checkpoint stays intact.
+ * term; the previous epoch's checkpoint stays intact. With {@code train.averageEpochs} &gt; 0 the parameters after every
+ * step of the last epochs are averaged ({@link ParameterAverage}); the average is validated at those epochs' ends,
+ * saved with the checkpoint, and is the returned model, while the steps continue from the last iterate.
  * Seeds: init = derive(seed, "init"), shuffles = derive(seed, "shuffle") per epoch inside the source.
  */
 public final class LocalTrainer {
@@ -81,6 +84,7 @@ public final class LocalTrainer {
         long shuffleSeed = Seeds.derive(config.train().seed(), "shuffle");
         List<EpochSummary> epochs = new ArrayList<>();
         Path ckpt = runDir == null ? null : runDir.resolve("checkpoint"), lastGood = null;
+        ParameterAverage average = ParameterAverage.empty((int) learner.graph().numParams());
         long stepsPerEpoch = (train.size() + bs - 1) / bs;
         long logEvery = Math.max(1, stepsPerEpoch / 5);
         LOG.info("training {} params on {} transitions ({} steps/epoch, {} epochs), validation {}",
@@ -107,6 +111,7 @@ public final class LocalTrainer {
                         throw new TrainingStoppedException(msg, lastGood, e,
                                 TrainingStoppedException.Reason.NON_FINITE_LOSS);
                     }
+                    if (ParameterAverage.inWindow(config.train(), epoch)) average.add(learner.params().toFloatVector());
                     double dt = (System.nanoTime() - ts) / 1e9;
                     examples += b.size();
                     mean.add(r.loss(), b.size());
@@ -120,25 +125,35 @@ public final class LocalTrainer {
                                 f(r.loss().total()), r.loss().describe(), f(r.latentStd()));
                 }
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
+                org.nd4j.linalg.api.ndarray.INDArray iterate = learner.params();
+                if (average.count() > 0) learner.setParams(Nd4j.createFromArray(average.mean()));
                 EpochSummary s = end.close(epoch, learner.stepCount(), mean.mean(), eps, lastGood, Map.of());
+                learner.setParams(iterate);
                 epochs.add(s);
                 LossTerms v = s.val();
                 LOG.info("epoch {} done: train loss {}, val loss {} ({}), {} examples/s", epoch,
                         f(s.train().total()), f(v.total()), v.describe(), String.format("%.1f", eps));
                 if (ckpt != null) {
-                    CheckpointIO.save(checkpoint(epoch), ckpt, true);
+                    CheckpointIO.save(checkpoint(epoch, average), ckpt, true);
                     lastGood = ckpt;
                 }
             }
             EpochEnd.plotCurves(metrics, runDir);
         }
-        return new TrainResult(learner.snapshot(), epochs, lastGood);
+        WorldModel model = average.count() == 0 ? learner.snapshot() : WorldModel.of(config.model(), config.loss(),
+                learner.normalizer(), Nd4j.createFromArray(average.mean()));
+        return new TrainResult(model, epochs, lastGood);
     }
 
-    /** The current state as a checkpoint (config, normalizer, params, Adam state, provenance). */
+    /** The current state as a checkpoint (config, normalizer, params, Adam state, provenance), no average. */
     public Checkpoint checkpoint(int epoch) {
+        return checkpoint(epoch, ParameterAverage.empty((int) learner.graph().numParams()));
+    }
+
+    private Checkpoint checkpoint(int epoch, ParameterAverage average) {
         return new Checkpoint(config, learner.normalizer(), learner.params(), learner.updaterState(),
-                Provenance.of(tableFingerprint, config.train().seed(), parentRun, learner.stepCount(), epoch));
+                Provenance.of(tableFingerprint, config.train().seed(), parentRun, learner.stepCount(), epoch),
+                average.toCheckpoint());
     }
 
     private static String f(double v) {

@@ -92,6 +92,38 @@ class CheckpointIOTest {
         assertEquals(orig.params(), resumed.params());
     }
 
+    /** A parameter average travels with the checkpoint, is its model, and is checked like every other array. */
+    @Test
+    void average_savedLoadedAsTheModel_andCheckedLikeTheOtherArrays(@TempDir Path tmp) throws IOException {
+        Checkpoint c = trained();
+        INDArray mean = c.params().add(0.25f);
+        Checkpoint withAvg = new Checkpoint(c.config(), c.normalizer(), c.params(), c.updater(), c.provenance(),
+                new Checkpoint.Average(mean, 7));
+        Path dir = tmp.resolve("avg");
+        CheckpointIO.save(withAvg, dir, false);
+        Checkpoint back = CheckpointIO.load(dir);
+        assertEquals(c.params(), back.params(), "the iterate stays the params");
+        assertEquals(7, back.average().count());
+        assertEquals(mean, back.average().mean());
+        assertEquals(mean, back.modelParams());
+        assertEquals(withAvg.toModel().encode(BATCH.obsT()), back.toModel().encode(BATCH.obsT()));
+        assertNotEquals(c.toModel().encode(BATCH.obsT()), back.toModel().encode(BATCH.obsT()));
+        assertEquals(mean, back.withoutAverage().params());
+        assertNull(back.withoutAverage().average());
+        assertNull(CheckpointIO.load(saved(tmp)).average(), "a checkpoint without an average loads as before");
+
+        Path avg = dir.resolve(CheckpointIO.AVERAGE);
+        byte[] b = Files.readAllBytes(avg);
+        Files.write(avg, java.util.Arrays.copyOf(b, b.length - 4));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir));
+        assertTrue(e.getMessage().contains(CheckpointIO.AVERAGE), e.getMessage());
+        Files.delete(avg);
+        assertTrue(assertThrows(CheckpointException.class, () -> CheckpointIO.load(dir)).getMessage()
+                .contains("missing file " + CheckpointIO.AVERAGE));
+        assertThrows(IllegalArgumentException.class, () -> new Checkpoint(c.config(), c.normalizer(), c.params(),
+                null, c.provenance(), new Checkpoint.Average(Nd4j.zeros(3), 1)), "an average of the wrong length");
+    }
+
     static Learner learner(Checkpoint c) {
         Learner l = new Learner(c.config().model(), c.config().loss(), c.config().train(), c.normalizer(), 0);
         l.setParams(c.params());

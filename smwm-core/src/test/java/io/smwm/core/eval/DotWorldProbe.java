@@ -36,7 +36,7 @@ public final class DotWorldProbe {
         InMemoryTransitionSource[] tv = src.split(0.05, 2);
         int bs = 64, epochs = Math.max(1, (int) Math.ceil(steps * (double) bs / tv[0].size()));
         ExperimentConfig cfg = new ExperimentConfig(new ModelConfig(S, 3, List.of(16, 32, 64), 16, 128, m, 1, 1, false),
-                new LossConfig(10), new TrainConfig(1e-3, bs, epochs, 5, 0.05, 0, 0.9, 0.999, 1e-8, 1.0, "direct", 1));
+                new LossConfig(10), new TrainConfig(1e-3, bs, epochs, 5, 0.05, 0, 0.9, 0.999, 1e-8, 1.0, "direct", 1, 0));
         LocalTrainer t = new LocalTrainer(cfg, Normalizer.fit(tv[0].all().actions(), m, 1), out, "dotprobe-" + kind, "");
         TrainResult r = t.fit(tv[0], tv[1]);
         Map<String, Object> d = DiagnosticsReport.write(r.model(), tv[1].all(), 3, out.resolve("diagnostics"));

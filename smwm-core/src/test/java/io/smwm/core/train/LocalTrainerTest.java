@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class LocalTrainerTest {
     static final InMemoryTransitionSource[] DATA = MovingSquare.source(16, 640, 11).split(0.2, 1);
-    static final TrainConfig TRAIN = new TrainConfig(2e-3, 64, 12, 3L, 0.2, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct", 1);
+    static final TrainConfig TRAIN = new TrainConfig(2e-3, 64, 12, 3L, 0.2, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct", 1, 0);
 
     static ExperimentConfig cfg(double lambda) {
         return new ExperimentConfig(MovingSquare.tinyConfig(16), new LossConfig(lambda), TRAIN);
@@ -108,5 +108,23 @@ class LocalTrainerTest {
                 .fit(d[0], d[1]);
         assertEquals(18, d[0].size());
         assertTrue(Double.isFinite(r.last().val().total()));
+    }
+
+    /** train.averageEpochs in one JVM: same steps as without, the model and the last epoch's validation are the average. */
+    @Test
+    void averagedLastEpoch_sameIterates_modelIsTheAverage(@TempDir Path run) {
+        ExperimentConfig plain = cfg(1.0).withTrain(TRAIN.withEpochs(2));
+        TrainResult ref = new LocalTrainer(plain, norm(), null, "", "").fit(DATA[0], DATA[1]);
+        LocalTrainer t = new LocalTrainer(plain.withTrain(plain.train().withAverageEpochs(1)), norm(), run, "", "");
+        TrainResult r = t.fit(DATA[0], DATA[1]);
+        var ck = CheckpointIO.load(r.checkpoint());
+        assertEquals((DATA[0].size() + 63) / 64, ck.average().count(), "one iterate per step of the last epoch");
+        assertArrayEquals(ref.model().flatParams().toFloatVector(), ck.params().toFloatVector(), 1e-6f,
+                "the steps are those of a run without averaging");
+        assertArrayEquals(ck.average().mean().toFloatVector(), r.model().flatParams().toFloatVector(), 0f);
+        assertEquals(ref.epochs().get(0).val().total(), r.epochs().get(0).val().total(), 1e-6,
+                "epoch 1 is outside the window");
+        assertTrue(Math.abs(ref.last().val().total() - r.last().val().total()) > 1e-6,
+                "the last epoch validates the average, not the iterate: " + ref.last().val() + " " + r.last().val());
     }
 }

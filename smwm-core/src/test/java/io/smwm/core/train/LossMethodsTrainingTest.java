@@ -97,7 +97,7 @@ class LossMethodsTrainingTest {
 
     @Test
     void metricsAndCheckpointNameTheMethodsTerms(@TempDir Path run) {
-        TrainConfig train = new TrainConfig(2e-3, 32, 1, 3L, 0.25, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct", 1);
+        TrainConfig train = new TrainConfig(2e-3, 32, 1, 3L, 0.25, 0.0, 0.9, 0.999, 1e-8, 1.0, "direct", 1, 0);
         InMemoryTransitionSource data = MovingSquare.source(16, 96, 11);
         for (String m : LossConfig.METHODS) {
             Path dir = run.resolve(m);

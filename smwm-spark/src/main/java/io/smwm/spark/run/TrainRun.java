@@ -178,7 +178,7 @@ public final class TrainRun {
             printStart(meta, split, cfg, "in this JVM");
             LocalTrainer lt = new LocalTrainer(cfg, norm, out, meta.fingerprint(), parent)
                     .failOnCollapse(req.failOnCollapse());
-            if (warm != null) lt.learner().setParams(warm.params());
+            if (warm != null) lt.learner().setParams(warm.modelParams());
             trainer = lt.on(new TableTransitionSource(hconf, req.data(), split::isTraining, k, buffer, false, null,
                     cfg.model().context(), cfg.train().chunk()));
         } else {
@@ -190,7 +190,7 @@ public final class TrainRun {
             DistributedTrainer dt = new DistributedTrainer(spark, cfg, norm, order.averaging(), req.data(), meta,
                     split, out, from == null ? parent : out.toString(), buffer).onProgress(console)
                     .failOnCollapse(req.failOnCollapse());
-            if (warm != null) dt.startFrom(warm.params());
+            if (warm != null) dt.startFrom(warm.modelParams());
             trainer = dt;
         }
         return new Outcome(cfg, trainer.fit(val, from), out);

@@ -13,6 +13,7 @@ import io.smwm.core.train.EpochEnd;
 import io.smwm.core.train.EpochSummary;
 import io.smwm.core.train.Learner;
 import io.smwm.core.train.MetricsLog;
+import io.smwm.core.train.ParameterAverage;
 import io.smwm.core.train.TrainResult;
 import io.smwm.core.train.Trainer;
 import io.smwm.core.train.TrainingStoppedException;
@@ -63,6 +64,11 @@ import org.slf4j.LoggerFactory;
  * with the same loss on the validation split and runs the collapse check; it checkpoints (atomically) every R
  * rounds and at every epoch end, recording epoch and round in the provenance so {@code --resume} continues at the
  * next round with the same data order.
+ *
+ * <p><b>Parameter averaging over epochs.</b> With {@code train.averageEpochs} A &gt; 0 the driver also keeps the mean
+ * of the averaged parameters after every round of the last A epochs ({@link ParameterAverage}); checkpoints carry it
+ * (resumable), the epoch-end validation in the window measures it, and it is the returned model. The rounds
+ * themselves always continue from the last iterate.
  */
 public final class DistributedTrainer implements Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
@@ -190,6 +196,7 @@ public final class DistributedTrainer implements Trainer {
         AdamState a0 = learner.updaterState();
         float[] mv = a0.flat().toFloatVector();
         long adamStep = a0.step();
+        ParameterAverage average = ParameterAverage.resume(resume == null ? null : resume.average(), params.length);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Integer> parts = jsc.parallelize(IntStream.range(0, n).boxed().collect(Collectors.toList()), n);
@@ -234,6 +241,7 @@ public final class DistributedTrainer implements Trainer {
                         params = res.params();
                         mv = concat(res.m(), res.v());
                         adamStep = res.adamStep();
+                        if (ParameterAverage.inWindow(config.train(), epoch)) average.add(params);
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     LossTerms loss = res.examples() == 0 ? LossTerms.missing(termNames)
@@ -249,12 +257,12 @@ public final class DistributedTrainer implements Trainer {
                             adamStep, loss.total(), loss.describe(), res.examples() / secs, secs,
                             rs.computeSeconds(), 100 * rs.overheadSeconds() / secs));
                     if (more && ckpt != null && (round + 1) % averaging.checkpointEvery() == 0) {
-                        save(ckpt, params, mv, adamStep, epoch - 1, round + 1);
+                        save(ckpt, params, mv, adamStep, epoch - 1, round + 1, average);
                         lastGood = ckpt;
                     }
                 }
                 double eps = epochExamples / ((System.nanoTime() - epochStart) / 1e9);
-                learner.setParams(Nd4j.createFromArray(params));
+                learner.setParams(Nd4j.createFromArray(modelParams(params, average)));
                 if (epochExamples == 0) {
                     String msg = "training stopped: epoch " + epoch + " trained on no examples (its rounds start past "
                             + "the end of every partition's data: a resume with other data-order settings than the "
@@ -268,10 +276,12 @@ public final class DistributedTrainer implements Trainer {
                 EpochSummary s = end.close(epoch, adamStep, mean.mean(), eps, lastGood, Map.of("process_bytes", rss));
                 epochs.add(s);
                 LossTerms v = s.val();
-                progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (%s), "
-                        + "%.0f examples/s", epoch, mean.mean().total(), v.total(), v.describe(), eps));
+                progress.accept(String.format("epoch %d done: train loss %.5f, validation loss %.5f (%s)%s, "
+                        + "%.0f examples/s", epoch, mean.mean().total(), v.total(), v.describe(),
+                        average.count() == 0 ? "" : " of the average of " + average.count() + " rounds' parameters",
+                        eps));
                 if (ckpt != null) {
-                    save(ckpt, params, mv, adamStep, epoch, 0);
+                    save(ckpt, params, mv, adamStep, epoch, 0, average);
                     lastGood = ckpt;
                 }
             }
@@ -279,7 +289,7 @@ public final class DistributedTrainer implements Trainer {
         } finally {
             PartitionTrainer.forget(spec.runKey());
         }
-        learner.setParams(Nd4j.createFromArray(params));
+        learner.setParams(Nd4j.createFromArray(modelParams(params, average)));
         learner.setUpdaterState(AdamState.fromFlat(Nd4j.createFromArray(mv), adamStep));
         return new TrainResult(learner.snapshot(), epochs, lastGood);
     }
@@ -296,11 +306,17 @@ public final class DistributedTrainer implements Trainer {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / tasks);
     }
 
-    private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round) {
+    /** The model's parameters: the average over the window when it has begun, else the last iterate. */
+    private static float[] modelParams(float[] iterate, ParameterAverage average) {
+        return average.count() == 0 ? iterate : average.mean();
+    }
+
+    private void save(Path ckpt, float[] params, float[] mv, long step, int epochsDone, int round,
+                      ParameterAverage average) {
         Checkpoint c = new Checkpoint(config, normalizer, Nd4j.createFromArray(params),
                 AdamState.fromFlat(Nd4j.createFromArray(mv), step),
                 Provenance.of(meta.fingerprint(), config.train().seed(), parentRun, step, epochsDone, round)
-                        .withDataOrder(dataOrder(averaging, shuffleBuffer)));
+                        .withDataOrder(dataOrder(averaging, shuffleBuffer)), average.toCheckpoint());
         CheckpointIO.save(c, ckpt, true);
         LOG.info("checkpoint {} at step {} (epochs done {}, round {})", ckpt, step, epochsDone, round);
     }

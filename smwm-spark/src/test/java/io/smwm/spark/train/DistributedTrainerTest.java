@@ -4,6 +4,7 @@ import io.smwm.core.train.TrainResult;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.checkpoint.Checkpoint;
@@ -140,7 +141,7 @@ class DistributedTrainerTest {
     void twoWorkers_reduceTheTrainingLoss(@TempDir Path run) throws Exception {
         TrainConfig tc = cfg.train();
         ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
-                tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon(), tc.lrDecay(), tc.engine(), tc.chunk()));
+                tc.gradClip(), tc.beta1(), tc.beta2(), tc.epsilon(), tc.lrDecay(), tc.engine(), tc.chunk(), 0));
         DistributedTrainer t = trainer(c, new AveragingConfig(2, 2, true, 100), run);
         TrainResult r = t.fit(val(), null);
         double first = t.rounds().get(0).loss().total();
@@ -229,5 +230,45 @@ class DistributedTrainerTest {
         assertEquals(2, resumed.rounds().get(0).round(), "continues at round 2 of epoch 2");
         assertEquals(whole.last().step(), r.last().step(), "same total steps as the uninterrupted run");
         assertArrayEquals(whole.model().flatParams().toFloatVector(), r.model().flatParams().toFloatVector(), 1e-4f);
+    }
+
+    /**
+     * train.averageEpochs: the rounds are unchanged (the last iterate equals a run without averaging), the model is
+     * the mean of the last epoch's iterates, and a run stopped inside the window resumes to the same average.
+     */
+    @Test
+    void averagedLastEpoch_leavesTheIteratesAlone_andResumesToTheSameAverage(@TempDir Path tmp) throws Exception {
+        ExperimentConfig plain = cfg.withTrain(cfg.train().withEpochs(2));
+        ExperimentConfig c = plain.withTrain(plain.train().withAverageEpochs(1));
+        AveragingConfig a = new AveragingConfig(2, 1, true, 2);
+        TrainResult reference = trainer(plain, a, tmp.resolve("plain")).fit(null, null);
+        DistributedTrainer wt = trainer(c, a, tmp.resolve("whole"));
+        TrainResult whole = wt.fit(null, null);
+        Checkpoint done = CheckpointIO.load(tmp.resolve("whole").resolve("checkpoint"));
+        long epoch2Rounds = wt.rounds().stream().filter(r -> r.epoch() == 2 && r.examples() > 0).count();
+        assertNotNull(done.average(), "the final checkpoint carries the average");
+        assertEquals(epoch2Rounds, done.average().count(), "one iterate per round of the last epoch");
+        assertArrayEquals(reference.model().flatParams().toFloatVector(), done.params().toFloatVector(), 1e-6f,
+                "the iterates are those of a run without averaging");
+        float[] avg = whole.model().flatParams().toFloatVector(), last = done.params().toFloatVector();
+        assertArrayEquals(done.average().mean().toFloatVector(), avg, 0f, "the model is the average");
+        double diff = 0;
+        for (int i = 0; i < avg.length; i++) diff = Math.max(diff, Math.abs(avg[i] - last[i]));
+        assertTrue(diff > 1e-4, "the average differs from the last iterate (max difference " + diff + ")");
+
+        Path run = tmp.resolve("cut");
+        System.setProperty(PartitionTrainer.FAULT_PROPERTY, "2:3:0!");
+        try {
+            assertThrows(TrainingStoppedException.class, () -> trainer(c, a, run).fit(null, null));
+        } finally {
+            System.clearProperty(PartitionTrainer.FAULT_PROPERTY);
+        }
+        Checkpoint ck = CheckpointIO.load(run.resolve("checkpoint"));
+        assertEquals(2, ck.provenance().round());
+        assertNotNull(ck.average(), "a checkpoint inside the window carries the average so far");
+        assertEquals(2, ck.average().count());
+        TrainResult r = trainer(c, a, run).fit(null, ck);
+        assertArrayEquals(avg, r.model().flatParams().toFloatVector(), 1e-5f, "the resumed run's average");
+        assertEquals(epoch2Rounds, CheckpointIO.load(run.resolve("checkpoint")).average().count());
     }
 }
