@@ -72,6 +72,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void averageEpochs_defaultsOff_bundledForReacherFull_andOldTreesReadAsOff() {
+        assertEquals(0, ExperimentConfig.DEFAULT.train().averageEpochs());
+        assertEquals(1, ConfigLoader.forTask("reacher-full").train().averageEpochs());
+        assertEquals(0, ConfigLoader.forTask("reacher").train().averageEpochs());
+        var old = ConfigLoader.toTree(ConfigLoader.forTask("reacher-full"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("train")).remove("averageEpochs");
+        assertEquals(0, ConfigLoader.fromTree(old, "old").train().averageEpochs());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("train:\n  averageEpochs: -1\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("train.averageEpochs"), e.getMessage());
+    }
+
+    @Test
     void planSection_parsesDefaultsToThePapersSamplingAndIsReadFromOldCheckpointTrees() {
         assertFalse(ExperimentConfig.DEFAULT.plan().clipSamples());
         assertTrue(ConfigLoader.parse("plan:\n  clipSamples: true\n", "x.yaml").plan().clipSamples());
