@@ -2,9 +2,7 @@ package io.smwm.core.env.pusht;
 
 import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.Environment;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -28,7 +26,8 @@ import java.util.SplittableRandom;
  * are points every {@value #CONTACT_SPACING} m along the T's outline where the agent disc fits (not in the two
  * concave corners), each pushed along its inward normal or turned by ±{@value #CONE_OFFSET} rad within the
  * friction cone. A push of direction u at lever r from the centre of mass moves the free, equally damped block
- * with twist (u, ANGLE_LENGTH·(r × u)/k²) in that metric (k² = I/m of the T): through the centre of mass it only
+ * with twist (u, ANGLE_LENGTH·(r × u)/k²) in that metric (k² = I/m of the T; {@link PushTBlockPose} holds this
+ * geometry): through the centre of mass it only
  * moves it, off-centre it also turns it. A contact's score is the cosine between twist and error times
  * PUSH_LENGTH / (PUSH_LENGTH + the agent's way to it) (progress per metre the agent moves, {@value #PUSH_LENGTH}
  * m being a typical push), plus Gaussian noise of std {@value #SCORE_NOISE} so that equally good contacts
@@ -138,52 +137,12 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     private static final double FULL_STEP = PushT.ACTION_SCALE * M;
     /** Metres of weighted error per radian of angle error. */
     static final double ANGLE_LENGTH = PushT.SUCCESS_POS * M / PushT.SUCCESS_ANGLE;
-    /** I/m of the T about its centre of mass, m² (two uniform rectangles of equal density). */
-    static final double GYRATION_SQ;
-    /** Candidate contacts in the block frame (origin at the centre of mass, bar on top): point and outward normal. */
-    private static final double[][] CONTACTS;
-
-    static {
-        double bw = PushTPhysics.BAR_W, bh = PushTPhysics.BAR_H, sw = PushTPhysics.STEM_W, sh = PushTPhysics.STEM_H;
-        double barArea = bw * bh, stemArea = sw * sh;
-        double barI = barArea * ((bw * bw + bh * bh) / 12 + PushTPhysics.BAR_Y * PushTPhysics.BAR_Y);
-        double stemI = stemArea * ((sw * sw + sh * sh) / 12 + PushTPhysics.STEM_Y * PushTPhysics.STEM_Y);
-        GYRATION_SQ = (barI + stemI) / (barArea + stemArea);
-        double[][] o = PushTPhysics.outline(0, 0, 0, 1);
-        List<double[]> contacts = new ArrayList<>();
-        for (int i = 0; i < o[0].length; i++) {
-            int j = (i + 1) % o[0].length;
-            double dx = o[0][j] - o[0][i], dy = o[1][j] - o[1][i], len = Math.hypot(dx, dy);
-            double nx = dy / len, ny = -dx / len; // outward: the outline runs counter-clockwise
-            int n = Math.max(1, (int) Math.round(len / CONTACT_SPACING));
-            for (int k = 0; k < n; k++) {
-                double f = (k + 0.5) / n, px = o[0][i] + f * dx, py = o[1][i] + f * dy;
-                // the agent disc touching there must not overlap the block (excludes the concave corners)
-                if (PushTPhysics.distanceToBlock(px + nx * R, py + ny * R, 0, 0, 0) >= R - 1e-9) {
-                    contacts.add(new double[] {px, py, nx, ny});
-                }
-            }
-        }
-        CONTACTS = contacts.toArray(new double[0][]);
-    }
 
     private enum Phase { APPROACH, PUSH, REST }
 
-    /** Block pose in metres and radians, with the angle's cosine and sine. */
-    private record Pose(double x, double y, double theta, double cos, double sin) {
-        Pose(double x, double y, double theta) {
-            this(x, y, theta, Math.cos(theta), Math.sin(theta));
-        }
-
-        /** Distance from (px, py) to the block, m. */
-        double distance(double px, double py) {
-            return PushTPhysics.distanceToBlock(px, py, x, y, cos, sin);
-        }
-    }
-
     private final PushTRoutes routes = new PushTRoutes();
     private final double[] target = new double[3];
-    private final int[] avoidUntil = new int[CONTACTS.length];
+    private final int[] avoidUntil = new int[PushTBlockPose.contactCount()];
     private SplittableRandom rng;
     private int step;
     private int targetSteps;
@@ -202,7 +161,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     /** Number of candidate contact points on the outline. */
     static int contactCount() {
-        return CONTACTS.length;
+        return PushTBlockPose.contactCount();
     }
 
     /** The current target pose (x, y in arena units, angle in rad). */
@@ -248,7 +207,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     @Override
     public float[] act(Environment env) {
         float[] s = env.state();
-        Pose b = new Pose(s[4] * M, s[5] * M, s[6]);
+        PushTBlockPose b = new PushTBlockPose(s[4] * M, s[5] * M, s[6]);
         double px = s[0] * M, py = s[1] * M;
         step++;
         if (pauseLeft > 0) {
@@ -299,26 +258,26 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
                     plan(b, px, py, e);
                 }
             }
-            if (phase == Phase.PUSH && cosine(twist(b, contact, offset), e) < CONTINUE_COS) {
+            if (phase == Phase.PUSH && cosine(b.twist(contact, offset, ANGLE_LENGTH), e) < CONTINUE_COS) {
                 plan(b, px, py, e);
             }
         } else if (++phaseSteps > APPROACH_TIMEOUT) {
             avoidUntil[contact] = step + AVOID_STEPS;
             plan(b, px, py, e);
         }
-        double[] c = contactWorld(b, contact);
+        double[] c = b.contact(contact);
         double sx = c[0] + c[2] * (R + STANDOFF), sy = c[1] + c[3] * (R + STANDOFF);
         if (phase == Phase.APPROACH && Math.hypot(sx - px, sy - py) < ARRIVE_TOL) {
             phase = Phase.PUSH;
             phaseSteps = 0;
         }
         if (phase == Phase.PUSH) {
-            double[] u = pushDirection(c, offset);
+            double[] u = PushTBlockPose.pushDirection(c, offset);
             double ix = c[0] + c[2] * R - px, iy = c[1] + c[3] * R - py; // to where the agent touches the contact
             double along = ix * u[0] + iy * u[1];
             double lx = ix - along * u[0], ly = iy - along * u[1];
             if (Math.hypot(lx, ly) < SLIP_TOL && along > -SLIP_TOL) {
-                double[] t = twist(b, contact, offset);
+                double[] t = b.twist(contact, offset, ANGLE_LENGTH);
                 double rate = cosine(t, e) * norm(t); // error removed per metre pushed
                 double stride = pushSpeed * FULL_STEP;
                 if (rate > 0) {
@@ -339,25 +298,25 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     }
 
     /** Weighted pose error toward the target: (Δx, Δy, ANGLE_LENGTH·wrap(Δθ)), m. */
-    private double[] error(Pose b) {
+    private double[] error(PushTBlockPose b) {
         return new double[] {target[0] - b.x(), target[1] - b.y(),
             ANGLE_LENGTH * PushTPhysics.wrap(target[2] - b.theta())};
     }
 
     /** Picks the contact and push direction with the best score and starts approaching it. */
-    private void plan(Pose b, double px, double py, double[] e) {
-        double[][] standoffs = new double[CONTACTS.length][];
-        for (int i = 0; i < CONTACTS.length; i++) {
-            double[] c = contactWorld(b, i);
+    private void plan(PushTBlockPose b, double px, double py, double[] e) {
+        double[][] standoffs = new double[PushTBlockPose.contactCount()][];
+        for (int i = 0; i < PushTBlockPose.contactCount(); i++) {
+            double[] c = b.contact(i);
             double sx = c[0] + c[2] * (R + STANDOFF), sy = c[1] + c[3] * (R + STANDOFF);
             standoffs[i] = sx < LO || sx > HI || sy < LO || sy > HI ? null : new double[] {sx, sy};
         }
         routes.setBlock(b.x(), b.y(), b.theta());
         routes.from(px, py, Arrays.stream(standoffs).filter(Objects::nonNull).toArray(double[][]::new));
-        double gap = wallGap(b);
+        double gap = b.wallGap();
         double best = Double.NEGATIVE_INFINITY;
         int bestContact = -1, bestOffset = 0;
-        for (int i = 0; i < CONTACTS.length; i++) {
+        for (int i = 0; i < PushTBlockPose.contactCount(); i++) {
             if (standoffs[i] == null) {
                 continue; // the agent cannot stand there
             }
@@ -367,10 +326,10 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
             }
             double reach = PUSH_LENGTH / (PUSH_LENGTH + travel), penalty = avoidUntil[i] > step ? AVOID_COST : 0;
             for (int j = -1; j <= 1; j++) {
-                double[] t = twist(b, i, j);
-                Pose ahead = new Pose(b.x() + t[0] * WALL_PREVIEW, b.y() + t[1] * WALL_PREVIEW,
+                double[] t = b.twist(i, j, ANGLE_LENGTH);
+                PushTBlockPose ahead = new PushTBlockPose(b.x() + t[0] * WALL_PREVIEW, b.y() + t[1] * WALL_PREVIEW,
                         b.theta() + t[2] / ANGLE_LENGTH * WALL_PREVIEW);
-                if (wallGap(ahead) < Math.min(WALL_GAP, gap)) {
+                if (ahead.wallGap() < Math.min(WALL_GAP, gap)) {
                     continue; // would push the block against a wall
                 }
                 double score = cosine(t, e) * reach - penalty + SCORE_NOISE * gaussian();
@@ -383,8 +342,8 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
         }
         if (bestContact < 0) { // nothing reachable and safe: the nearest stand-off point, pushed straight
             double nearest = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < CONTACTS.length; i++) {
-                double[] c = contactWorld(b, i);
+            for (int i = 0; i < PushTBlockPose.contactCount(); i++) {
+                double[] c = b.contact(i);
                 double d = Math.hypot(c[0] - px, c[1] - py);
                 if (d < nearest) {
                     nearest = d;
@@ -400,8 +359,8 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     }
 
     /** The next waypoint toward the stand-off point (sx, sy) that keeps the agent clear of the block. */
-    private double[] approach(Pose b, double px, double py, double sx, double sy) {
-        if (clear(b, px, py, sx, sy)) {
+    private double[] approach(PushTBlockPose b, double px, double py, double sx, double sy) {
+        if (b.clear(px, py, sx, sy, PATH_SAMPLE)) {
             return new double[] {sx, sy};
         }
         routes.setBlock(b.x(), b.y(), b.theta());
@@ -411,40 +370,8 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
             return w;
         }
         phaseSteps = APPROACH_TIMEOUT; // no way there now: re-plan on the next step
-        double[] g = awayFromBlock(b, px, py);
+        double[] g = b.awayFrom(px, py);
         return new double[] {px + g[0] * RETREAT_DIST, py + g[1] * RETREAT_DIST};
-    }
-
-    /** Contact i in the world: point (x, y) and outward normal (nx, ny). */
-    private static double[] contactWorld(Pose b, int i) {
-        double[] k = CONTACTS[i];
-        double cs = b.cos(), sn = b.sin();
-        return new double[] {b.x() + cs * k[0] - sn * k[1], b.y() + sn * k[0] + cs * k[1],
-            cs * k[2] - sn * k[3], sn * k[2] + cs * k[3]};
-    }
-
-    /** Push direction: the inward normal turned by offset·CONE_OFFSET. */
-    private static double[] pushDirection(double[] c, int offset) {
-        double a = offset * CONE_OFFSET, cs = Math.cos(a), sn = Math.sin(a);
-        return new double[] {-(cs * c[2] - sn * c[3]), -(sn * c[2] + cs * c[3])};
-    }
-
-    /** The block's twist in the weighted metric per metre pushed at contact i in direction offset. */
-    private static double[] twist(Pose b, int i, int offset) {
-        double[] c = contactWorld(b, i);
-        double[] u = pushDirection(c, offset);
-        double rx = c[0] - b.x(), ry = c[1] - b.y();
-        return new double[] {u[0], u[1], ANGLE_LENGTH * (rx * u[1] - ry * u[0]) / GYRATION_SQ};
-    }
-
-    /** Least distance from the block's outline to the walls, m (negative when a corner is beyond one). */
-    private static double wallGap(Pose b) {
-        double[][] o = PushTPhysics.outline(b.x(), b.y(), b.theta(), 1);
-        double gap = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < o[0].length; i++) {
-            gap = Math.min(gap, Math.min(Math.min(o[0][i], M - o[0][i]), Math.min(o[1][i], M - o[1][i])));
-        }
-        return gap;
     }
 
     private static double cosine(double[] a, double[] b) {
@@ -454,33 +381,6 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     private static double norm(double[] v) {
         return Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    }
-
-    /** Whether the agent disc keeps PushTRoutes.MARGIN off the block along the segment (its start excluded). */
-    private static boolean clear(Pose b, double x0, double y0, double x1, double y1) {
-        double len = Math.hypot(x1 - x0, y1 - y0);
-        int n = Math.max(1, (int) Math.ceil(len / PATH_SAMPLE));
-        for (int k = 1; k <= n; k++) {
-            double f = k / (double) n;
-            if (b.distance(x0 + f * (x1 - x0), y0 + f * (y1 - y0)) < R + PushTRoutes.MARGIN) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Unit direction in which the distance to the block grows fastest at (x, y). */
-    private static double[] awayFromBlock(Pose b, double x, double y) {
-        double h = 0.01;
-        double gx = b.distance(x + h, y) - b.distance(x - h, y);
-        double gy = b.distance(x, y + h) - b.distance(x, y - h);
-        double n = Math.hypot(gx, gy);
-        if (n < 1e-12) {
-            gx = x - b.x();
-            gy = y - b.y();
-            n = Math.max(Math.hypot(gx, gy), 1e-12);
-        }
-        return new double[] {gx / n, gy / n};
     }
 
     /** The action that moves the agent by (dx, dy) m, at most one full step, plus noise. */

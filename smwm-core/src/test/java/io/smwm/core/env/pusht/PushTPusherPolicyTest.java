@@ -189,7 +189,7 @@ class PushTPusherPolicyTest {
         block.addFixture(stem).setDensity(2);
         block.setMass(MassType.NORMAL);
         assertEquals(0, block.getMass().getCenter().y, 1e-9, "BAR_Y and STEM_Y are about the centre of mass");
-        assertEquals(block.getMass().getInertia() / block.getMass().getMass(), PushTPusherPolicy.GYRATION_SQ, 1e-9);
+        assertEquals(block.getMass().getInertia() / block.getMass().getMass(), PushTBlockPose.GYRATION_SQ, 1e-9);
         assertEquals(0.2 / (Math.PI / 9), PushTPusherPolicy.ANGLE_LENGTH, 1e-9, "20 px of 512 per pi/9");
         // 48 outline samples at 0.1 m spacing, less the ones in the two concave corners the agent cannot reach
         assertTrue(PushTPusherPolicy.contactCount() > 30 && PushTPusherPolicy.contactCount() < 48,
