@@ -8,6 +8,7 @@ import io.smwm.core.loss.LossTerms;
 import io.smwm.core.model.Normalizer;
 import io.smwm.core.model.WorldModel;
 import io.smwm.core.util.Seeds;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,7 @@ public final class LocalTrainer {
                                 f(r.loss().total()), r.loss().describe(), f(r.latentStd()));
                 }
                 double eps = examples / ((System.nanoTime() - t0) / 1e9);
-                org.nd4j.linalg.api.ndarray.INDArray iterate = learner.params();
+                INDArray iterate = learner.params();
                 if (average.count() > 0) learner.setParams(Nd4j.createFromArray(average.mean()));
                 EpochSummary s = end.close(epoch, learner.stepCount(), mean.mean(), eps, lastGood, Map.of());
                 learner.setParams(iterate);
