@@ -23,14 +23,11 @@ import io.smwm.spark.run.SparkSessions;
 import io.smwm.spark.run.TrainRequest;
 import io.smwm.spark.run.TrainRun;
 import io.smwm.spark.train.AveragingConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,10 +60,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class CompareRun {
     /** The completion marker of a cell, written last. */
-    public static final String MARKER = "cell-done.json";
+    public static final String MARKER = CellFiles.MARKER;
     public static final String CELLS = "cells", TABLES = "tables", SUMMARY_JSON = "summary.json",
             SUMMARY_HTML = "summary.html", PLAN = "plan.yaml";
-    public static final String MARKER_SCHEMA = "smwm.compare.cell";
+    public static final String MARKER_SCHEMA = CellFiles.MARKER_SCHEMA;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Lines of the runs' own output that do not apply under compare (it validates each table itself). */
     private static final String SKIP_VALIDATION_NOTE = "note: --skip-validation";
@@ -251,7 +248,7 @@ public final class CompareRun {
     /** The cell's state on disk; for a finished cell also its results (kept for a re-evaluation's training time). */
     CompareSummary.Entry inspect(Cell c, boolean recover) throws IOException {
         Path dir = cellDir(c);
-        JsonNode marker = readMarker(dir);
+        JsonNode marker = CellFiles.readMarker(dir);
         if (marker != null) {
             CellResult r = CellResult.fromJson(marker.path("results"));
             if (!marker.path("spec").path("train").equals(trainSpec(c)))
@@ -289,17 +286,6 @@ public final class CompareRun {
         return from.provenance().epoch() >= want.train().epochs() ? CellState.EVALUATE : CellState.RESUME;
     }
 
-    private static JsonNode readMarker(Path dir) {
-        Path m = dir.resolve(MARKER);
-        if (!Files.isRegularFile(m)) return null;
-        try {
-            JsonNode n = JSON.readTree(m.toFile());
-            return n != null && MARKER_SCHEMA.equals(n.path("schema").asText()) ? n : null;
-        } catch (IOException e) {
-            return null; // written atomically, so only a hand-edited marker is unreadable: the cell is redone
-        }
-    }
-
     /** What a cell's training depends on, as JSON: its full config, its table's source, the averaging settings. */
     JsonNode trainSpec(Cell c) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -315,20 +301,12 @@ public final class CompareRun {
         s.put("workers", plan.spark().workers());
         s.put("averaging_frequency", plan.spark().averagingFrequency());
         m.put("spark", s);
-        return tree(m);
+        return CellFiles.tree(m);
     }
 
     /** What a cell's evaluation depends on: the task's evaluation settings. */
     JsonNode evalSpec(Cell c) {
-        return tree(plan.task(c).eval().toMap());
-    }
-
-    static JsonNode tree(Object o) {
-        try {
-            return JSON.readTree(JSON.writeValueAsString(o)); // through text, so that number types compare equal
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return CellFiles.tree(plan.task(c).eval().toMap());
     }
 
     private SparkSession spark() {
@@ -351,7 +329,7 @@ public final class CompareRun {
         };
         boolean trainedHere = false, resumed = st == CellState.RESUME;
         double trainSeconds;
-        if (st == CellState.RESTART) deleteTree(dir);
+        if (st == CellState.RESTART) CellFiles.deleteTree(dir);
         if (st == CellState.PENDING || st == CellState.RESTART || st == CellState.RESUME) {
             int every = plan.spark().checkpointEvery() != null ? plan.spark().checkpointEvery()
                     : AveragingConfig.DEFAULT_CHECKPOINT_EVERY;
@@ -366,17 +344,17 @@ public final class CompareRun {
             } catch (TrainingStoppedException e) {
                 if (e.reason() == TrainingStoppedException.Reason.FAILURE) throw e;
                 CellResult r = CellResult.stopped(dir, e.reason().name().toLowerCase(Locale.ROOT),
-                        resumed ? roundSeconds(dir) : (System.nanoTime() - t0) / 1e9, resumed);
+                        resumed ? CellFiles.roundSeconds(dir) : (System.nanoTime() - t0) / 1e9, resumed);
                 writeMarker(c, table, r);
                 return r;
             }
             trainedHere = true;
-            trainSeconds = resumed ? roundSeconds(dir) : (System.nanoTime() - t0) / 1e9;
+            trainSeconds = resumed ? CellFiles.roundSeconds(dir) : (System.nanoTime() - t0) / 1e9;
         } else if (st == CellState.REEVALUATE && before != null) {
             trainSeconds = before.trainSeconds();
             resumed = before.resumed();
         } else {
-            trainSeconds = roundSeconds(dir); // trained by an earlier, interrupted invocation
+            trainSeconds = CellFiles.roundSeconds(dir); // trained by an earlier, interrupted invocation
         }
 
         ComparePlan.Eval ev = t.eval();
@@ -384,8 +362,8 @@ public final class CompareRun {
         double evalSeconds = 0;
         for (long seed : ev.seeds()) {
             Path rep = dir.resolve(CellResult.evalDir(seed));
-            if (st == CellState.EVALUATE && !trainedHere && reportComplete(rep, seed, ev, pc.method())) {
-                evalSeconds += reportSeconds(rep);
+            if (st == CellState.EVALUATE && !trainedHere && CellFiles.reportComplete(rep, seed, ev, pc.method())) {
+                evalSeconds += CellFiles.reportSeconds(rep);
                 cell.accept("evaluation seed " + seed + ": kept the complete report in " + rep);
                 continue;
             }
@@ -402,51 +380,6 @@ public final class CompareRun {
                 diagSeconds, resumed);
         writeMarker(c, table, r);
         return r;
-    }
-
-    /** An evaluation report of this seed with the plan's pairs, offset and planner. */
-    private static boolean reportComplete(Path dir, long seed, ComparePlan.Eval ev, String planner) {
-        Path f = dir.resolve("report.json");
-        if (!Files.isRegularFile(f)) return false;
-        try {
-            JsonNode rep = JSON.readTree(f.toFile());
-            if (rep.path("provenance").path("eval_seed").asLong(-1) != seed) return false;
-            for (JsonNode r : rep.path("results"))
-                if (planner.equals(r.path("method").asText()) && r.path("goal_offset").asInt() == ev.offset()
-                        && r.path("episodes").asInt() == ev.episodes()) return true;
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static double reportSeconds(Path dir) {
-        try {
-            return JSON.readTree(dir.resolve("report.json").toFile()).path("provenance").path("wall_seconds")
-                    .asDouble();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** The summed round times in metrics.jsonl: training time across interrupted and resumed invocations. */
-    static double roundSeconds(Path run) {
-        Path f = run.resolve("metrics").resolve("metrics.jsonl");
-        if (!Files.isRegularFile(f)) return 0;
-        double s = 0;
-        try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (!line.contains("\"round_s\"")) continue;
-                try {
-                    s += JSON.readTree(line).path("round_s").asDouble();
-                } catch (IOException e) {
-                    // a line cut by a kill
-                }
-            }
-        } catch (IOException e) {
-            return s;
-        }
-        return s;
     }
 
     private void writeMarker(Cell c, String table, CellResult r) throws IOException {
@@ -476,10 +409,4 @@ public final class CompareRun {
         return s;
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> w = Files.walk(p)) {
-            for (Path q : w.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
-    }
 }

@@ -98,7 +98,7 @@ final class CompareTables {
         if (!Files.isRegularFile(dir(c).resolve(TrajectorySchema.INFO_JSON)) || !Files.isRegularFile(spec))
             return false;
         try {
-            return JSON.readTree(spec.toFile()).equals(CompareRun.tree(spec(c)));
+            return JSON.readTree(spec.toFile()).equals(CellFiles.tree(spec(c)));
         } catch (IOException e) {
             return false;
         }
@@ -121,7 +121,7 @@ final class CompareTables {
             Task t = plan.task(c);
             GenerationSpec spec = t.generate().spec(t.env(), c.distractorList());
             Path dir = dir(c);
-            if (Files.exists(dir)) CompareRun.deleteTree(dir); // compare's own: incomplete, or made with other settings
+            if (Files.exists(dir)) CellFiles.deleteTree(dir); // compare's own: incomplete, or made with other settings
             Files.deleteIfExists(specFile(c));
             fingerprints.remove(table);
             console.accept("    generating " + dir + ": " + t.env() + ", " + spec.episodes() + " episodes of "

@@ -92,7 +92,7 @@ class CompareSummaryTest {
         assertFalse(r.collapsed());
         assertNull(r.distractorProbeR2(), "no diagnostics");
         assertEquals(125, r.wallSeconds(), 1e-12);
-        assertEquals(4.0, CompareRun.roundSeconds(c), 1e-12, "the rounds' times, for a cell trained across runs");
+        assertEquals(4.0, CellFiles.roundSeconds(c), 1e-12, "the rounds' times, for a cell trained across runs");
         // the marker's copy reads back the same
         CellResult back = CellResult.fromJson(JSON.valueToTree(r.toMap()));
         assertEquals(r, back);
