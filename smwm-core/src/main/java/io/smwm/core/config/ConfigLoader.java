@@ -104,9 +104,15 @@ public final class ConfigLoader {
         ObjectNode plan = overlay("plan", PlanConfig.DEFAULT, root.get("plan"), problems);
         if (!problems.isEmpty())
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
-        return new ExperimentConfig(convert(model, ModelConfig.class, "model", source),
-                convert(loss, LossConfig.class, "loss", source), convert(train, TrainConfig.class, "train", source),
-                convert(plan, PlanConfig.class, "plan", source));
+        ModelConfig m = convert(model, ModelConfig.class, "model", source);
+        LossConfig l = convert(loss, LossConfig.class, "loss", source);
+        TrainConfig t = convert(train, TrainConfig.class, "train", source);
+        PlanConfig p = convert(plan, PlanConfig.class, "plan", source);
+        try {
+            return new ExperimentConfig(m, l, t, p);
+        } catch (IllegalArgumentException e) { // settings of two sections that do not go together
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** The full config as a JSON tree (every key, defaults included): what checkpoints store. */

@@ -16,6 +16,12 @@ public record ExperimentConfig(ModelConfig model, LossConfig loss, TrainConfig t
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(plan, "plan");
+        if (loss.rollout() && !TrainConfig.ENGINE_DIRECT.equals(train.engine()))
+            throw new IllegalArgumentException("loss.rolloutSteps " + loss.rolloutSteps() + " needs train.engine "
+                    + TrainConfig.ENGINE_DIRECT + " (the SameDiff graph has only the one-step loss), got " + train.engine());
+        if (loss.rollout() && train.chunk() < loss.rolloutSteps())
+            throw new IllegalArgumentException("loss.rolloutSteps " + loss.rolloutSteps() + " needs batches of runs at "
+                    + "least that long: train.chunk >= " + loss.rolloutSteps() + ", got " + train.chunk());
     }
 
     /** Model, loss and training with the default planner settings ({@link PlanConfig#DEFAULT}). */

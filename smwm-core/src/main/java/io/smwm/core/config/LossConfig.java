@@ -23,9 +23,16 @@ import java.util.List;
  * @param sigregKnots       quadrature knots on [0, 3] for the Epps–Pulley integral ({@code sigreg}); default 17
  * @param vicregVar         α, the weight of the variance hinge ({@code vicreg-idm}); default 1
  * @param vicregCov         β, the weight of the covariance term ({@code vicreg-idm}); default 0.04
+ * @param rolloutSteps      H &ge; 1: with H &gt; 1, L gains w·L_roll, the error of g's own open-loop predictions over
+ *                          runs of up to H consecutive model steps in the batch (ẑ_{t+1} = g(s_t, a_t), then g fed its
+ *                          own predictions: ẑ_{t+j} = g(ŝ_{t+j−1}, a_{t+j−1}); L_roll = the per-element mean of
+ *                          (ẑ_{t+j} − z_{t+j})² over j = 2..H, targets not detached), what the planner asks of g.
+ *                          Needs batches of runs ({@code train.chunk} &ge; H) and the direct engine. Default 1: the
+ *                          paper's one-step loss, no such term
+ * @param rolloutWeight     w &ge; 0, the weight of L_roll; default 1
  */
 public record LossConfig(double lambda, String method, double sigregWeight, int sigregProjections, int sigregKnots,
-                         double vicregVar, double vicregCov) {
+                         double vicregVar, double vicregCov, int rolloutSteps, double rolloutWeight) {
 
     /** The {@code loss.method} values. */
     public static final String METHOD_SMWM = "smwm", METHOD_FORWARD = "forward", METHOD_SIGREG = "sigreg",
@@ -33,6 +40,8 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
     public static final List<String> METHODS = List.of(METHOD_SMWM, METHOD_FORWARD, METHOD_SIGREG, METHOD_VICREG_IDM);
     /** Upper bounds of {@code sigregProjections} and {@code sigregKnots}. */
     public static final int MAX_PROJECTIONS = 65_536, MAX_KNOTS = 1025;
+    /** Upper bound of {@code rolloutSteps}. */
+    public static final int MAX_ROLLOUT = 64;
 
     public static final LossConfig DEFAULT = new LossConfig(10.0);
 
@@ -46,6 +55,8 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
         Checks.inRange("loss.sigregKnots", sigregKnots, 2, MAX_KNOTS);
         Checks.finiteAtLeast("loss.vicregVar", vicregVar, 0.0);
         Checks.finiteAtLeast("loss.vicregCov", vicregCov, 0.0);
+        Checks.inRange("loss.rolloutSteps", rolloutSteps, 1, MAX_ROLLOUT);
+        Checks.finiteAtLeast("loss.rolloutWeight", rolloutWeight, 0.0);
         if (!hasInverseTerm(method)) lambda = 0.0;
     }
 
@@ -53,6 +64,15 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
     public LossConfig(double lambda) {
         this(lambda, METHOD_SMWM, 0.09, 1024, 17, 1.0, 0.04);
     }
+
+    /** A method's objective with its weights and the paper's one-step loss (no rollout term). */
+    public LossConfig(double lambda, String method, double sigregWeight, int sigregProjections, int sigregKnots,
+                      double vicregVar, double vicregCov) {
+        this(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov, 1, 1.0);
+    }
+
+    /** Whether L has the rollout term w·L_roll ({@code rolloutSteps} &gt; 1). */
+    public boolean rollout() { return rolloutSteps > 1; }
 
     /** Whether {@code method}'s L has the inverse term λ·L_inv ({@code smwm}, {@code vicreg-idm}). */
     public static boolean hasInverseTerm(String method) {
@@ -66,10 +86,17 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
     public boolean vicreg() { return METHOD_VICREG_IDM.equals(method); }
 
     public LossConfig withLambda(double l) {
-        return new LossConfig(l, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov);
+        return new LossConfig(l, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov,
+                rolloutSteps, rolloutWeight);
     }
 
     public LossConfig withMethod(String m) {
-        return new LossConfig(lambda, m, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov);
+        return new LossConfig(lambda, m, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov,
+                rolloutSteps, rolloutWeight);
+    }
+
+    public LossConfig withRollout(int steps, double weight) {
+        return new LossConfig(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov, steps,
+                weight);
     }
 }

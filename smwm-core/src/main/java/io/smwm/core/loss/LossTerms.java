@@ -15,7 +15,7 @@ import java.util.Map;
  * @param total L, the method's objective (L_fwd + λ·L_inv for {@code smwm})
  * @param extra the method's further terms by name, unweighted, in {@link #EXTRA} order: {@link #SIGREG} for
  *              {@code sigreg}, {@link #VAR} and {@link #COV} for {@code vicreg-idm}; empty for {@code smwm} and
- *              {@code forward} (see {@link WorldModelLoss})
+ *              {@code forward} (see {@link WorldModelLoss}); {@link #ROLL} with {@code loss.rolloutSteps} &gt; 1
  */
 public record LossTerms(double fwd, double inv, double total, Map<String, Double> extra) {
 
@@ -23,8 +23,10 @@ public record LossTerms(double fwd, double inv, double total, Map<String, Double
     public static final String FWD = "loss_fwd", INV = "loss_inv", TOTAL = "loss_total";
     /** Names of the terms only some methods have: SIGReg, the VICReg variance hinge and covariance term. */
     public static final String SIGREG = "loss_sigreg", VAR = "loss_var", COV = "loss_cov";
+    /** The open-loop rollout error of g ({@code loss.rolloutSteps} &gt; 1, any method). */
+    public static final String ROLL = "loss_roll";
     /** Every possible extra term, in report order. */
-    public static final List<String> EXTRA = List.of(SIGREG, VAR, COV);
+    public static final List<String> EXTRA = List.of(SIGREG, VAR, COV, ROLL);
 
     public LossTerms {
         Map<String, Double> ordered = new LinkedHashMap<>();

@@ -51,6 +51,7 @@ public final class WorldModelLoss {
             n.add(LossTerms.VAR);
             n.add(LossTerms.COV);
         }
+        if (loss.rollout()) n.add(LossTerms.ROLL); // the direct engine's only: configs with it need that engine
         n.add(LossTerms.TOTAL);
         return List.copyOf(n);
     }

@@ -26,7 +26,19 @@ class LossConfigTest {
         List<String> keys = new ArrayList<>();
         ConfigLoader.toTree(ExperimentConfig.DEFAULT).get("loss").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("lambda", "method", "sigregWeight", "sigregProjections", "sigregKnots", "vicregVar",
-                "vicregCov"), keys);
+                "vicregCov", "rolloutSteps", "rolloutWeight"), keys);
+        assertEquals(1, d.rolloutSteps(), "the paper's one-step loss by default");
+    }
+
+    @Test
+    void rolloutStepsAreReadWithTheRunsTheyNeed() {
+        ExperimentConfig c = ConfigLoader.parse("loss:\n  rolloutSteps: 4\n  rolloutWeight: 0.5\ntrain:\n  chunk: 4\n",
+                "x");
+        assertEquals(new LossConfig(10).withRollout(4, 0.5), c.loss());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("loss:\n  rolloutSteps: 4\n", "x.yaml"));
+        assertTrue(e.getMessage().startsWith("x.yaml: ") && e.getMessage().contains("train.chunk >= 4"),
+                e.getMessage());
     }
 
     @Test

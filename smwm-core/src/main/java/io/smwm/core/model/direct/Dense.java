@@ -34,11 +34,13 @@ final class Dense {
 
     /**
      * Gradients of W and b from the layer input x [rows, in] and the output gradient dy [rows, out] (off-heap, and
-     * the same values on the heap as {@code dyHost}); dx [rows, in] = dy·Wᵀ into {@code dx} unless it is null.
+     * the same values on the heap as {@code dyHost}); dx [rows, in] = dy·Wᵀ into {@code dx} unless it is null. With
+     * {@code accumulate} the parameter gradients are added to those already there (a layer used more than once in a
+     * pass), else they replace them.
      */
-    void backward(INDArray x, INDArray dy, float[] dyHost, int rows, INDArray dx) {
-        Nd4j.gemm(x, dy, gw, true, false, 1.0, 0.0);
-        host.putColumnSums(dyHost, rows, out, biasOffset);
+    void backward(INDArray x, INDArray dy, float[] dyHost, int rows, INDArray dx, boolean accumulate) {
+        Nd4j.gemm(x, dy, gw, true, false, 1.0, accumulate ? 1.0 : 0.0);
+        host.putColumnSums(dyHost, rows, out, biasOffset, accumulate);
         if (dx != null) Nd4j.gemm(dy, w, dx, false, true, 1.0, 0.0);
     }
 

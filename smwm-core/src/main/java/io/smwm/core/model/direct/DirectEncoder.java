@@ -188,7 +188,7 @@ final class DirectEncoder {
     void backward(Workspace w) {
         for (int q = 0; q < w.dz.length; q++) w.dz[q] *= 1 - w.z[q] * w.z[q];
         put(w.dz, w.dz.length, w.dzA);
-        encFc.backward(w.pool, w.dzA, w.dz, w.n, w.dPoolA);
+        encFc.backward(w.pool, w.dzA, w.dz, w.n, w.dPoolA, false);
         get(w.dPoolA, w.dPooled);
         int last = convs.length - 1;
         float[] dA = w.dA, aLast = w.a[last];
@@ -200,7 +200,7 @@ final class DirectEncoder {
             ConvLayer k = convs[i];
             int rows = w.n * k.outPixels();
             put(dA, rows * k.cout(), w.y[i]); // dy of layer i, over the forward output
-            host.putColumnSums(dA, rows, k.cout(), offsets.get("enc_conv" + i + "_b"));
+            host.putColumnSums(dA, rows, k.cout(), offsets.get("enc_conv" + i + "_b"), false);
             if (i == 0 && coordCols != null) {
                 int per = k.outPixels() * k.cout();
                 float[] s = new float[per];

@@ -34,7 +34,9 @@ import java.util.Map;
  * encoder as one batch of at most N = B·(context+1) images: frames repeated within the batch (transitions cut from
  * consecutive model steps share them) are encoded once and their gradients summed ({@link FrameDedup}). The extra terms of {@code sigreg} and {@code vicreg-idm} are computed on
  * heap copies of the latents ({@link SigReg}, {@link VicReg}); their gradients w.r.t. the latents are added to dL/dz
- * before the encoder's backward pass.
+ * before the encoder's backward pass. With {@code loss.rolloutSteps} &gt; 1 the rollout term ({@link Rollout}) feeds g
+ * its own predictions along the batch's runs of consecutive transitions; g's parameter gradients of those passes and
+ * of the one-step pass are summed.
  *
  * <p>Mutable, not thread-safe: one per trainer thread, like {@link io.smwm.core.train.Learner}.
  */
@@ -145,6 +147,8 @@ public final class DirectWorldModel {
         final Mlp g, h;
         final int[] slot, first;
         final float[] z, dz; // latents and their gradient per frame slice [B·(c+1)·latentDim], when frames are shared
+        final Rollout roll; // null without loss.rolloutSteps > 1
+        final float[] dzRoll, dZp; // the rollout's gradients w.r.t. the slices' latents and the one-step ẑ [B·l]
 
         Heads(int b) {
             g = new Mlp(fwd, b);
@@ -154,11 +158,17 @@ public final class DirectWorldModel {
             first = new int[n];
             z = new float[n * c.latentDim()];
             dz = new float[n * c.latentDim()];
+            boolean r = lossConfig.rollout();
+            roll = r ? new Rollout(fwd, b, c.context(), c.latentDim(), c.modelActionDim(), lossConfig.rolloutSteps(),
+                    c.residualForward()) : null;
+            dzRoll = r ? new float[n * c.latentDim()] : null;
+            dZp = r ? new float[b * c.latentDim()] : null;
         }
 
         void close() {
             g.close();
             h.close();
+            if (roll != null) roll.close();
         }
     }
 
@@ -277,8 +287,18 @@ public final class DirectWorldModel {
         double lf = sf / ((double) bsz * l), li = si / ((double) bsz * am);
         ExtraTerms.Extra extra = lossConfig.sigreg() || lossConfig.vicreg()
                 ? ExtraTerms.of(c, lossConfig, z, bsz, projections, backward) : null;
-        LossTerms loss = extra == null ? new LossTerms(lf, li, lf + lambda * li)
-                : new LossTerms(lf, li, lf + lambda * li + extra.weighted(), extra.terms());
+        double total = lf + lambda * li + (extra == null ? 0 : extra.weighted());
+        Map<String, Double> terms = new LinkedHashMap<>(extra == null ? Map.of() : extra.terms());
+        double rollScale = 0;
+        if (hd.roll != null) { // g's open-loop error along the batch's runs; 0 when it has none
+            double sse = hd.roll.forward(hd.slot, bsz, z, zp, actions);
+            int count = hd.roll.count();
+            double lr = count == 0 ? 0 : sse / ((double) count * l);
+            rollScale = count == 0 ? 0 : lossConfig.rolloutWeight() / ((double) count * l);
+            terms.put(LossTerms.ROLL, lr);
+            total += lossConfig.rolloutWeight() * lr;
+        }
+        LossTerms loss = new LossTerms(lf, li, total, terms);
         double zStd = latentStd(z, bsz, ctx, l);
         if (!backward) {
             clock.lap(PhaseClock.HEADS);
@@ -296,7 +316,16 @@ public final class DirectWorldModel {
             }
             for (int j = 0; j < am; j++) mh.dOutHost[b * am + j] = (float) (ci * (aHat[b * am + j] - actions[b][j]));
         }
-        float[] dInG = mg.backward(), dInH = mh.backward();
+        boolean rolled = false; // the rollout's g passes wrote g's gradients first, so the one-step pass adds to them
+        if (hd.roll != null) {
+            Arrays.fill(hd.dzRoll, 0f);
+            Arrays.fill(hd.dZp, 0f);
+            rolled = hd.roll.backward(rollScale, hd.dzRoll, hd.dZp, false);
+            if (rolled) // dL_roll/dẑ_1 joins the one-step gradient at g's output (through tanh unless residual)
+                for (int i = 0; i < bsz * l; i++)
+                    mg.dOutHost[i] += residual ? hd.dZp[i] : hd.dZp[i] * (1 - zp[i] * zp[i]);
+        }
+        float[] dInG = mg.backward(rolled), dInH = mh.backward();
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < sl; j++) dz[b * sl + j] = dInG[b * (sl + am) + j] + dInH[b * (sl + l) + j];
             for (int j = 0; j < l; j++) dz[tk + b * l + j] += dInH[b * (sl + l) + sl + j];
@@ -305,6 +334,7 @@ public final class DirectWorldModel {
                 for (int j = 0; j < l; j++) dz[zt + j] += mg.dOutHost[b * l + j];
             }
         }
+        if (rolled) for (int i = 0; i < n * l; i++) dz[i] += hd.dzRoll[i];
         if (extra != null) extra.addGradient(dz);
         if (shared) { // each distinct frame's gradient is the sum over its uses; padding rows get none
             Arrays.fill(w.dz, 0f);

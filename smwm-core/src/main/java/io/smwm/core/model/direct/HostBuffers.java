@@ -17,9 +17,10 @@ final class HostBuffers {
         this.grads = floats(flatGrads);
     }
 
-    /** grads[offset + j] = Σ_r d[r·cols + j] for j < cols. */
-    void putColumnSums(float[] d, int rows, int cols, int offset) {
+    /** grads[offset + j] = Σ_r d[r·cols + j] for j < cols (added to what is there when {@code accumulate}). */
+    void putColumnSums(float[] d, int rows, int cols, int offset, boolean accumulate) {
         float[] s = new float[cols];
+        if (accumulate) grads.get(offset, s, 0, cols);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             for (int j = 0; j < cols; j++) s[j] += d[base + j];

@@ -56,12 +56,20 @@ final class Mlp {
 
     /** Parameter gradients from dOutHost (the gradient at the last layer's output, before any tanh); returns dIn. */
     float[] backward() {
+        return backward(false);
+    }
+
+    /**
+     * As {@link #backward()}; with {@code accumulate} the parameter gradients are added to those already in the
+     * gradient vector (the same layers used by another Mlp of the pass before), else they replace them.
+     */
+    float[] backward(boolean accumulate) {
         put(dOutHost, dOutHost.length, dOut);
-        layers[2].backward(h2, dOut, dOutHost, rows, d2);
+        layers[2].backward(h2, dOut, dOutHost, rows, d2, accumulate);
         maskFromDevice(d2, d2Host, h2Host);
-        layers[1].backward(h1, d2, d2Host, rows, d1);
+        layers[1].backward(h1, d2, d2Host, rows, d1, accumulate);
         maskFromDevice(d1, d1Host, h1Host);
-        layers[0].backward(in, d1, d1Host, rows, dIn);
+        layers[0].backward(in, d1, d1Host, rows, dIn, accumulate);
         get(dIn, dInHost);
         return dInHost;
     }
