@@ -170,7 +170,7 @@ public final class TrainRun {
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
                 : new TableTransitionSource(hconf, req.data(), split::isValidation, k, buffer, false, null,
-                cfg.model().context());
+                cfg.model().context(), cfg.loss().rollout() ? cfg.train().chunk() : 1); // runs: L_roll is measured
         Trainer trainer;
         String parent = warm != null ? req.warmStart().toString() : "";
         if (warm != null) console.accept("warm start from " + req.warmStart() + " (its parameters; new Adam state)");

@@ -138,6 +138,32 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void rolloutTerm_onThePartitionsRuns_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
+        // batches of runs (train.chunk 4) carry the rollout term to the tasks: the same steps as one JVM's learner
+        ExperimentConfig c = cfg.withTrain(cfg.train().withChunk(4)).withLoss(cfg.loss().withRollout(4, 1.0));
+        DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
+        t.fit(null, null);
+        Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
+        TableTransitionSource src = new TableTransitionSource(new org.apache.hadoop.conf.Configuration(), table,
+                split::isTraining, 1, 64, false, null, c.model().context(), 4);
+        List<io.smwm.core.loss.LossTerms> localLoss = new ArrayList<>();
+        for (Iterator<TransitionBatch> it = src.epoch(1, c.train().batchSize(),
+                Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
+            localLoss.add(local.step(it.next()).loss());
+        }
+        List<DistributedTrainer.RoundSummary> rounds = t.rounds();
+        assertTrue(localLoss.size() > 1);
+        for (int i = 0; i < localLoss.size(); i++) {
+            io.smwm.core.loss.LossTerms want = localLoss.get(i), got = rounds.get(i).loss();
+            assertEquals(want.names(), got.names());
+            for (String term : want.names())
+                assertEquals(want.asMap().get(term), got.asMap().get(term), 1e-6 * Math.abs(want.asMap().get(term)),
+                        term + " of step " + (i + 1));
+        }
+        assertTrue(localLoss.get(0).term(io.smwm.core.loss.LossTerms.ROLL) > 0, "the batches hold runs");
+    }
+
+    @Test
     void twoWorkers_reduceTheTrainingLoss(@TempDir Path run) throws Exception {
         TrainConfig tc = cfg.train();
         ExperimentConfig c = cfg.withTrain(new TrainConfig(3e-3, tc.batchSize(), 5, tc.seed(), tc.valFraction(),
