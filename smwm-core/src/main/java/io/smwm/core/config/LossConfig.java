@@ -30,9 +30,14 @@ import java.util.List;
  *                          Needs batches of runs ({@code train.chunk} &ge; H) and the direct engine. Default 1: the
  *                          paper's one-step loss, no such term
  * @param rolloutWeight     w &ge; 0, the weight of L_roll; default 1
+ * @param rolloutFromEpoch  E &ge; 1: L_roll enters L (and the gradient) from epoch E on; before, it is only measured
+ *                          and reported. Default 1. The term favours a constant latent as L_fwd does, so a run whose
+ *                          latent starts collapsed (the inverse term pulls it out during the first epoch) may need
+ *                          it switched on later
  */
 public record LossConfig(double lambda, String method, double sigregWeight, int sigregProjections, int sigregKnots,
-                         double vicregVar, double vicregCov, int rolloutSteps, double rolloutWeight) {
+                         double vicregVar, double vicregCov, int rolloutSteps, double rolloutWeight,
+                         int rolloutFromEpoch) {
 
     /** The {@code loss.method} values. */
     public static final String METHOD_SMWM = "smwm", METHOD_FORWARD = "forward", METHOD_SIGREG = "sigreg",
@@ -57,6 +62,7 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
         Checks.finiteAtLeast("loss.vicregCov", vicregCov, 0.0);
         Checks.inRange("loss.rolloutSteps", rolloutSteps, 1, MAX_ROLLOUT);
         Checks.finiteAtLeast("loss.rolloutWeight", rolloutWeight, 0.0);
+        Checks.atLeast("loss.rolloutFromEpoch", rolloutFromEpoch, 1);
         if (!hasInverseTerm(method)) lambda = 0.0;
     }
 
@@ -68,11 +74,16 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
     /** A method's objective with its weights and the paper's one-step loss (no rollout term). */
     public LossConfig(double lambda, String method, double sigregWeight, int sigregProjections, int sigregKnots,
                       double vicregVar, double vicregCov) {
-        this(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov, 1, 1.0);
+        this(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov, 1, 1.0, 1);
     }
 
     /** Whether L has the rollout term w·L_roll ({@code rolloutSteps} &gt; 1). */
     public boolean rollout() { return rolloutSteps > 1; }
+
+    /** The weight of L_roll in L during epoch {@code epoch} (1-based): 0 before {@code rolloutFromEpoch}. */
+    public double rolloutWeightAt(int epoch) {
+        return rollout() && epoch >= rolloutFromEpoch ? rolloutWeight : 0.0;
+    }
 
     /** Whether {@code method}'s L has the inverse term λ·L_inv ({@code smwm}, {@code vicreg-idm}). */
     public static boolean hasInverseTerm(String method) {
@@ -87,16 +98,21 @@ public record LossConfig(double lambda, String method, double sigregWeight, int 
 
     public LossConfig withLambda(double l) {
         return new LossConfig(l, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov,
-                rolloutSteps, rolloutWeight);
+                rolloutSteps, rolloutWeight, rolloutFromEpoch);
     }
 
     public LossConfig withMethod(String m) {
         return new LossConfig(lambda, m, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov,
-                rolloutSteps, rolloutWeight);
+                rolloutSteps, rolloutWeight, rolloutFromEpoch);
     }
 
     public LossConfig withRollout(int steps, double weight) {
         return new LossConfig(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov, steps,
-                weight);
+                weight, rolloutFromEpoch);
+    }
+
+    public LossConfig withRolloutFromEpoch(int epoch) {
+        return new LossConfig(lambda, method, sigregWeight, sigregProjections, sigregKnots, vicregVar, vicregCov,
+                rolloutSteps, rolloutWeight, epoch);
     }
 }

@@ -66,6 +66,7 @@ public final class EpochEnd {
      */
     public EpochSummary close(int epoch, long step, LossTerms trainMean, double examplesPerSec, Path lastGood,
                               Map<String, Object> extra) {
+        learner.setEpoch(epoch); // the epoch's own objective (a driver's learner takes no steps itself)
         LossTerms v = validation == null ? LossTerms.missing(termNames)
                 : learner.evaluate(validation, batchSize);
         if (validation != null && v.firstNonFinite() != null) {

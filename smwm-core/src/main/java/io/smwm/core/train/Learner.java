@@ -123,9 +123,13 @@ public final class Learner {
 
     public TrainConfig trainConfig() { return train; }
 
-    /** Sets the learning rate of the following steps to {@code train.lrAt(epoch)} (epoch 1-based). */
+    /**
+     * Sets the learning rate of the following steps to {@code train.lrAt(epoch)} (epoch 1-based), and the loss's
+     * per-epoch weights ({@code loss.rolloutFromEpoch}) of the following steps and evaluations.
+     */
     public void setEpoch(int epoch) {
         this.lr = train.lrAt(epoch);
+        if (direct != null) direct.setEpoch(epoch);
     }
 
     /** Number of updates applied so far. */

@@ -26,7 +26,7 @@ class LossConfigTest {
         List<String> keys = new ArrayList<>();
         ConfigLoader.toTree(ExperimentConfig.DEFAULT).get("loss").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("lambda", "method", "sigregWeight", "sigregProjections", "sigregKnots", "vicregVar",
-                "vicregCov", "rolloutSteps", "rolloutWeight"), keys);
+                "vicregCov", "rolloutSteps", "rolloutWeight", "rolloutFromEpoch"), keys);
         assertEquals(1, d.rolloutSteps(), "the paper's one-step loss by default");
     }
 

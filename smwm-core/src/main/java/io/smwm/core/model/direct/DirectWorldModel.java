@@ -60,6 +60,7 @@ public final class DirectWorldModel {
     private final Map<Integer, Heads> heads = new LinkedHashMap<>();
     private final PhaseClock clock = new PhaseClock();
     private int lastDistinct;
+    private double rollWeight; // w of L_roll in this epoch (loss.rolloutFromEpoch)
 
     /** Loss terms before any update and the mean per-dimension std of z_t over the batch. */
     public record Pass(LossTerms loss, double latentStd) {}
@@ -102,6 +103,7 @@ public final class DirectWorldModel {
             offsets.put(s.name(), (int) off);
             off += n;
         }
+        this.rollWeight = loss.rolloutWeightAt(1);
         this.encoder = new DirectEncoder(config, p, g, offsets, host, clock);
         for (int i = 0; i < 3; i++) {
             fwd[i] = dense("fwd_fc" + i);
@@ -135,6 +137,11 @@ public final class DirectWorldModel {
     }
 
     public void resetPhases() { clock.reset(); }
+
+    /** The following passes belong to epoch {@code epoch} (1-based): L_roll's weight per {@code loss.rolloutFromEpoch}. */
+    public void setEpoch(int epoch) {
+        this.rollWeight = lossConfig.rolloutWeightAt(epoch);
+    }
 
     /**
      * Distinct frames the encoder saw in the last training or loss pass, of the batch's B·(context+1) frames: fewer
@@ -294,9 +301,9 @@ public final class DirectWorldModel {
             double sse = hd.roll.forward(hd.slot, bsz, z, zp, actions);
             int count = hd.roll.count();
             double lr = count == 0 ? 0 : sse / ((double) count * l);
-            rollScale = count == 0 ? 0 : lossConfig.rolloutWeight() / ((double) count * l);
-            terms.put(LossTerms.ROLL, lr);
-            total += lossConfig.rolloutWeight() * lr;
+            rollScale = count == 0 ? 0 : rollWeight / ((double) count * l);
+            terms.put(LossTerms.ROLL, lr); // measured and reported before it counts (rollWeight 0)
+            total += rollWeight * lr;
         }
         LossTerms loss = new LossTerms(lf, li, total, terms);
         double zStd = latentStd(z, bsz, ctx, l);
@@ -317,7 +324,7 @@ public final class DirectWorldModel {
             for (int j = 0; j < am; j++) mh.dOutHost[b * am + j] = (float) (ci * (aHat[b * am + j] - actions[b][j]));
         }
         boolean rolled = false; // the rollout's g passes wrote g's gradients first, so the one-step pass adds to them
-        if (hd.roll != null) {
+        if (hd.roll != null && rollWeight > 0) {
             Arrays.fill(hd.dzRoll, 0f);
             Arrays.fill(hd.dZp, 0f);
             rolled = hd.roll.backward(rollScale, hd.dzRoll, hd.dZp, false);

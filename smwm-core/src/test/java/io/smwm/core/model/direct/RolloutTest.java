@@ -164,6 +164,25 @@ class RolloutTest {
     }
 
     @Test
+    void beforeItsEpochTheTermIsMeasuredButNotTrained() {
+        Runs b = runs(RESIDUAL, 3);
+        INDArray params = WorldModelGraph.build(RESIDUAL, new LossConfig(1), 11).flatParams();
+        DirectWorldModel late = new DirectWorldModel(RESIDUAL, rollout(1, 3, 1).withRolloutFromEpoch(2), params);
+        DirectWorldModel plain = new DirectWorldModel(RESIDUAL, new LossConfig(1), params);
+        LossTerms p = plain.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
+        LossTerms e1 = late.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
+        assertTrue(e1.term(LossTerms.ROLL) > 1e-4, "reported in epoch 1");
+        assertEquals(p.total(), e1.total(), 1e-12, "not in L in epoch 1");
+        assertEquals(0.0, late.gradient().sub(plain.gradient()).amaxNumber().doubleValue(), 1e-12, "nor in its gradient");
+        late.setEpoch(2);
+        LossTerms e2 = late.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
+        assertEquals(p.total() + e2.term(LossTerms.ROLL), e2.total(), 1e-6, "in L from epoch 2");
+        assertTrue(late.gradient().sub(plain.gradient()).amaxNumber().doubleValue() > 1e-6, "and in its gradient");
+        assertEquals(0.0, rollout(1, 3, 1).withRolloutFromEpoch(2).rolloutWeightAt(1));
+        assertEquals(1.0, rollout(1, 3, 1).withRolloutFromEpoch(2).rolloutWeightAt(3));
+    }
+
+    @Test
     void aBatchWithoutRunsIsTheOneStepLoss() {
         DirectWorldModelTest.Batch b = DirectWorldModelTest.randomBatch(RESIDUAL, 6, 4);
         INDArray params = WorldModelGraph.build(RESIDUAL, new LossConfig(1), 11).flatParams();
