@@ -41,15 +41,22 @@ final class TrainCommand implements Callable<Integer> {
             + "from the checkpoint's (refused otherwise).")
     boolean allowOtherTable;
 
+    @Option(names = "--warm-start", paramLabel = "CHECKPOINT", description = "Start from the parameters of this "
+            + "checkpoint directory (e.g. runs/x/checkpoint; its parameter average where it keeps one): a new run of "
+            + "the same architecture from epoch 1 with a new Adam state, under this run's config (objective, epochs, "
+            + "learning rate). Not with --resume.")
+    Path warmStart;
+
     @Override
     public Integer call() throws Exception {
         if (HadoopStore.isUri(out)) {
-            TrainRequest req = train.request(null, overwrite, resume, allowOtherTable, false);
+            TrainRequest req = train.request(null, overwrite, resume, allowOtherTable, false).withWarmStart(warmStart);
             HadoopRunDirs.Trained t = HadoopRunDirs.train(req, out, System.out::println);
             printDone(t.outcome().result(), t.checkpoint());
             return 0;
         }
-        TrainRequest req = train.request(Path.of(out), overwrite, resume, allowOtherTable, false);
+        TrainRequest req = train.request(Path.of(out), overwrite, resume, allowOtherTable, false)
+                .withWarmStart(warmStart);
         TrainResult r = TrainRun.execute(req, System.out::println).result();
         printDone(r);
         return 0;
