@@ -113,39 +113,17 @@ class DistributedTrainerTest {
         assertArrayEquals(local.params().toFloatVector(), dist.model().flatParams().toFloatVector(), 1e-6f);
     }
 
-    @Test
-    void oneWorkerOneStep_sigreg_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
-        // SIGReg's directions are drawn per Adam step from train.seed: a partition draws the driver-side learner's
-        ExperimentConfig c = cfg.withLoss(cfg.loss().withMethod(io.smwm.core.config.LossConfig.METHOD_SIGREG));
+    /**
+     * Trains {@code c} on one worker averaging every step, and steps a single-JVM learner through the same batches
+     * (the config's context and runs): the rounds' loss terms must equal the learner's, term for term. Returns the
+     * learner's terms of epoch 1.
+     */
+    private static List<io.smwm.core.loss.LossTerms> assertEpochOneAsInOneJvm(ExperimentConfig c) throws Exception {
         DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
         t.fit(val(), null);
         Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
-        TableTransitionSource src = new TableTransitionSource(table, split::isTraining, 1, 64, false);
-        List<io.smwm.core.loss.LossTerms> localLoss = new ArrayList<>();
-        for (Iterator<TransitionBatch> it = src.epoch(1, c.train().batchSize(),
-                Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
-            localLoss.add(local.step(it.next()).loss());
-        }
-        List<DistributedTrainer.RoundSummary> rounds = t.rounds();
-        for (int i = 0; i < localLoss.size(); i++) {
-            io.smwm.core.loss.LossTerms want = localLoss.get(i), got = rounds.get(i).loss();
-            assertEquals(want.names(), got.names());
-            for (String term : want.names())
-                assertEquals(want.asMap().get(term), got.asMap().get(term), 1e-6 * Math.abs(want.asMap().get(term)),
-                        term + " of step " + (i + 1));
-        }
-        assertTrue(localLoss.get(0).term(io.smwm.core.loss.LossTerms.SIGREG) > 0);
-    }
-
-    @Test
-    void rolloutTerm_onThePartitionsRuns_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
-        // batches of runs (train.chunk 4) carry the rollout term to the tasks: the same steps as one JVM's learner
-        ExperimentConfig c = cfg.withTrain(cfg.train().withChunk(4)).withLoss(cfg.loss().withRollout(4, 1.0));
-        DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
-        t.fit(null, null);
-        Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
         TableTransitionSource src = new TableTransitionSource(new org.apache.hadoop.conf.Configuration(), table,
-                split::isTraining, 1, 64, false, null, c.model().context(), 4);
+                split::isTraining, 1, 64, false, null, c.model().context(), c.train().chunk());
         List<io.smwm.core.loss.LossTerms> localLoss = new ArrayList<>();
         for (Iterator<TransitionBatch> it = src.epoch(1, c.train().batchSize(),
                 Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
@@ -160,7 +138,22 @@ class DistributedTrainerTest {
                 assertEquals(want.asMap().get(term), got.asMap().get(term), 1e-6 * Math.abs(want.asMap().get(term)),
                         term + " of step " + (i + 1));
         }
-        assertTrue(localLoss.get(0).term(io.smwm.core.loss.LossTerms.ROLL) > 0, "the batches hold runs");
+        return localLoss;
+    }
+
+    @Test
+    void oneWorkerOneStep_sigreg_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
+        // SIGReg's directions are drawn per Adam step from train.seed: a partition draws the driver-side learner's
+        ExperimentConfig c = cfg.withLoss(cfg.loss().withMethod(io.smwm.core.config.LossConfig.METHOD_SIGREG));
+        assertTrue(assertEpochOneAsInOneJvm(c).get(0).term(io.smwm.core.loss.LossTerms.SIGREG) > 0);
+    }
+
+    @Test
+    void rolloutTerm_onThePartitionsRuns_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
+        // batches of runs (train.chunk 4) carry the rollout term to the tasks: the same steps as one JVM's learner
+        ExperimentConfig c = cfg.withTrain(cfg.train().withChunk(4)).withLoss(cfg.loss().withRollout(4, 1.0));
+        assertTrue(assertEpochOneAsInOneJvm(c).get(0).term(io.smwm.core.loss.LossTerms.ROLL) > 0,
+                "the batches hold runs");
     }
 
     @Test
