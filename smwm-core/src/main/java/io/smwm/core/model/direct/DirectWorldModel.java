@@ -327,7 +327,7 @@ public final class DirectWorldModel {
         if (hd.roll != null && rollWeight > 0) {
             Arrays.fill(hd.dzRoll, 0f);
             Arrays.fill(hd.dZp, 0f);
-            rolled = hd.roll.backward(rollScale, hd.dzRoll, hd.dZp, false);
+            rolled = hd.roll.backward(rollScale, hd.dzRoll, hd.dZp);
             if (rolled) // dL_roll/dẑ_1 joins the one-step gradient at g's output (through tanh unless residual)
                 for (int i = 0; i < bsz * l; i++)
                     mg.dOutHost[i] += residual ? hd.dZp[i] : hd.dZp[i] * (1 - zp[i] * zp[i]);

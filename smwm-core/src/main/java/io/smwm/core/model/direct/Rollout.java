@@ -135,14 +135,14 @@ final class Rollout {
     }
 
     /**
-     * The backward pass of {@code scale}·sse (scale = w / (count·l)): adds the gradients w.r.t. g's parameters to the
-     * gradient vector ({@code accumulate} as in {@link Mlp#backward(boolean)}; the first backward of the pass
-     * replaces), w.r.t. the latents into {@code dz} [B·(c+1)·l] (added), and w.r.t. each segment's ẑ_1 into
-     * {@code dZp} [B·l] at its start row (added).
+     * The backward pass of {@code scale}·sse (scale = w / (count·l)): writes the gradients w.r.t. g's parameters into
+     * the gradient vector (replacing what is there: the caller's one-step pass then adds to them), adds those w.r.t.
+     * the latents into {@code dz} [B·(c+1)·l] and those w.r.t. each segment's ẑ_1 into {@code dZp} [B·l] at its start
+     * row.
      *
      * @return whether g's parameter gradients were written (false: no segment, nothing done)
      */
-    boolean backward(double scale, float[] dz, float[] dZp, boolean accumulate) {
+    boolean backward(double scale, float[] dz, float[] dZp) {
         if (count == 0) return false;
         for (int j = 1; j <= horizon; j++) Arrays.fill(dPred[j], 0f);
         for (int j = 2; j <= horizon; j++)
@@ -172,7 +172,7 @@ final class Rollout {
                 }
             }
             if (!any) continue;
-            float[] dIn = g.backward(accumulate || wrote);
+            float[] dIn = g.backward(wrote);
             wrote = true;
             for (int s = 0; s < segments; s++) {
                 if (segLen[s] < j) continue;
