@@ -61,6 +61,11 @@ class RolloutTest {
         return new Runs(ot, a, otk, runRows);
     }
 
+    /** The graph's seeded initialisation of {@code c} [numParams]. */
+    static INDArray initialParams(ModelConfig c, long seed) {
+        return WorldModelGraph.build(c, new LossConfig(1), seed).flatParams();
+    }
+
     static LossConfig rollout(double lambda, int steps, double weight) {
         return new LossConfig(lambda).withRollout(steps, weight);
     }
@@ -96,7 +101,7 @@ class RolloutTest {
     void theTermIsGsOwnOpenLoopErrorAlongTheRuns() {
         for (ModelConfig c : List.of(RESIDUAL, TANH_C1)) {
             Runs b = runs(c, 3);
-            INDArray params = WorldModelGraph.build(c, new LossConfig(1), 11).flatParams();
+            INDArray params = initialParams(c, 11);
             DirectWorldModel dm = new DirectWorldModel(c, rollout(1, 3, 0.5), params);
             LossTerms t = dm.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
             double want = expectedRoll(c, params, b, 3);
@@ -119,7 +124,7 @@ class RolloutTest {
     void theGradientIsTheTermsDerivative() {
         for (ModelConfig c : List.of(RESIDUAL, TANH_C1)) {
             Runs b = runs(c, 5);
-            INDArray params = WorldModelGraph.build(c, new LossConfig(1), 13).flatParams();
+            INDArray params = initialParams(c, 13);
             DirectWorldModel with = new DirectWorldModel(c, rollout(0.7, 3, 1), params);
             with.lossAndGradient(b.obsT(), b.actions(), b.obsTk());
             INDArray gWith = with.gradient().dup();
@@ -166,7 +171,7 @@ class RolloutTest {
     @Test
     void beforeItsEpochTheTermIsMeasuredButNotTrained() {
         Runs b = runs(RESIDUAL, 3);
-        INDArray params = WorldModelGraph.build(RESIDUAL, new LossConfig(1), 11).flatParams();
+        INDArray params = initialParams(RESIDUAL, 11);
         DirectWorldModel late = new DirectWorldModel(RESIDUAL, rollout(1, 3, 1).withRolloutFromEpoch(2), params);
         DirectWorldModel plain = new DirectWorldModel(RESIDUAL, new LossConfig(1), params);
         LossTerms p = plain.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
@@ -185,7 +190,7 @@ class RolloutTest {
     @Test
     void aBatchWithoutRunsIsTheOneStepLoss() {
         DirectWorldModelTest.Batch b = DirectWorldModelTest.randomBatch(RESIDUAL, 6, 4);
-        INDArray params = WorldModelGraph.build(RESIDUAL, new LossConfig(1), 11).flatParams();
+        INDArray params = initialParams(RESIDUAL, 11);
         DirectWorldModel with = new DirectWorldModel(RESIDUAL, rollout(1, 4, 1), params);
         LossTerms t = with.lossAndGradient(b.obsT(), b.actions(), b.obsTk()).loss();
         DirectWorldModel without = new DirectWorldModel(RESIDUAL, new LossConfig(1), params);
