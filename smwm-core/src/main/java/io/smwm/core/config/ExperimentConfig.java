@@ -22,6 +22,11 @@ public record ExperimentConfig(ModelConfig model, LossConfig loss, TrainConfig t
         if (loss.rollout() && train.chunk() < loss.rolloutSteps())
             throw new IllegalArgumentException("loss.rolloutSteps " + loss.rolloutSteps() + " needs batches of runs at "
                     + "least that long: train.chunk >= " + loss.rolloutSteps() + ", got " + train.chunk());
+        if (loss.rollout() && loss.rolloutFromEpoch() < train.chunkFromEpoch()
+                && loss.rolloutFromEpoch() <= train.epochs())
+            throw new IllegalArgumentException("loss.rolloutFromEpoch " + loss.rolloutFromEpoch() + " trains the rollout "
+                    + "term in epochs whose batches are single transitions (train.chunkFromEpoch "
+                    + train.chunkFromEpoch() + "): set loss.rolloutFromEpoch >= " + train.chunkFromEpoch());
     }
 
     /** Model, loss and training with the default planner settings ({@link PlanConfig#DEFAULT}). */

@@ -22,21 +22,25 @@ package io.smwm.core.config;
  *                    with whole runs, so a batch's transitions share frames and the direct engine encodes each shared
  *                    frame once (with context c, L transitions need L+c distinct frames instead of L·(c+1)). Every
  *                    transition is still visited once per epoch; a batch holds about B/L runs instead of B draws.
+ *                    Runs train a little less per step but make a step cheaper, and they lengthen the collapsed start
+ *                    of a run, hence {@code chunkFromEpoch}
  * @param averageEpochs A &ge; 0: the trained model is the mean of the parameters after every update (a step, or an
  *                    averaging round on Spark) of the last A epochs (Polyak–Ruppert averaging of the iterates; the
  *                    optimisation itself is unchanged and continues from the last iterate). 0 (the default, the
  *                    paper's setting) = the last iterate; A &gt; epochs averages over every epoch
+ * @param chunkFromEpoch E &ge; 1: epochs before E shuffle single transitions, epochs from E on use runs of
+ *                    {@code chunk} ({@link #chunkAt}); 1 (the default) = runs from the start
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
                           double beta1, double beta2, double epsilon, double lrDecay, String engine,
-                          int chunk, int averageEpochs) {
+                          int chunk, int averageEpochs, int chunkFromEpoch) {
 
     /** The {@code train.engine} values. */
     public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
     public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
-            ENGINE_DIRECT, 1, 0);
+            ENGINE_DIRECT, 1, 0, 1);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -57,6 +61,23 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
             throw new IllegalArgumentException("train.engine must be one of " + ENGINES + ", got " + engine);
         Checks.inRange("train.chunk", chunk, 1, MAX_BATCH_SIZE);
         Checks.atLeast("train.averageEpochs", averageEpochs, 0);
+        Checks.atLeast("train.chunkFromEpoch", chunkFromEpoch, 1);
+    }
+
+    /** Without {@code chunkFromEpoch}: runs of {@code chunk} from the first epoch. */
+    public TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
+                       double beta1, double beta2, double epsilon, double lrDecay, String engine, int chunk,
+                       int averageEpochs) {
+        this(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine, chunk,
+                averageEpochs, 1);
+    }
+
+    /**
+     * The run length of epoch {@code epoch} (1-based): {@code chunk} from epoch {@code chunkFromEpoch} on, single
+     * transitions (1) before it.
+     */
+    public int chunkAt(int epoch) {
+        return epoch >= chunkFromEpoch ? chunk : 1;
     }
 
     /** The first epoch (1-based) whose updates enter the parameter average; epochs + 1 when averaging is off. */
@@ -71,41 +92,46 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withEngine(String e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withLrDecay(double d) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine,
-                chunk, averageEpochs);
+                chunk, averageEpochs, chunkFromEpoch);
     }
 
     public TrainConfig withChunk(int l) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                l, averageEpochs);
+                l, averageEpochs, chunkFromEpoch);
+    }
+
+    public TrainConfig withChunkFromEpoch(int e) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk, averageEpochs, e);
     }
 
     public TrainConfig withAverageEpochs(int a) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, a);
+                chunk, a, chunkFromEpoch);
     }
 }

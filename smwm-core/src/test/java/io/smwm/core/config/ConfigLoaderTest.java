@@ -85,6 +85,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void chunkFromEpoch_defaultsToRunsFromTheStart_schedulesTheRunLength_andRefusesRolloutBeforeIt() {
+        assertEquals(1, ExperimentConfig.DEFAULT.train().chunkFromEpoch());
+        TrainConfig t = ConfigLoader.parse("train:\n  chunk: 4\n  chunkFromEpoch: 3\n", "x.yaml").train();
+        assertEquals(3, t.chunkFromEpoch());
+        assertArrayEquals(new int[] {1, 1, 4, 4}, new int[] {t.chunkAt(1), t.chunkAt(2), t.chunkAt(3), t.chunkAt(4)});
+        TrainConfig fromStart = ConfigLoader.parse("train:\n  chunk: 4\n", "x.yaml").train();
+        assertEquals(4, fromStart.chunkAt(1));
+        assertEquals(t, ConfigLoader.fromTree(ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t)), "t").train());
+        var old = ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("train")).remove("chunkFromEpoch");
+        assertEquals(4, ConfigLoader.fromTree(old, "old").train().chunkAt(1), "a tree without the key: runs from epoch 1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("train:\n  chunkFromEpoch: 0\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("train.chunkFromEpoch"), e.getMessage());
+        // the rollout term needs runs in every epoch it trains in
+        String rollout = "loss:\n  rolloutSteps: 4\n  rolloutFromEpoch: %d\ntrain:\n  epochs: 6\n  chunk: 4\n"
+                + "  chunkFromEpoch: 3\n";
+        e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse(String.format(rollout, 2), "r.yaml"));
+        assertTrue(e.getMessage().contains("loss.rolloutFromEpoch 2") && e.getMessage().contains(">= 3"),
+                e.getMessage());
+        assertEquals(3, ConfigLoader.parse(String.format(rollout, 3), "r.yaml").loss().rolloutFromEpoch());
+    }
+
+    @Test
     void planSection_parsesDefaultsToThePapersSamplingAndIsReadFromOldCheckpointTrees() {
         assertFalse(ExperimentConfig.DEFAULT.plan().clipSamples());
         assertTrue(ConfigLoader.parse("plan:\n  clipSamples: true\n", "x.yaml").plan().clipSamples());

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 import java.util.function.LongPredicate;
 import org.apache.hadoop.conf.Configuration;
 
@@ -31,7 +32,8 @@ import org.apache.hadoop.conf.Configuration;
  * one episode (t, t+k, …, t+(L−1)k; an episode's transitions are cut into such runs for each t mod k), and batches
  * are filled with the runs' transitions in order (a run that does not fit finishes the next batch), so transitions
  * in a batch share frames; every transition is still visited once per epoch. L = 1 gives exactly the batches of a
- * source without chunks.
+ * source without chunks. The run length may change from epoch to epoch ({@code train.chunkFromEpoch}: a schedule
+ * given to the constructor).
  * Deterministic: the same (epoch, batchSize, seed) gives the same batches.
  */
 public final class TableTransitionSource implements TransitionSource {
@@ -44,7 +46,7 @@ public final class TableTransitionSource implements TransitionSource {
     private final TableMetadata meta;
     private final int[] files; // the file indices this source reads, ascending
     private final int context;
-    private final int chunk;
+    private final IntUnaryOperator chunkOfEpoch; // epoch (1-based) -> run length L >= 1
     private volatile long exactSize = -1;
 
     /**
@@ -100,10 +102,18 @@ public final class TableTransitionSource implements TransitionSource {
     public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
                                  int shuffleBuffer, boolean withStates, int[] files, int context, int chunk)
             throws IOException {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
-        }
-        this.chunk = chunk;
+        this(conf, tablePath, keepEpisode, frameskip, shuffleBuffer, withStates, files, context, checkChunk(chunk));
+    }
+
+    /**
+     * As {@link #TableTransitionSource(Configuration, String, LongPredicate, int, int, boolean, int[], int, int)},
+     * with the run length of each epoch given by {@code chunkOfEpoch} (epoch, 1-based, to L &ge; 1; e.g.
+     * {@code TrainConfig::chunkAt}); a value below 1 is refused when that epoch's batches are asked for.
+     */
+    public TableTransitionSource(Configuration conf, String tablePath, LongPredicate keepEpisode, int frameskip,
+                                 int shuffleBuffer, boolean withStates, int[] files, int context,
+                                 IntUnaryOperator chunkOfEpoch) throws IOException {
+        this.chunkOfEpoch = java.util.Objects.requireNonNull(chunkOfEpoch, "chunkOfEpoch");
         this.conf = java.util.Objects.requireNonNull(conf, "conf");
         if (context < 1) {
             throw new IllegalArgumentException("context must be >= 1, got " + context);
@@ -171,13 +181,25 @@ public final class TableTransitionSource implements TransitionSource {
         return total;
     }
 
+    /** Batches of runs of {@code chunkAt(epoch)} model steps (1 = single transitions); see the class comment. */
     @Override
     public Iterator<TransitionBatch> epoch(int epoch, int batchSize, long seed) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
+        int chunk = chunkOfEpoch.applyAsInt(epoch);
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk of epoch " + epoch + " must be >= 1, got " + chunk);
+        }
         return new EpochIterator(epoch, batchSize, new SplittableRandom(Seeds.derive(seed, "epoch", epoch)), chunk,
                 Math.max(1, shuffleBuffer / chunk));
+    }
+
+    private static IntUnaryOperator checkChunk(int chunk) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        }
+        return epoch -> chunk;
     }
 
     /**

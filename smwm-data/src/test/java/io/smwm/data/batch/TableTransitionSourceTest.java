@@ -256,6 +256,36 @@ class TableTransitionSourceTest {
     }
 
     @Test
+    void chunkSchedule_givesEachEpochTheBatchesOfASourceWithThatEpochsRunLength() throws Exception {
+        int k = 2, bs = 5;
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        // train.chunkFromEpoch 2, train.chunk 3: epoch 1 of single transitions, epochs 2 and 3 of runs of 3
+        TableTransitionSource scheduled = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2,
+                e -> e >= 2 ? 3 : 1);
+        TableTransitionSource one = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2, 1);
+        TableTransitionSource three = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2, 3);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            List<TransitionBatch> got = epoch(scheduled, epoch, bs, 4);
+            List<TransitionBatch> want = epoch(epoch == 1 ? one : three, epoch, bs, 4);
+            List<TransitionBatch> other = epoch(epoch == 1 ? three : one, epoch, bs, 4);
+            assertEquals(want.size(), got.size());
+            boolean differs = false;
+            for (int j = 0; j < want.size(); j++) {
+                assertArrayEquals(want.get(j).states(), got.get(j).states(), "epoch " + epoch + " batch " + j);
+                differs |= !Arrays.deepEquals(other.get(j).states(), got.get(j).states());
+            }
+            assertTrue(differs, "epoch " + epoch + ": the other run length gives other batches");
+        }
+        TableTransitionSource bad = new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2,
+                e -> e >= 2 ? 0 : 1);
+        assertEquals(epoch(one, 1, bs, 4).size(), epoch(bad, 1, bs, 4).size());
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> bad.epoch(2, bs, 4));
+        assertTrue(ex.getMessage().contains("chunk of epoch 2"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new TableTransitionSource(conf, table, e -> true, k, 6, true, null, 2, 0));
+    }
+
+    @Test
     void inOrder_visitsEveryTransitionOnce_episodeByEpisodeInOrder_andIsDeterministic() throws Exception {
         int k = 2, bs = 5;
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();

@@ -180,7 +180,7 @@ public final class TrainRun {
                     .failOnCollapse(req.failOnCollapse());
             if (warm != null) lt.learner().setParams(warm.modelParams());
             trainer = lt.on(new TableTransitionSource(hconf, req.data(), split::isTraining, k, buffer, false, null,
-                    cfg.model().context(), cfg.train().chunk()));
+                    cfg.model().context(), cfg.train()::chunkAt));
         } else {
             printStart(meta, split, cfg, "on Spark " + spark.sparkContext().master() + ", "
                     + order.averaging().describe());

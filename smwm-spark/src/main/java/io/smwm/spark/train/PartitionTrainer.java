@@ -205,7 +205,7 @@ public final class PartitionTrainer {
         try {
             return new TableTransitionSource(ShippedHadoopConf.toConf(spec.hadoopConf()), spec.tablePath(),
                     split::isTraining, m.frameskip(), spec.shuffleBuffer(), false, spec.files()[p], m.context(),
-                    cfg.train().chunk());
+                    cfg.train()::chunkAt);
         } catch (IOException e) {
             throw new UncheckedIOException("partition " + p + ": cannot open " + spec.tablePath() + ": " + e, e);
         }

@@ -115,19 +115,23 @@ class DistributedTrainerTest {
 
     /**
      * Trains {@code c} on one worker averaging every step, and steps a single-JVM learner through the same batches
-     * (the config's context and runs): the rounds' loss terms must equal the learner's, term for term. Returns the
-     * learner's terms of epoch 1.
+     * (the config's context and run length of each epoch, {@code train.chunkAt}) for the first {@code epochs}
+     * epochs: the rounds' loss terms must equal the learner's, term for term. Returns the learner's terms.
      */
-    private static List<io.smwm.core.loss.LossTerms> assertEpochOneAsInOneJvm(ExperimentConfig c) throws Exception {
+    private static List<io.smwm.core.loss.LossTerms> assertAsInOneJvm(ExperimentConfig c, int epochs)
+            throws Exception {
         DistributedTrainer t = trainer(c, new AveragingConfig(1, 1, true, 100), null);
         t.fit(val(), null);
         Learner local = new Learner(c.model(), c.loss(), c.train(), norm, Seeds.derive(c.train().seed(), "init"));
         TableTransitionSource src = new TableTransitionSource(new org.apache.hadoop.conf.Configuration(), table,
-                split::isTraining, 1, 64, false, null, c.model().context(), c.train().chunk());
+                split::isTraining, 1, 64, false, null, c.model().context(), c.train()::chunkAt);
         List<io.smwm.core.loss.LossTerms> localLoss = new ArrayList<>();
-        for (Iterator<TransitionBatch> it = src.epoch(1, c.train().batchSize(),
-                Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
-            localLoss.add(local.step(it.next()).loss());
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            local.setEpoch(epoch);
+            for (Iterator<TransitionBatch> it = src.epoch(epoch, c.train().batchSize(),
+                    Seeds.derive(c.train().seed(), "shuffle")); it.hasNext(); ) {
+                localLoss.add(local.step(it.next()).loss());
+            }
         }
         List<DistributedTrainer.RoundSummary> rounds = t.rounds();
         assertTrue(localLoss.size() > 1);
@@ -145,15 +149,32 @@ class DistributedTrainerTest {
     void oneWorkerOneStep_sigreg_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
         // SIGReg's directions are drawn per Adam step from train.seed: a partition draws the driver-side learner's
         ExperimentConfig c = cfg.withLoss(cfg.loss().withMethod(io.smwm.core.config.LossConfig.METHOD_SIGREG));
-        assertTrue(assertEpochOneAsInOneJvm(c).get(0).term(io.smwm.core.loss.LossTerms.SIGREG) > 0);
+        assertTrue(assertAsInOneJvm(c, 1).get(0).term(io.smwm.core.loss.LossTerms.SIGREG) > 0);
     }
 
     @Test
     void rolloutTerm_onThePartitionsRuns_matchesTheSingleJvmLearnerTermForTerm() throws Exception {
         // batches of runs (train.chunk 4) carry the rollout term to the tasks: the same steps as one JVM's learner
         ExperimentConfig c = cfg.withTrain(cfg.train().withChunk(4)).withLoss(cfg.loss().withRollout(4, 1.0));
-        assertTrue(assertEpochOneAsInOneJvm(c).get(0).term(io.smwm.core.loss.LossTerms.ROLL) > 0,
+        assertTrue(assertAsInOneJvm(c, 1).get(0).term(io.smwm.core.loss.LossTerms.ROLL) > 0,
                 "the batches hold runs");
+    }
+
+    @Test
+    void chunkFromEpoch_singleTransitionsFirst_thenRunsWithTheRolloutTerm_asInOneJvm() throws Exception {
+        // train.chunkFromEpoch 2: the partitions cut epoch 1 into single transitions and epoch 2 into runs of 4, where
+        // the rollout term (trained from epoch 2) finds them
+        ExperimentConfig c = cfg.withTrain(cfg.train().withEpochs(2).withChunk(4).withChunkFromEpoch(2))
+                .withLoss(cfg.loss().withRollout(4, 1.0).withRolloutFromEpoch(2));
+        List<io.smwm.core.loss.LossTerms> terms = assertAsInOneJvm(c, 2);
+        int epochOne = terms.size() / 2; // both epochs visit every training transition once, in batches of the same size
+        long runsOne = terms.subList(0, epochOne).stream()
+                .filter(x -> x.term(io.smwm.core.loss.LossTerms.ROLL) > 0).count();
+        long runsTwo = terms.subList(epochOne, terms.size()).stream()
+                .filter(x -> x.term(io.smwm.core.loss.LossTerms.ROLL) > 0).count();
+        // a shuffle of single transitions puts two consecutive ones side by side only by chance
+        assertTrue(runsTwo >= epochOne - 1 && runsOne < epochOne / 2,
+                "steps whose batch holds runs: epoch 1 " + runsOne + ", epoch 2 " + runsTwo + " of " + epochOne);
     }
 
     @Test
