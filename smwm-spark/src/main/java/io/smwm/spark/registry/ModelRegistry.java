@@ -76,7 +76,7 @@ public final class ModelRegistry {
         private final int number;
         private final RegistryStore store;
 
-        private Version(String name, int number, RegistryStore store) {
+        Version(String name, int number, RegistryStore store) {
             this.name = name;
             this.number = number;
             this.store = store;
@@ -335,9 +335,9 @@ public final class ModelRegistry {
      * Starts the registry's one retraining job: takes the job lock (refused, naming the holder, when another job
      * holds it) and removes what killed jobs left (hidden staging directories, unfinished uploads).
      */
-    public Job startJob(String what) throws IOException {
+    public RegistryJob startJob(String what) throws IOException {
         AutoCloseable lock = store.lockJob(what);
-        Job job = new Job(lock);
+        RegistryJob job = new RegistryJob(this, store, lock);
         try (AutoCloseable l = store.lockPointer()) {
             store.removeLeftovers();
         } catch (Exception e) {
@@ -349,99 +349,6 @@ public final class ModelRegistry {
         return job;
     }
 
-    /** The one retraining job: stages the next version and commits it. Closing releases the job lock. */
-    public final class Job implements AutoCloseable {
-        private final AutoCloseable lock;
-
-        private Job(AutoCloseable lock) {
-            this.lock = lock;
-        }
-
-        /** A local directory for the next version (number = the highest so far + 1). */
-        public Staging stage() throws IOException {
-            int n = versions().stream().mapToInt(Version::number).max().orElse(0) + 1;
-            String name = "v" + n;
-            return new Staging(name, n, store.newStaging(name));
-        }
-
-        /**
-         * Under the pointer lock: asks {@code decider} for the decision given the version current now, writes
-         * decision.json into the staged directory and publishes it as {@code vN} (now complete), then, if promoted,
-         * points {@code current} at it.
-         *
-         * @return the committed version
-         */
-        public Version commit(Staging s, Decider decider) throws IOException {
-            if (!Files.isDirectory(s.dir())) throw new IllegalStateException("no staged version at " + s.dir());
-            try (AutoCloseable l = store.lockPointer()) {
-                Optional<Version> cur = current();
-                Decision d = decider.decide(cur);
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("schema", DECISION_SCHEMA);
-                json.put("schema_version", 1);
-                json.put("version", s.name());
-                json.put("decision", d.promote() ? "promoted" : "rejected");
-                json.put("baseline_version", cur.map(Version::name).orElse(null));
-                json.put("decided_utc", Instant.now().toString());
-                json.putAll(d.json());
-                Files.write(s.dir().resolve(DECISION), JSON.writeValueAsBytes(json));
-                store.publishVersion(s.dir(), s.name());
-                Version v = new Version(s.name(), s.number(), store);
-                faultPause(v.name(), d.promote());
-                if (d.promote())
-                    store.writeAtomically(CURRENT, (v.name() + "\n").getBytes(StandardCharsets.UTF_8));
-                history(d.promote() ? "promote" : "reject", cur.map(Version::name).orElse(null), v.name());
-                return v;
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-
-        /**
-         * For fault-injection checks only (the cluster check's kill -9 during promotion): with the system property
-         * {@value ModelRegistry#FAULT_PAUSE_PROPERTY} = N &gt; 0, prints a line and sleeps N ms between publishing a version and
-         * moving {@code current}, so a killed driver can be shown to leave the registry consistent.
-         */
-        private void faultPause(String version, boolean promote) {
-            long ms = Long.getLong(FAULT_PAUSE_PROPERTY, 0L);
-            if (ms <= 0) return;
-            System.out.println("registry fault pause: " + version + " published (" + (promote ? "promoted" : "rejected")
-                    + "), current not yet moved; sleeping " + ms + " ms");
-            System.out.flush();
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** Stores the benchmark pairs, once: refused when the registry already has them. */
-        public void saveBenchmark(Benchmark b) throws IOException {
-            try (AutoCloseable l = store.lockPointer()) {
-                if (store.isFile(BENCHMARK))
-                    throw new IllegalStateException("registry " + location() + " already has its benchmark");
-                store.writeAtomically(BENCHMARK, b.toJsonBytes());
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                lock.close();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-    }
-
     /** A registry whose job lock another process holds. */
     public static final class RegistryBusyException extends RuntimeException {
         public RegistryBusyException(String message) {
@@ -449,7 +356,7 @@ public final class ModelRegistry {
         }
     }
 
-    private void history(String action, String from, String to) throws IOException {
+    void history(String action, String from, String to) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("utc", Instant.now().toString());
         m.put("action", action);

@@ -28,6 +28,7 @@ import io.smwm.spark.registry.BenchmarkResult;
 import io.smwm.spark.registry.Gate;
 import io.smwm.spark.registry.GateConfig;
 import io.smwm.spark.registry.ModelRegistry;
+import io.smwm.spark.registry.RegistryJob;
 import io.smwm.spark.registry.TrainingOutcome;
 import io.smwm.spark.run.RetrainRequest.BenchmarkSpec;
 import java.io.IOException;
@@ -85,12 +86,12 @@ public final class RetrainRun {
         if (req.benchmark().table() != null)
             RunDirs.checkNoOverlap("--registry", regDir, "--benchmark-data", RunDirs.local(req.benchmark().table()));
         ModelRegistry reg = ModelRegistry.openOrCreate(req.registry());
-        try (ModelRegistry.Job job = reg.startJob("smwm retrain")) {
+        try (RegistryJob job = reg.startJob("smwm retrain")) {
             return run(req, reg, job, gate, planner, console);
         }
     }
 
-    private static Outcome run(RetrainRequest req, ModelRegistry reg, ModelRegistry.Job job, GateConfig gate,
+    private static Outcome run(RetrainRequest req, ModelRegistry reg, RegistryJob job, GateConfig gate,
                                PlannerConfig planner, Consumer<String> console) throws IOException {
         TrainRequest t0 = req.train();
         TableMetadata meta;

@@ -12,6 +12,7 @@ import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.generate.LocalGenerator;
 import io.smwm.data.table.TrajectoryReader;
 import io.smwm.spark.registry.ModelRegistry;
+import io.smwm.spark.registry.RegistryJob;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +196,7 @@ class RetrainCommandTest {
                 .assertUserError("--eval-slices");
 
         // another retrain holds the registry: a failure (exit 1), not bad input; nothing staged
-        try (ModelRegistry.Job held = ModelRegistry.openOrCreate(reg).startJob("a scheduled retrain")) {
+        try (RegistryJob held = ModelRegistry.openOrCreate(reg).startJob("a scheduled retrain")) {
             CliRun busy = retrain(reg, dir.resolve("no-table").toString(), "tworoom");
             assertEquals(CliErrors.FAILURE, busy.code(), busy.out() + busy.err());
             assertTrue(busy.err().contains("in use by another retraining job (a scheduled retrain"), busy.err());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.smwm.spark.registry.ModelRegistry;
+import io.smwm.spark.registry.RegistryJob;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -96,7 +97,7 @@ class S3aMockServerTest {
             });
             try {
                 ModelRegistry reg = ModelRegistry.openOrCreate("s3a://smwm-test/reg");
-                try (ModelRegistry.Job job = reg.startJob("s3a test")) {
+                try (RegistryJob job = reg.startJob("s3a test")) {
                     for (boolean promote : List.of(true, true, false)) {
                         ModelRegistry.Staging s = job.stage();
                         Files.createDirectories(s.dir().resolve("checkpoint"));

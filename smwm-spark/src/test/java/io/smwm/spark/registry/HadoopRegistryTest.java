@@ -53,7 +53,7 @@ class HadoopRegistryTest {
         ModelRegistry reg = ModelRegistry.openOrCreate(fileUri(regDir));
         assertNull(reg.dir(), "a registry on a Hadoop path has no local directory");
         assertTrue(reg.location().startsWith("file:"), reg.location());
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             ModelRegistry.Staging s = job.stage();
             assertFalse(s.dir().startsWith(regDir), "staged locally, outside the registry");
             job.commit(s, cur -> new ModelRegistry.Decision(true, Map.of("summary", "first")));
@@ -70,13 +70,13 @@ class HadoopRegistryTest {
 
         // a registry written through a local path reads the same through a file: URI, and continues there
         Path other = dir.resolve("other");
-        try (ModelRegistry.Job job = ModelRegistry.openOrCreate(other).startJob("local")) {
+        try (RegistryJob job = ModelRegistry.openOrCreate(other).startJob("local")) {
             commit(job, true, 16);
         }
         ModelRegistry viaUri = ModelRegistry.open(fileUri(other));
         assertEquals("v1", viaUri.current().orElseThrow().name());
         assertNull(RegistryFixtures.completeness(viaUri.current().orElseThrow()));
-        try (ModelRegistry.Job job = viaUri.startJob("uri")) {
+        try (RegistryJob job = viaUri.startJob("uri")) {
             commit(job, true, 16);
         }
         assertEquals("v2", ModelRegistry.open(other).current().orElseThrow().name());
@@ -88,7 +88,7 @@ class HadoopRegistryTest {
         long renames = ObjectStoreFileSystem.RENAMES.get();
         Path regDir = dir.resolve("reg");
         ModelRegistry reg = ModelRegistry.openOrCreate(objUri(regDir));
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             commit(job, true, 64);
         }
         assertTrue(Files.isRegularFile(regDir.resolve("versions/v1/" + HadoopStore.COMMITTED)));
@@ -100,7 +100,7 @@ class HadoopRegistryTest {
         Files.writeString(regDir.resolve("current"), "v2\n");
         assertThrows(IllegalStateException.class, reg::current, "current naming an unmarked version is refused");
         Files.writeString(regDir.resolve("current"), "v1\n");
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             assertFalse(Files.exists(regDir.resolve("versions/v2")), "the next job removes the unmarked upload");
             assertEquals("v2", commit(job, true, 64).name());
         }
@@ -116,7 +116,7 @@ class HadoopRegistryTest {
             ModelRegistry reg = ModelRegistry.openOrCreate(uri);
             ModelRegistry reader = ModelRegistry.open(uri);
             RegistryFixtures.Reading r;
-            try (ModelRegistry.Job job = reg.startJob("test")) {
+            try (RegistryJob job = reg.startJob("test")) {
                 commit(job, true, 1 << 14);
                 r = RegistryFixtures.promoteWhileReading(job, reader, 20, 1 << 14);
             }
@@ -132,7 +132,7 @@ class HadoopRegistryTest {
     void rollbackAndBusy_onHadoopPaths(@TempDir Path dir) throws Exception {
         for (String uri : List.of(fileUri(dir.resolve("file-reg")), objUri(dir.resolve("obj-reg")))) {
             ModelRegistry reg = ModelRegistry.openOrCreate(uri);
-            try (ModelRegistry.Job job = reg.startJob("a scheduled retrain")) {
+            try (RegistryJob job = reg.startJob("a scheduled retrain")) {
                 ModelRegistry.RegistryBusyException busy = assertThrows(ModelRegistry.RegistryBusyException.class,
                         () -> ModelRegistry.open(uri).startJob("second"));
                 assertTrue(busy.getMessage().contains("a scheduled retrain"), busy.getMessage());

@@ -18,7 +18,7 @@ final class RegistryFixtures {
     private RegistryFixtures() {}
 
     /** Stages a version with a payload file (and its SHA in a second file) and commits it with {@code promote}. */
-    static ModelRegistry.Version commit(ModelRegistry.Job job, boolean promote, int payloadBytes) throws Exception {
+    static ModelRegistry.Version commit(RegistryJob job, boolean promote, int payloadBytes) throws Exception {
         ModelRegistry.Staging s = job.stage();
         byte[] payload = new byte[payloadBytes];
         new Random(s.number()).nextBytes(payload);
@@ -48,7 +48,7 @@ final class RegistryFixtures {
      * reads {@code current()} in a loop and checks each version it sees; after each commit the writer waits (up to 5
      * s) until the reader has read again, so reads and promotions interleave even on a busy machine.
      */
-    static Reading promoteWhileReading(ModelRegistry.Job job, ModelRegistry reader, int promotions, int payloadBytes)
+    static Reading promoteWhileReading(RegistryJob job, ModelRegistry reader, int promotions, int payloadBytes)
             throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger reads = new AtomicInteger();

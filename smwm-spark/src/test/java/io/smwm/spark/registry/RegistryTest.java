@@ -28,7 +28,7 @@ class RegistryTest {
         assertTrue(Files.isRegularFile(regDir.resolve("registry.json")));
         assertTrue(reg.current().isEmpty());
         assertTrue(reg.versions().isEmpty());
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             ModelRegistry.Staging s = job.stage();
             assertEquals("v1", s.name());
             assertTrue(s.dir().getFileName().toString().startsWith(".v1.tmp-"), s.dir().toString());
@@ -54,7 +54,7 @@ class RegistryTest {
             job.stage(); // left behind as a killed job would
         }
         assertEquals(List.of("v1", "v2"), reg.versions().stream().map(ModelRegistry.Version::name).toList());
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             try (Stream<Path> s = Files.list(regDir.resolve("versions"))) {
                 assertEquals(List.of("v1", "v2"), s.map(p -> p.getFileName().toString()).sorted().toList(),
                         "the next job removes staging directories left behind");
@@ -68,7 +68,7 @@ class RegistryTest {
     @Test
     void oneJobAtATime_andNotARegistry(@TempDir Path dir) throws Exception {
         ModelRegistry reg = ModelRegistry.openOrCreate(dir.resolve("reg"));
-        try (ModelRegistry.Job job = reg.startJob("first")) {
+        try (RegistryJob job = reg.startJob("first")) {
             ModelRegistry.RegistryBusyException busy = assertThrows(ModelRegistry.RegistryBusyException.class,
                     () -> reg.startJob("second"));
             assertTrue(busy.getMessage().contains("first"), busy.getMessage());
@@ -88,7 +88,7 @@ class RegistryTest {
         ModelRegistry reg = ModelRegistry.openOrCreate(dir.resolve("reg"));
         ModelRegistry reader = ModelRegistry.open(dir.resolve("reg"));
         RegistryFixtures.Reading r;
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             commit(job, true, 1 << 16);
             r = RegistryFixtures.promoteWhileReading(job, reader, 40, 1 << 16);
         }
@@ -107,7 +107,7 @@ class RegistryTest {
     void rollback_toThePreviousPromotedVersion_orANamedOne(@TempDir Path dir) throws Exception {
         ModelRegistry reg = ModelRegistry.openOrCreate(dir.resolve("reg"));
         assertTrue(assertThrows(UserError.class, () -> reg.rollback(null)).getMessage().contains("no promoted"));
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             commit(job, true, 8);  // v1
             assertTrue(assertThrows(UserError.class, () -> reg.rollback(null)).getMessage()
                     .contains("first promoted"), "nothing before the first promotion");
@@ -126,7 +126,7 @@ class RegistryTest {
 
         assertEquals("v4", reg.rollback("4").name(), "a named version, forward too");
         assertEquals("v4", reg.rollback("v4").name(), "already current: nothing to do");
-        try (ModelRegistry.Job job = reg.startJob("test")) {
+        try (RegistryJob job = reg.startJob("test")) {
             commit(job, true, 8); // v5, baseline v4
         }
         assertEquals("v4", reg.rollback(null).name());
