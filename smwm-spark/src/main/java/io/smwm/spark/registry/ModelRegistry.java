@@ -202,6 +202,9 @@ public final class ModelRegistry {
                 : new LocalRegistryStore(Path.of(location));
     }
 
+    /** Where the registry's files are read and written. */
+    RegistryStore store() { return store; }
+
     /** The directory of a local registry; null for one on a Hadoop path (see {@link #location()}). */
     public Path dir() { return store.localDir(); }
 
@@ -337,7 +340,7 @@ public final class ModelRegistry {
      */
     public RegistryJob startJob(String what) throws IOException {
         AutoCloseable lock = store.lockJob(what);
-        RegistryJob job = new RegistryJob(this, store, lock);
+        RegistryJob job = new RegistryJob(this, lock);
         try (AutoCloseable l = store.lockPointer()) {
             store.removeLeftovers();
         } catch (Exception e) {

@@ -22,12 +22,13 @@ public final class RegistryJob implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ModelRegistry registry;
-    private final RegistryStore store;
+    private final RegistryStore store; // the registry's
     private final AutoCloseable lock;
 
-    RegistryJob(ModelRegistry registry, RegistryStore store, AutoCloseable lock) {
+    /** The job of {@code registry}, holding its job {@code lock}. */
+    RegistryJob(ModelRegistry registry, AutoCloseable lock) {
         this.registry = registry;
-        this.store = store;
+        this.store = registry.store();
         this.lock = lock;
     }
 
