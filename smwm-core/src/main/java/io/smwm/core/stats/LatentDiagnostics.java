@@ -223,6 +223,49 @@ public final class LatentDiagnostics {
         return ridgeProbeR2PerColumn(polynomialFeatures(state, degree), pcScores, 1e-3, 0.2, seed);
     }
 
+    /**
+     * Share of the latent's total variance (the trace of its covariance: half the mean squared L2 distance between
+     * two random latents, which is what an L2 planning cost weighs) that a polynomial of {@code x} explains:
+     * Σ_j max(0, R²_j)·var(z_j) / Σ_j var(z_j), R²_j being the held-out R² of latent column j from
+     * {@link #polynomialFeatures}(x, degree) ({@link #ridgeProbeR2PerColumn}: alpha 1e-3, 20 % test rows, seeded).
+     * A probe can find a factor that the latent holds at a tiny scale (high probe R²) while this share stays near 0:
+     * then a distance in the latent hardly sees it. z [N][d], x [N][s]; 0 when z has no variance.
+     */
+    public static double explainedLatentShare(double[][] z, double[][] x, int degree, long seed) {
+        if (z.length != x.length) throw new IllegalArgumentException("z and x need the same rows");
+        double[] r2 = ridgeProbeR2PerColumn(polynomialFeatures(x, degree), z, 1e-3, 0.2, seed);
+        double[] sd = perDimStd(z);
+        double explained = 0, total = 0;
+        for (int j = 0; j < sd.length; j++) {
+            double v = sd[j] * sd[j];
+            total += v;
+            if (!Double.isNaN(r2[j])) explained += Math.max(0, r2[j]) * v;
+        }
+        return total > 0 ? explained / total : 0;
+    }
+
+    /**
+     * For each column j of x [N][s]: {@link #explainedLatentShare} of all columns minus that of all columns but j, the
+     * part of the latent's variance only column j accounts for (correlated columns share theirs, so the parts need not
+     * add up to the whole); [s]. Needs s &gt;= 2.
+     */
+    public static double[] uniqueLatentShares(double[][] z, double[][] x, int degree, long seed) {
+        int s = x[0].length;
+        if (s < 2) throw new IllegalArgumentException("need at least 2 columns, got " + s);
+        double all = explainedLatentShare(z, x, degree, seed);
+        double[] out = new double[s];
+        for (int j = 0; j < s; j++) {
+            double[][] rest = new double[x.length][s - 1];
+            for (int i = 0; i < x.length; i++) {
+                for (int c = 0, o = 0; c < s; c++) {
+                    if (c != j) rest[i][o++] = x[i][c];
+                }
+            }
+            out[j] = all - explainedLatentShare(z, rest, degree, seed);
+        }
+        return out;
+    }
+
     /** Mean per-dimension R² of predicted actions â [N][k·m] against true actions a [N][k·m] (same space). */
     public static double inverseR2(double[][] predicted, double[][] actual) {
         return Linalg.r2(predicted, actual);

@@ -161,4 +161,37 @@ class LatentDiagnosticsTest {
         assertTrue(c3[3] < 0.05, "PC4 is not controlled: " + c3[3]);
         assertTrue(u3[3] > 0.99, "PC4 is the distractor: " + u3[3]);
     }
+
+    /**
+     * Two independent factors mixed into a 6-D latent, one at 1/30 of the other's scale: a probe finds both (R² near
+     * 1), while the latent-variance shares are their squared scales' parts, b²/(a² + b²), as a closed form gives.
+     */
+    @Test
+    void latentShares_seeAScaleAProbeDoesNot() {
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 3000;
+        double a = 3, b = 0.1;
+        double[][] x = new double[n][2], z = new double[n][6];
+        for (int i = 0; i < n; i++) {
+            double u = r.nextGaussian(), v = r.nextGaussian();
+            x[i][0] = u;
+            x[i][1] = v;
+            // orthogonal directions: (1,1,1,0,0,0)/√3 and (0,0,0,1,-1,1)/√3, plus a little noise
+            for (int j = 0; j < 3; j++) z[i][j] = a * u / Math.sqrt(3) + 1e-4 * r.nextGaussian();
+            for (int j = 3; j < 6; j++) z[i][j] = (j == 4 ? -1 : 1) * b * v / Math.sqrt(3) + 1e-4 * r.nextGaussian();
+        }
+        double[] probe = LatentDiagnostics.ridgeProbeR2PerColumn(z, x, 1e-6, 0.2, 1);
+        assertTrue(probe[0] > 0.99 && probe[1] > 0.99, "both factors are in the latent: " + probe[0] + ", " + probe[1]);
+        assertEquals(1.0, LatentDiagnostics.explainedLatentShare(z, x, 1, 1), 1e-3);
+        double[] unique = LatentDiagnostics.uniqueLatentShares(z, x, 1, 1);
+        assertEquals(a * a / (a * a + b * b), unique[0], 2e-3);
+        assertEquals(b * b / (a * a + b * b), unique[1], 2e-4);
+        assertTrue(unique[1] < 0.002, "the small factor is about a thousandth of the distance: " + unique[1]);
+        // a factor the latent does not hold explains nothing; a latent without variance gives 0
+        double[][] w = new double[n][1];
+        for (int i = 0; i < n; i++) w[i][0] = r.nextGaussian();
+        assertEquals(0.0, LatentDiagnostics.explainedLatentShare(z, w, 2, 1), 0.01);
+        assertEquals(0.0, LatentDiagnostics.explainedLatentShare(new double[n][3], x, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> LatentDiagnostics.uniqueLatentShares(z, w, 1, 1));
+    }
 }

@@ -37,6 +37,10 @@ import java.util.Map;
  * effective_rank} (RankMe), {@code significant_components} (explained-variance ratio >= 5%),
  * {@code explained_variance_ratio}, {@code inverse_r2} (h(z_t, z_{t+k}) vs the normalised true action),
  * {@code probe_r2} (ridge linear probe of the controllable task state), {@code probe_r2_full_state},
+ * {@code probe_r2_per_feature} (the env's probe features, e.g. angles as cos and sin),
+ * {@code latent_share_explained_by_state} and {@code latent_share_unique_per_feature} (the share of the latent's
+ * variance, which is what an L2 planning cost weighs, that a quadratic of the probe features explains, and the part
+ * only each feature explains, see {@link LatentDiagnostics#explainedLatentShare}),
  * {@code position_probe_r2} (agent position, where the task has one), {@code uncontrolled_probe_r2}
  * (in-scene distractor objects such as dotworld's random dots), {@code distractor_probe_r2} (visual distractor
  * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
@@ -54,6 +58,8 @@ public final class RunDiagnostics {
     static final int ATTRIBUTED_COMPONENTS = 8;
     /** Polynomial degree of the attribution fit: cubic catches the curvature harmonics of a tanh embedding. */
     static final int ATTRIBUTION_DEGREE = 3;
+    /** Polynomial degree of the latent-variance shares: quadratic keeps the fits small for tasks with many features. */
+    static final int SHARE_DEGREE = 2;
 
     private RunDiagnostics() {}
 
@@ -124,6 +130,16 @@ public final class RunDiagnostics {
                     byName.put(env.probeFeatureNames().get(j), r2[j]);
                 }
                 r.put("probe_r2_per_feature", byName);
+                r.put("latent_share_explained_by_state", LatentDiagnostics.explainedLatentShare(zz, feats,
+                        SHARE_DEGREE, cfg.train().seed()));
+                if (feats[0].length >= 2) {
+                    double[] unique = LatentDiagnostics.uniqueLatentShares(zz, feats, SHARE_DEGREE, cfg.train().seed());
+                    Map<String, Double> shares = new LinkedHashMap<>();
+                    for (int j = 0; j < unique.length; j++) {
+                        shares.put(env.probeFeatureNames().get(j), unique[j]);
+                    }
+                    r.put("latent_share_unique_per_feature", shares);
+                }
             }
             int[] pos = env == null ? new int[0] : env.positionStateIndices();
             if (pos.length > 0) {

@@ -45,6 +45,14 @@ final class DiagnoseCommand implements Callable<Integer> {
             m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
             System.out.printf("%-24s %s%n", "probe_r2_per_feature", row.toString().trim());
         }
+        if (r.get("latent_share_explained_by_state") instanceof Double all) {
+            System.out.printf("%-24s %.3f%n", "latent_share_by_state", all);
+        }
+        if (r.get("latent_share_unique_per_feature") instanceof Map<?, ?> m) {
+            StringBuilder row = new StringBuilder();
+            m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
+            System.out.printf("%-24s %s%n", "latent_share_unique", row.toString().trim());
+        }
         double[] ratio = (double[]) r.get("explained_variance_ratio");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(10, ratio.length); i++) {

@@ -56,8 +56,9 @@ public final class Environments {
                 policies(p(ReacherReachPolicy.NAME, ReacherReachPolicy::new), p("scripted", ReacherScriptedPolicy::new),
                         p("random", RandomPolicy::new)), ReacherReachPolicy.NAME));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
-                policies(p(PushTPusherPolicy.NAME, PushTPusherPolicy::new), p("scripted", PushTScriptedPolicy::new),
-                        p("random", RandomPolicy::new)), PushTPusherPolicy.NAME));
+                policies(p(PushTPusherPolicy.NAME, PushTPusherPolicy::new),
+                        p(PushTPusherPolicy.FIXED_NAME, PushTPusherPolicy::towardFixedTarget),
+                        p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), PushTPusherPolicy.NAME));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
                         p("random", RandomPolicy::new)), "scripted"));

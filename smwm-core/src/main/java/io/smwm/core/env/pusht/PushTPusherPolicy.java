@@ -52,6 +52,14 @@ import java.util.SplittableRandom;
 public final class PushTPusherPolicy implements BehaviourPolicy {
     /** Registry name. */
     public static final String NAME = "pusher";
+    /**
+     * Registry name of the variant that pushes toward one fixed pose in every episode ({@link #FIXED_TARGET}), as the
+     * classic Push-T demonstrations do: its actions are then a function of what the frame shows (agent and block
+     * pose), not of a target drawn out of sight.
+     */
+    public static final String FIXED_NAME = "pusher-fixed";
+    /** The fixed variant's target: the table's centre (arena units) with the T turned by π/4 (rad). */
+    static final double[] FIXED_TARGET = {0.5, 0.5, Math.PI / 4};
 
     /** Lower bound of a target position coordinate, arena units (the block then stays off the walls). */
     static final double TARGET_LO = 0.25;
@@ -140,6 +148,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     private enum Phase { APPROACH, PUSH, REST }
 
+    private final boolean fixedTarget;
     private final PushTRoutes routes = new PushTRoutes();
     private final double[] target = new double[3];
     private final int[] avoidUntil = new int[PushTBlockPose.contactCount()];
@@ -159,6 +168,24 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     private int pauseLeft;
     private int wanderLeft;
 
+    /** The pusher toward random target poses ({@value #NAME}). */
+    public PushTPusherPolicy() {
+        this(false);
+    }
+
+    private PushTPusherPolicy(boolean fixedTarget) {
+        this.fixedTarget = fixedTarget;
+    }
+
+    /**
+     * The variant ({@value #FIXED_NAME}) whose every target is {@link #FIXED_TARGET}: it pushes the block there, rests
+     * once it is within half of both success tolerances and stays (idle with noise) unless the block is moved away
+     * again; noise, pauses and wanders as in the random-target pusher.
+     */
+    public static PushTPusherPolicy towardFixedTarget() {
+        return new PushTPusherPolicy(true);
+    }
+
     /** Number of candidate contact points on the outline. */
     static int contactCount() {
         return PushTBlockPose.contactCount();
@@ -171,7 +198,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     @Override
     public String name() {
-        return NAME;
+        return fixedTarget ? FIXED_NAME : NAME;
     }
 
     @Override
@@ -186,6 +213,14 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     }
 
     private void retarget(float[] s) {
+        if (fixedTarget) {
+            target[0] = FIXED_TARGET[0] * M;
+            target[1] = FIXED_TARGET[1] * M;
+            target[2] = FIXED_TARGET[2];
+            targetSteps = 0;
+            phase = null;
+            return;
+        }
         if (rng.nextDouble() < P_TURN_IN_PLACE) {
             target[0] = Math.max(TARGET_LO, Math.min(TARGET_HI, s[4])) * M;
             target[1] = Math.max(TARGET_LO, Math.min(TARGET_HI, s[5])) * M;

@@ -24,7 +24,9 @@ class EnvironmentsRegistryTest {
         assertEquals("pusher", Environments.task("pusht").defaultPolicy());
         assertEquals("pusher", Environments.policy("pusht", null).name());
         assertEquals("scripted", Environments.policy("pusht", "scripted").name(), "scripted stays selectable");
-        assertEquals(List.of("pusher", "scripted", "random"), List.copyOf(Environments.task("pusht").policies().keySet()));
+        assertEquals(List.of("pusher", "pusher-fixed", "scripted", "random"),
+                List.copyOf(Environments.task("pusht").policies().keySet()));
+        assertEquals("pusher-fixed", Environments.policy("pusht", "pusher-fixed").name());
         assertEquals("reach", Environments.task("reacher").defaultPolicy());
         assertEquals(List.of("reach", "scripted", "random"), List.copyOf(Environments.task("reacher").policies().keySet()));
         assertEquals(List.of("dmc", "heavy"), Environments.task("reacher").variants());

@@ -144,6 +144,41 @@ class PushTPusherPolicyTest {
                 + pusher.targetsReached() + " of " + pusher.targets());
     }
 
+    /**
+     * The fixed-target variant: one target per episode, the classic goal pose, and the block brought closer to it in
+     * most episodes (within both tolerances in a fair share of them) while still turning in most 25-step windows.
+     */
+    @Test
+    void fixedTargetPusher_pushesEveryEpisodeTowardTheOneGoalPose() {
+        PushTPusherPolicy p = PushTPusherPolicy.towardFixedTarget();
+        assertEquals(PushTPusherPolicy.FIXED_NAME, p.name());
+        Report fixed = measure(p);
+        System.out.println("pusher-fixed: " + fixed.line() + "\ncoverage " + fixed.coverage());
+        // measured: moved > width 21.5 % (the block starts within 0.2 of the centre), turned > pi/9 87.5 %, 25-step
+        // windows turned 67.2 %, the target reached in 130 of 200 episodes
+        assertEquals(EPISODES, fixed.targets(), "one target per episode, the same pose every time");
+        PushT env = new PushT(EnvConfig.defaults().withImageSize(16));
+        float[] goal = {0, 0, 0, 0, (float) PushTPusherPolicy.FIXED_TARGET[0], (float) PushTPusherPolicy.FIXED_TARGET[1],
+            (float) PushTPusherPolicy.FIXED_TARGET[2], 0, 0, 0};
+        int closer = 0, n = 40;
+        for (int e = 0; e < n; e++) {
+            env.reset(e);
+            p.reset(env, new SplittableRandom(1000 + e));
+            assertArrayEquals(PushTPusherPolicy.FIXED_TARGET, p.targetPose(), 1e-12);
+            double[] start = env.goalError(goal);
+            for (int t = 0; t < STEPS; t++) {
+                env.step(p.act(env));
+            }
+            double[] end = env.goalError(goal);
+            closer += end[0] / PushT.WORLD_PX / PushT.SUCCESS_POS + end[1] / PushT.SUCCESS_ANGLE
+                    < start[0] / PushT.WORLD_PX / PushT.SUCCESS_POS + start[1] / PushT.SUCCESS_ANGLE ? 1 : 0;
+            assertArrayEquals(PushTPusherPolicy.FIXED_TARGET, p.targetPose(), 1e-12);
+        }
+        assertTrue(closer >= 0.8 * n, "the pose error to the fixed target fell in " + closer + " of " + n);
+        assertTrue(fixed.targetsReached() >= 0.2 * EPISODES, "reached in " + fixed.targetsReached() + " episodes");
+        assertTrue(fixed.coverage().get("share_windows25_block_rotated") >= 0.4, "turns: " + fixed.coverage());
+    }
+
     @Test
     void sameStream_sameActions_whateverTheInstanceDidBefore_anotherStreamOthers() {
         PushT a = new PushT(EnvConfig.defaults().withImageSize(16)), b = new PushT(EnvConfig.defaults().withImageSize(16));
