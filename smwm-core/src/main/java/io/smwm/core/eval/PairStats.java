@@ -1,6 +1,8 @@
 package io.smwm.core.eval;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,12 +23,34 @@ import java.util.StringJoiner;
  *                              non-trivial pairs
  * @param meanStartGoalError    per goal-error component name (in the env's order), the mean of the start state's
  *                              goal error over all the pairs, trivial ones included; empty without pairs
+ * @param successByStartError   per goal-error component name, the pairs cut into {@value #ERROR_BINS} bins of equal
+ *                              size by that component's start error (smallest first; ties go by pair order), with the
+ *                              successes in each: which pairs fail, e.g. the far turns or the far moves; all pairs,
+ *                              trivial ones included; empty without pairs
  */
 public record PairStats(int trivialPairs, int nontrivialPairs, int successesNontrivial, double successRateNontrivial,
-                        double stderrNontrivial, Map<String, Double> meanStartGoalError) {
+                        double stderrNontrivial, Map<String, Double> meanStartGoalError,
+                        Map<String, List<ErrorBin>> successByStartError) {
+
+    /** Bins of {@link #successByStartError}: quartiles of the pairs. */
+    public static final int ERROR_BINS = 4;
+
+    /**
+     * Pairs whose start error in one goal-error component lies in [from, to] (the bin's smallest and largest value),
+     * and how many of them the method solved.
+     */
+    public record ErrorBin(double from, double to, int pairs, int successes) {
+        /** successes / pairs. */
+        public double successRate() {
+            return pairs == 0 ? Double.NaN : successes / (double) pairs;
+        }
+    }
 
     public PairStats {
         meanStartGoalError = Collections.unmodifiableMap(new LinkedHashMap<>(meanStartGoalError));
+        Map<String, List<ErrorBin>> bins = new LinkedHashMap<>();
+        successByStartError.forEach((k, v) -> bins.put(k, List.copyOf(v)));
+        successByStartError = Collections.unmodifiableMap(bins);
     }
 
     /**
@@ -55,7 +79,28 @@ public record PairStats(int trivialPairs, int nontrivialPairs, int successesNont
         sum.forEach((k, v) -> mean.put(k, v / n));
         double p = nontrivial == 0 ? Double.NaN : ok / (double) nontrivial;
         double se = nontrivial == 0 ? Double.NaN : MethodResult.binomialStderr(p, nontrivial);
-        return new PairStats(trivial, nontrivial, ok, p, se, mean);
+        Map<String, List<ErrorBin>> bins = new LinkedHashMap<>();
+        for (String k : mean.keySet()) {
+            bins.put(k, bins(episodes, k));
+        }
+        return new PairStats(trivial, nontrivial, ok, p, se, mean, bins);
+    }
+
+    /** The episodes sorted by component k's start error (stable), cut into up to ERROR_BINS bins of equal size. */
+    private static List<ErrorBin> bins(List<EpisodeRecord> episodes, String k) {
+        List<EpisodeRecord> sorted = new ArrayList<>(episodes);
+        sorted.sort(Comparator.comparingDouble(e -> e.startGoalError().get(k)));
+        int n = sorted.size(), b = Math.min(ERROR_BINS, n);
+        List<ErrorBin> out = new ArrayList<>();
+        for (int i = 0; i < b; i++) {
+            int from = i * n / b, to = (i + 1) * n / b, ok = 0;
+            for (int j = from; j < to; j++) {
+                ok += sorted.get(j).success() ? 1 : 0;
+            }
+            out.add(new ErrorBin(sorted.get(from).startGoalError().get(k), sorted.get(to - 1).startGoalError().get(k),
+                    to - from, ok));
+        }
+        return out;
     }
 
     /** The mean start-goal error for people, e.g. "agent_distance 0.3100" (components joined by ", "). */

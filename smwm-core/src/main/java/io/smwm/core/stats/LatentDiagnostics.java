@@ -266,6 +266,48 @@ public final class LatentDiagnostics {
         return out;
     }
 
+    /**
+     * How far the actions are a function of the true state at both ends of a transition, and how much of that only
+     * each state feature carries: what the inverse term can ask a latent to keep, measured on the data alone.
+     *
+     * <p>{@code actions} [N][c] (the model actions, e.g. z-scored), {@code start} and {@code end} [N][s] (the same s
+     * features at o_t and at o_{t+k}). Fits the actions from {@link #polynomialFeatures} of [start, end] up to
+     * {@code degree} (ridge, alpha 1, 20 % held-out rows, seeded; {@link #ridgeProbeR2PerColumn}) and returns [s + 1]:
+     * element 0 is the mean held-out R² over action columns with every feature, element 1 + j that R² minus the R²
+     * without feature j at both ends (correlated features share their part, so the drops need not add up). A drop
+     * near 0 says no inverse model, however good its input, gains from that feature on these data.
+     */
+    public static double[] actionDependence(double[][] actions, double[][] start, double[][] end, int degree,
+                                            long seed) {
+        if (actions.length != start.length || start.length != end.length) {
+            throw new IllegalArgumentException("actions, start and end need the same rows");
+        }
+        int s = start[0].length;
+        double[] out = new double[s + 1];
+        out[0] = ridgeProbeR2(polynomialFeatures(bothEnds(start, end, -1), degree), actions, 1.0, 0.2, seed);
+        for (int j = 0; j < s; j++) {
+            double without = s == 1 ? 0
+                    : ridgeProbeR2(polynomialFeatures(bothEnds(start, end, j), degree), actions, 1.0, 0.2, seed);
+            out[1 + j] = out[0] - without;
+        }
+        return out;
+    }
+
+    /** [start, end] side by side without column {@code skip} of either (none when skip is negative); [N][2s or 2s-2]. */
+    private static double[][] bothEnds(double[][] start, double[][] end, int skip) {
+        int s = start[0].length, w = skip < 0 ? 2 * s : 2 * s - 2;
+        double[][] x = new double[start.length][w];
+        for (int i = 0; i < start.length; i++) {
+            for (int c = 0, o = 0; c < s; c++) {
+                if (c == skip) continue;
+                x[i][o] = start[i][c];
+                x[i][o + w / 2] = end[i][c];
+                o++;
+            }
+        }
+        return x;
+    }
+
     /** Mean per-dimension R² of predicted actions â [N][k·m] against true actions a [N][k·m] (same space). */
     public static double inverseR2(double[][] predicted, double[][] actual) {
         return Linalg.r2(predicted, actual);

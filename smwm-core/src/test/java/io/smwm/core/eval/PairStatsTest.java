@@ -170,4 +170,27 @@ class PairStatsTest {
         assertThrows(IllegalArgumentException.class, () -> new EpisodeRecord("cem", 25, 50, "p", true, 0, 50, 0, 0,
                 0, 1, new double[0], new float[51], null, new double[0], Double.NaN, false, Map.of("d", 0.1), null, null));
     }
+
+    @Test
+    void successByStartError_cutsThePairsIntoQuartilesByEachComponent() {
+        List<EpisodeRecord> eps = new ArrayList<>();
+        // start errors 8, 7, ..., 1 (given in reverse); the pairs with errors up to 3 are solved, one of them at the start
+        for (int e = 8; e >= 1; e--) {
+            boolean ok = e <= 3;
+            eps.add(record(ok, !ok ? -1 : e == 1 ? 0 : 10, e));
+        }
+        List<PairStats.ErrorBin> bins = PairStats.of(eps).successByStartError().get("agent_distance");
+        assertEquals(4, bins.size());
+        int[][] expected = {{1, 2, 2}, {3, 4, 1}, {5, 6, 0}, {7, 8, 0}};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected[i][0], bins.get(i).from(), 0);
+            assertEquals(expected[i][1], bins.get(i).to(), 0);
+            assertEquals(2, bins.get(i).pairs());
+            assertEquals(expected[i][2], bins.get(i).successes(), "bin " + i);
+        }
+        assertEquals(0.5, bins.get(1).successRate(), 0);
+        // fewer pairs than bins: one bin per pair; no pairs: no bins
+        assertEquals(2, PairStats.of(eps.subList(0, 2)).successByStartError().get("agent_distance").size());
+        assertTrue(PairStats.of(List.of()).successByStartError().isEmpty());
+    }
 }

@@ -194,4 +194,30 @@ class LatentDiagnosticsTest {
         assertEquals(0.0, LatentDiagnostics.explainedLatentShare(new double[n][3], x, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> LatentDiagnostics.uniqueLatentShares(z, w, 1, 1));
     }
+    @Test
+    void actionDependence_findsTheFeaturesTheActionsNeedAndNoOther() {
+        SplittableRandom r = new SplittableRandom(9);
+        int n = 4000;
+        double[][] start = new double[n][3], end = new double[n][3], a = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 3; j++) {
+                start[i][j] = r.nextGaussian();
+                end[i][j] = r.nextGaussian();
+            }
+            // action 0: feature 0's change (variance 2); action 1: a product of feature 1 at both ends (variance 1);
+            // feature 2 plays no part; noise of std 0.1 on both
+            a[i][0] = end[i][0] - start[i][0] + 0.1 * r.nextGaussian();
+            a[i][1] = start[i][1] * end[i][1] + 0.1 * r.nextGaussian();
+        }
+        double[] d = LatentDiagnostics.actionDependence(a, start, end, 2, 3);
+        double r0 = 2 / 2.01, r1 = 1 / 1.01;
+        assertEquals((r0 + r1) / 2, d[0], 0.01);
+        assertEquals(r0 / 2, d[1], 0.01, "without feature 0 action 0 is noise");
+        assertEquals(r1 / 2, d[2], 0.01, "without feature 1 action 1 is noise");
+        assertEquals(0.0, d[3], 0.005, "feature 2 carries nothing");
+        // a linear fit cannot see the product: feature 1 then looks useless
+        assertEquals(0.0, LatentDiagnostics.actionDependence(a, start, end, 1, 3)[2], 0.01);
+        assertThrows(IllegalArgumentException.class,
+                () -> LatentDiagnostics.actionDependence(a, start, new double[n - 1][3], 2, 3));
+    }
 }

@@ -41,6 +41,10 @@ import java.util.Map;
  * {@code latent_share_explained_by_state} and {@code latent_share_unique_per_feature} (the share of the latent's
  * variance, which is what an L2 planning cost weighs, that a quadratic of the probe features explains, and the part
  * only each feature explains, see {@link LatentDiagnostics#explainedLatentShare}),
+ * {@code state_inverse_r2} and {@code state_inverse_r2_drop_per_feature} (the data's side: how far a quadratic of the
+ * probe features at o_t and o_{t+k} predicts the normalised model action, and how much of that only each feature
+ * carries: a feature with a drop near 0 is one the inverse term has no reason to keep, see
+ * {@link LatentDiagnostics#actionDependence}),
  * {@code position_probe_r2} (agent position, where the task has one), {@code uncontrolled_probe_r2}
  * (in-scene distractor objects such as dotworld's random dots), {@code distractor_probe_r2} (visual distractor
  * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
@@ -85,7 +89,7 @@ public final class RunDiagnostics {
             int stride = (int) Math.max(1, (heldOut * perEpisode) / Math.max(1, maxSamples));
 
             List<float[]> z = new ArrayList<>(), aHat = new ArrayList<>(), aNorm = new ArrayList<>();
-            List<float[]> states = new ArrayList<>(), dstates = new ArrayList<>();
+            List<float[]> states = new ArrayList<>(), statesK = new ArrayList<>(), dstates = new ArrayList<>();
             List<byte[]> bo = new ArrayList<>(), bok = new ArrayList<>();
             List<float[]> ba = new ArrayList<>();
             long episodes = 0;
@@ -101,6 +105,7 @@ public final class RunDiagnostics {
                     bok.add(e.frames()[t + k]);
                     ba.add(TrainingData.modelAction(e, t, k));
                     states.add(e.states()[t]);
+                    statesK.add(e.states()[t + k]);
                     dstates.add(e.distractorStates()[t]);
                     if (bo.size() == CHUNK) {
                         flush(model, bo, bok, ba, z, aHat, aNorm);
@@ -130,6 +135,18 @@ public final class RunDiagnostics {
                     byName.put(env.probeFeatureNames().get(j), r2[j]);
                 }
                 r.put("probe_r2_per_feature", byName);
+                double[][] featsK = new double[statesK.size()][];
+                for (int i = 0; i < featsK.length; i++) {
+                    featsK[i] = env.probeFeatures(statesK.get(i));
+                }
+                double[] dep = LatentDiagnostics.actionDependence(toD(aNorm), feats, featsK, SHARE_DEGREE,
+                        cfg.train().seed());
+                r.put("state_inverse_r2", dep[0]);
+                Map<String, Double> drops = new LinkedHashMap<>();
+                for (int j = 1; j < dep.length; j++) {
+                    drops.put(env.probeFeatureNames().get(j - 1), dep[j]);
+                }
+                r.put("state_inverse_r2_drop_per_feature", drops);
                 r.put("latent_share_explained_by_state", LatentDiagnostics.explainedLatentShare(zz, feats,
                         SHARE_DEGREE, cfg.train().seed()));
                 if (feats[0].length >= 2) {

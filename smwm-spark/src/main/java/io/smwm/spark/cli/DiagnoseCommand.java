@@ -40,19 +40,11 @@ final class DiagnoseCommand implements Callable<Integer> {
             for (double x : v) row.append(String.format("%.2f ", x));
             System.out.printf("%-24s %s%n", "inverse_r2_per_dim", row.toString().trim());
         }
-        if (r.get("probe_r2_per_feature") instanceof Map<?, ?> m) {
-            StringBuilder row = new StringBuilder();
-            m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
-            System.out.printf("%-24s %s%n", "probe_r2_per_feature", row.toString().trim());
-        }
-        if (r.get("latent_share_explained_by_state") instanceof Double all) {
-            System.out.printf("%-24s %.3f%n", "latent_share_by_state", all);
-        }
-        if (r.get("latent_share_unique_per_feature") instanceof Map<?, ?> m) {
-            StringBuilder row = new StringBuilder();
-            m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
-            System.out.printf("%-24s %s%n", "latent_share_unique", row.toString().trim());
-        }
+        printFeatureRow("probe_r2_per_feature", r.get("probe_r2_per_feature"));
+        printValue("latent_share_by_state", r.get("latent_share_explained_by_state"));
+        printFeatureRow("latent_share_unique", r.get("latent_share_unique_per_feature"));
+        printValue("state_inverse_r2", r.get("state_inverse_r2"));
+        printFeatureRow("state_inverse_r2_drop", r.get("state_inverse_r2_drop_per_feature"));
         double[] ratio = (double[]) r.get("explained_variance_ratio");
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(10, ratio.length); i++) {
@@ -69,5 +61,21 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         System.out.println("wrote " + run.resolve("diagnostics"));
         return 0;
+    }
+
+    /** One line "label value" with three decimals; nothing when the key is absent. */
+    private static void printValue(String label, Object value) {
+        if (value instanceof Double d) {
+            System.out.printf("%-24s %.3f%n", label, d);
+        }
+    }
+
+    /** One line "label name value  name value …" of a per-feature map; nothing when the key is absent. */
+    private static void printFeatureRow(String label, Object value) {
+        if (value instanceof Map<?, ?> m) {
+            StringBuilder row = new StringBuilder();
+            m.forEach((k, x) -> row.append(k).append(String.format(" %.3f  ", (Double) x)));
+            System.out.printf("%-24s %s%n", label, row.toString().trim());
+        }
     }
 }

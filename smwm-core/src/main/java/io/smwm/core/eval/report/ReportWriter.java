@@ -33,6 +33,8 @@ import java.util.Map;
  *   success_rate_nontrivial (successes_nontrivial / nontrivial_pairs; null when there are no non-trivial pairs),
  *   stderr_nontrivial (its binomial standard error; null likewise), mean_start_goal_error (an object: the env's
  *   goal-error component name, e.g. agent_distance, to its mean at the start over all the pairs);
+ *   success_by_start_error (an object: goal-error component name to the pairs cut into quartiles by that
+ *   component's start error, each {from, to, pairs, successes}: which pairs fail, e.g. the far turns);
  *   min_goal_distance (the pairs' minimum start-goal distance, {@code --min-goal-distance}, when pairs were drawn
  *   only among those farther apart: see {@link io.smwm.core.eval.MinGoalDistance}; null when they were drawn
  *   regardless; also in {@code config} as pairs.minGoalDistance with its rule pairs.minGoalDistanceRule);
@@ -51,7 +53,8 @@ import java.util.Map;
  *   table's state order)) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
  *   <li>{@code report.md}: the success table (with the non-trivial success, the pairs solved at the start and the
- *   mean start-goal error), preceded by a "pairs:" line naming the filter when the pairs were filtered by their
+ *   mean start-goal error), then per goal offset and goal-error component the success of each method on the
+ *   quartiles of the pairs by that component's start error, preceded by a "pairs:" line naming the filter when the pairs were filtered by their
  *   start-goal distance; {@code report.html}: the same table plus the plots (relative links).</li>
  *   <li>PNG: {@code success_vs_offset.png} (when more than one offset ran), {@code distance_state_o<N>.png} and
  *   {@code distance_latent_o<N>.png} per offset, {@code filmstrip.png}.</li>
@@ -135,6 +138,16 @@ public final class ReportWriter {
             m.put("success_rate_nontrivial", num(ps.successRateNontrivial()));
             m.put("stderr_nontrivial", num(ps.stderrNontrivial()));
             m.put("mean_start_goal_error", errors(ps.meanStartGoalError()));
+            Map<String, Object> byError = new LinkedHashMap<>();
+            ps.successByStartError().forEach((k, bins) -> byError.put(k, bins.stream().map(bin -> {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("from", num(bin.from()));
+                o.put("to", num(bin.to()));
+                o.put("pairs", bin.pairs());
+                o.put("successes", bin.successes());
+                return o;
+            }).toList()));
+            m.put("success_by_start_error", byError);
             m.put("min_goal_distance", rep.config().get(EvaluationReport.MIN_GOAL_DISTANCE));
             m.put("plan_ms_median", num(r.planMsMedian()));
             m.put("mean_final_state_distance", num(r.meanFinalStateDistance()));
@@ -222,6 +235,37 @@ public final class ReportWriter {
                 fmt("%.4f", r.meanFinalStateDistance()));
     }
 
+    /**
+     * Per goal offset and goal-error component, a table of success by start error: a header row (the component's
+     * start error, then each method at that offset) and one row per quartile of the pairs, cells "successes / pairs".
+     * The methods at one offset share their pairs, so the first method's bin edges label the rows.
+     */
+    static List<List<List<String>>> startErrorTables(EvaluationReport rep) {
+        Map<Integer, List<MethodResult>> byOffset = new LinkedHashMap<>();
+        rep.results().forEach(r -> byOffset.computeIfAbsent(r.goalOffset(), o -> new ArrayList<>()).add(r));
+        List<List<List<String>>> tables = new ArrayList<>();
+        byOffset.forEach((offset, results) -> {
+            for (String k : results.get(0).pairStats().successByStartError().keySet()) {
+                List<List<String>> t = new ArrayList<>();
+                List<String> header = new ArrayList<>(List.of("start " + k + " (offset " + offset + ")"));
+                results.forEach(r -> header.add(r.method() + " successes / pairs"));
+                t.add(header);
+                List<PairStats.ErrorBin> edges = results.get(0).pairStats().successByStartError().get(k);
+                for (int i = 0; i < edges.size(); i++) {
+                    List<String> row = new ArrayList<>(List.of(fmt("%.4g", edges.get(i).from()) + " – "
+                            + fmt("%.4g", edges.get(i).to())));
+                    for (MethodResult r : results) {
+                        List<PairStats.ErrorBin> bins = r.pairStats().successByStartError().getOrDefault(k, List.of());
+                        row.add(i < bins.size() ? bins.get(i).successes() + " / " + bins.get(i).pairs() : "-");
+                    }
+                    t.add(row);
+                }
+                tables.add(t);
+            }
+        });
+        return tables;
+    }
+
     private static String fmt(String format, double v) {
         return String.format(Locale.ROOT, format, v);
     }
@@ -236,6 +280,12 @@ public final class ReportWriter {
         b.append("\n| " + String.join(" | ", COLUMNS) + " |\n|" + "---|".repeat(COLUMNS.size()) + "\n");
         for (MethodResult r : rep.results()) {
             b.append("| ").append(String.join(" | ", row(r))).append(" |\n");
+        }
+        for (List<List<String>> t : startErrorTables(rep)) {
+            b.append("\n| " + String.join(" | ", t.get(0)) + " |\n|" + "---|".repeat(t.get(0).size()) + "\n");
+            for (List<String> row : t.subList(1, t.size())) {
+                b.append("| ").append(String.join(" | ", row)).append(" |\n");
+            }
         }
         for (MethodResult r : rep.results()) {
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), r.method(), r.goalOffset());
@@ -265,6 +315,17 @@ public final class ReportWriter {
             b.append("</tr>\n");
         }
         b.append("</table>\n");
+        for (List<List<String>> t : startErrorTables(rep)) {
+            b.append("<table>");
+            for (int i = 0; i < t.size(); i++) {
+                String cell = i == 0 ? "th" : "td";
+                b.append("<tr>");
+                t.get(i).forEach(c -> b.append('<').append(cell).append('>').append(esc(c)).append("</").append(cell)
+                        .append('>'));
+                b.append("</tr>");
+            }
+            b.append("</table>\n");
+        }
         List<String> images = new ArrayList<>();
         if (plots.get("success_vs_offset") instanceof String s) {
             images.add(s);

@@ -99,6 +99,17 @@ class ReportWriterTest {
             assertEquals(s, counted, "successes match the per-episode records");
             assertEquals(trivial, solvedAtStart, "trivial pairs match the per-episode records");
             assertEquals(errorSum / n, r.get("mean_start_goal_error").get("agent_distance").asDouble(), 1e-12);
+            int binPairs = 0, binSuccesses = 0;
+            double last = Double.NEGATIVE_INFINITY;
+            for (JsonNode bin : r.get("success_by_start_error").get("agent_distance")) {
+                binPairs += bin.get("pairs").asInt();
+                binSuccesses += bin.get("successes").asInt();
+                assertTrue(bin.get("from").asDouble() >= last && bin.get("to").asDouble() >= bin.get("from").asDouble(),
+                        "bins are ordered by start error");
+                last = bin.get("to").asDouble();
+            }
+            assertEquals(n, binPairs, "the quartiles hold every pair once");
+            assertEquals(s, binSuccesses, "and every success once");
         }
         assertEquals(root.get("episodes").size(), episodes);
         JsonNode curve = root.get("curves").get(0);
@@ -111,6 +122,8 @@ class ReportWriterTest {
         }
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("| cem | 25 | 50 |"), md);
+        assertTrue(md.contains("| start agent_distance (offset 40) | cem successes / pairs | mppi successes / pairs |"),
+                md);
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("<img src=\"success_vs_offset.png\"") && html.contains("filmstrip.png"));
         try (var files = Files.list(dir)) {
