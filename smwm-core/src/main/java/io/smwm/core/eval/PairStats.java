@@ -103,6 +103,26 @@ public record PairStats(int trivialPairs, int nontrivialPairs, int successesNont
         return out;
     }
 
+    /**
+     * Successes per quartile of the start error for people, one clause per component joined by "; ", e.g.
+     * "by start block_angle_error_rad (from 0 / 0.3 / 0.65 / 1.1): 21/75 4/75 4/75 4/75"; "-" without pairs.
+     */
+    public String describeSuccessByStartError() {
+        if (successByStartError.isEmpty()) {
+            return "-";
+        }
+        StringJoiner j = new StringJoiner("; ");
+        successByStartError.forEach((k, bins) -> {
+            StringJoiner from = new StringJoiner(" / "), counts = new StringJoiner(" ");
+            bins.forEach(b -> {
+                from.add(String.format(Locale.ROOT, "%.3g", b.from()));
+                counts.add(b.successes() + "/" + b.pairs());
+            });
+            j.add("by start " + k + " (from " + from + "): " + counts);
+        });
+        return j.toString();
+    }
+
     /** The mean start-goal error for people, e.g. "agent_distance 0.3100" (components joined by ", "). */
     public String describeMeanStartGoalError() {
         if (meanStartGoalError.isEmpty()) {

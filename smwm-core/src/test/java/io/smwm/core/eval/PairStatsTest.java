@@ -189,6 +189,8 @@ class PairStatsTest {
             assertEquals(expected[i][2], bins.get(i).successes(), "bin " + i);
         }
         assertEquals(0.5, bins.get(1).successRate(), 0);
+        assertEquals("by start agent_distance (from 1.00 / 3.00 / 5.00 / 7.00): 2/2 1/2 0/2 0/2",
+                PairStats.of(eps).describeSuccessByStartError());
         // fewer pairs than bins: one bin per pair; no pairs: no bins
         assertEquals(2, PairStats.of(eps.subList(0, 2)).successByStartError().get("agent_distance").size());
         assertTrue(PairStats.of(List.of()).successByStartError().isEmpty());

@@ -19,6 +19,10 @@ final class ReportPrinter {
         if (rep.pairFilter() != null) System.out.println("pairs: " + rep.pairFilter());
         for (MethodResult m : rep.results()) System.out.println(m.describe());
         for (MethodResult m : rep.results()) {
+            System.out.printf("%-6s offset %d, successes per quartile of the pairs %s%n", m.method(), m.goalOffset(),
+                    m.pairStats().describeSuccessByStartError());
+        }
+        for (MethodResult m : rep.results()) {
             FailureDiagnosis d = FailureDiagnosis.of(rep.episodes(), m.method(), m.goalOffset());
             if (d != null && d.failures() > 0) System.out.println(d.describe(m.method(), m.goalOffset()));
         }
