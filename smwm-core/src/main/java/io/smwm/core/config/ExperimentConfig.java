@@ -19,6 +19,10 @@ public record ExperimentConfig(ModelConfig model, LossConfig loss, TrainConfig t
         if (loss.rollout() && !TrainConfig.ENGINE_DIRECT.equals(train.engine()))
             throw new IllegalArgumentException("loss.rolloutSteps " + loss.rolloutSteps() + " needs train.engine "
                     + TrainConfig.ENGINE_DIRECT + " (the SameDiff graph has only the one-step loss), got " + train.engine());
+        if (model.projector() > 0 && !TrainConfig.ENGINE_DIRECT.equals(train.engine()))
+            throw new IllegalArgumentException("model.projector " + model.projector() + " needs train.engine "
+                    + TrainConfig.ENGINE_DIRECT + " (BatchNorm's batch statistics are the direct engine's; the SameDiff "
+                    + "graph holds the inference form), got " + train.engine());
         if (loss.rollout() && train.chunk() < loss.rolloutSteps())
             throw new IllegalArgumentException("loss.rolloutSteps " + loss.rolloutSteps() + " needs batches of runs at "
                     + "least that long: train.chunk >= " + loss.rolloutSteps() + ", got " + train.chunk());

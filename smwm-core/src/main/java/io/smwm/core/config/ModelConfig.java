@@ -39,13 +39,24 @@ import java.util.List;
  *                     P×P with stride P and no padding, one output per non-overlapping P×P patch (as a ViT's patch
  *                     embedding), so a frame P/2 times larger costs the later layers what the paper's frame does:
  *                     finer pixels for the same compute. imageSize must be a multiple of P
+ * @param projector    0 = the paper's toy encoder head (one linear layer from the pooled features to z, tanh);
+ *                     P ≥ 1: a projector as the paper's benchmark encoder has, Linear(pooled → P), BatchNorm over the
+ *                     batch, ReLU, Linear(P → latentDim), tanh. BatchNorm normalises each of the P units with the
+ *                     statistics of the frames encoded together in a training step and keeps running averages
+ *                     (momentum {@value #BN_MOMENTUM}, unbiased variance) for everything else (validation, planning,
+ *                     embedding), stored with the parameters ({@code enc_bn_mean}, {@code enc_bn_var}: not trained,
+ *                     averaged across workers like the weights). Needs {@code train.engine: direct}
  */
 public record ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
                           int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels,
-                          boolean residualForward, int stemPatch) {
+                          boolean residualForward, int stemPatch, int projector) {
 
     public static final ModelConfig DEFAULT = new ModelConfig(64, 3, List.of(32, 64, 128), 64, 256, 2, 5, 1, false,
-            false, false, 0);
+            false, false, 0, 0);
+    /** BatchNorm's running-average momentum of the projector ({@code model.projector}): new = (1 − m)·old + m·batch. */
+    public static final double BN_MOMENTUM = 0.1;
+    /** BatchNorm's ε of the projector: x̂ = (x − μ) / sqrt(σ² + ε). */
+    public static final double BN_EPSILON = 1e-5;
     /**
      * Upper bounds: no size computed from a config can overflow an int, and no model is larger than
      * {@value #MAX_PARAMETERS} parameters (1 GiB of float32; Adam keeps two more copies).
@@ -81,6 +92,7 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                         + "convolution's non-overlapping patches), got imageSize=" + imageSize + ", stemPatch="
                         + stemPatch);
         }
+        Checks.inRange("model.projector", projector, 0, MAX_WIDTH);
         int side = imageSize;
         for (int i = 0; i < convChannels.size(); i++) side = outSide(i, side, stemPatch);
         if (side / 2 < 1)
@@ -89,7 +101,7 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                     + (stemPatch > 0 ? ", the first with model.stemPatch " + stemPatch : ", stride 2")
                     + "), got imageSize=" + imageSize);
         long params = parameterCount(channels, convChannels, (long) side / 2 * (side / 2), latentDim, hidden,
-                (long) frameskip * actionDim, context, coordChannels, stemPatch);
+                (long) frameskip * actionDim, context, coordChannels, stemPatch, projector);
         if (params > MAX_PARAMETERS)
             throw new IllegalArgumentException("model must have at most " + MAX_PARAMETERS + " parameters, got "
                     + params + " (model.imageSize=" + imageSize + ", model.convChannels=" + convChannels
@@ -116,6 +128,20 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
                        boolean residualForward) {
         this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames,
                 coordChannels, residualForward, 0);
+    }
+
+    /** The paper's toy encoder head (no projector); see the canonical constructor for the rest. */
+    public ModelConfig(int imageSize, int channels, List<Integer> convChannels, int latentDim, int hidden,
+                       int actionDim, int frameskip, int context, boolean centerFrames, boolean coordChannels,
+                       boolean residualForward, int stemPatch) {
+        this(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context, centerFrames,
+                coordChannels, residualForward, stemPatch, 0);
+    }
+
+    /** This config with {@code model.projector} = p. */
+    public ModelConfig withProjector(int p) {
+        return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, context,
+                centerFrames, coordChannels, residualForward, stemPatch, p);
     }
 
     /** Side of the output of encoder convolution {@code layer} on a square input of {@code side} pixels. */
@@ -145,14 +171,14 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
         return side;
     }
 
-    /** Trainable parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths), in longs. */
+    /** Parameters of the model (the sum of WorldModelGraph.paramSpecs' lengths, the projector's running statistics included). */
     public long parameterCount() {
         return parameterCount(channels, convChannels, (long) pooledSide() * pooledSide(), latentDim, hidden,
-                modelActionDim(), context, coordChannels, stemPatch);
+                modelActionDim(), context, coordChannels, stemPatch, projector);
     }
 
     private static long parameterCount(long channels, List<Integer> conv, long pooledArea, long latent, long hidden,
-                                       long action, long context, boolean coords, int stemPatch) {
+                                       long action, long context, boolean coords, int stemPatch, int projector) {
         long first = stemPatch > 0 ? (long) stemPatch * stemPatch : 9;
         long n = coords ? first * 2 * conv.get(0) : 0, in = channels;
         for (int i = 0; i < conv.size(); i++) {
@@ -160,7 +186,8 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
             n += (i == 0 ? first : 9) * in * c + c;
             in = c;
         }
-        n += dense(in * pooledArea, latent);
+        n += projector > 0 ? dense(in * pooledArea, projector) + 4L * projector + dense(projector, latent)
+                : dense(in * pooledArea, latent);
         n += dense(context * latent + action, hidden) + dense(hidden, hidden) + dense(hidden, latent);
         n += dense((context + 1) * latent, hidden) + dense(hidden, hidden) + dense(hidden, action);
         return n;
@@ -203,18 +230,18 @@ public record ModelConfig(int imageSize, int channels, List<Integer> convChannel
     /** The same config with {@code model.context = c}. */
     public ModelConfig withContext(int c) {
         return new ModelConfig(imageSize, channels, convChannels, latentDim, hidden, actionDim, frameskip, c,
-                centerFrames, coordChannels, residualForward, stemPatch);
+                centerFrames, coordChannels, residualForward, stemPatch, projector);
     }
 
     /** The same config with {@code model.latentDim = l}. */
     public ModelConfig withLatentDim(int l) {
         return new ModelConfig(imageSize, channels, convChannels, l, hidden, actionDim, frameskip, context,
-                centerFrames, coordChannels, residualForward, stemPatch);
+                centerFrames, coordChannels, residualForward, stemPatch, projector);
     }
 
     /** The same config with {@code model.imageSize = side}. */
     public ModelConfig withImageSize(int side) {
         return new ModelConfig(side, channels, convChannels, latentDim, hidden, actionDim, frameskip, context,
-                centerFrames, coordChannels, residualForward, stemPatch);
+                centerFrames, coordChannels, residualForward, stemPatch, projector);
     }
 }

@@ -29,7 +29,10 @@ import java.util.SplittableRandom;
  * <pre>
  *   f: o [B, C, S, S] float in [0,1] -> Conv(C->c1,k3,s2,p1)-ReLU -> ... -> Conv(..->cN)-ReLU -> MaxPool(2)
  *        -> Linear(flat -> latentDim) -> tanh -> z [B, latentDim]
- *        (with {@code model.stemPatch} P: the first Conv is kP, sP, p0)
+ *        (with {@code model.stemPatch} P: the first Conv is kP, sP, p0; with {@code model.projector} P the head is
+ *        Linear(flat -> P) -> BatchNorm -> ReLU -> Linear(P -> latentDim) -> tanh, the BatchNorm with its running
+ *        statistics enc_bn_mean / enc_bn_var as constants of the graph: this graph is the model at inference; the
+ *        batch statistics of training are the direct engine's, so the samediff engine cannot train a projector)
  *   g: [s_t, a_t] [B, c·latentDim + k·m] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh
  *        (with {@code model.residualForward}: z_t + Linear(latentDim), no tanh)
  *   h: [s_t, z_{t+k}] [B, (c+1)·latentDim] -> Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(k·m) (linear output)
@@ -60,6 +63,9 @@ public final class WorldModelGraph {
     public static final String CACHE_PROPERTY = "org.nd4j.autodiff.samediff";
     /** With {@code model.coordChannels}: the first convolution's weights over the coordinate channels [K, K, 2, C0]. */
     public static final String COORD_WEIGHTS = "enc_coord_W";
+    /** The projector's BatchNorm ({@code model.projector}): scale, shift, running mean and variance, each [P]. */
+    public static final String BN_GAMMA = "enc_bn_gamma", BN_BETA = "enc_bn_beta", BN_MEAN = "enc_bn_mean",
+            BN_VAR = "enc_bn_var";
     private static final String COORDS = "enc_coords";
 
     /**
@@ -149,7 +155,13 @@ public final class WorldModelGraph {
             if (i == 0 && c.coordChannels()) s.add(new ParamSpec(COORD_WEIGHTS, new long[]{k, k, 2, out}));
             in = out;
         }
-        dense(s, "enc_fc", c.flatFeatures(), c.latentDim());
+        if (c.projector() > 0) {
+            dense(s, "enc_proj", c.flatFeatures(), c.projector());
+            for (String bn : new String[] {BN_GAMMA, BN_BETA, BN_MEAN, BN_VAR}) {
+                s.add(new ParamSpec(bn, new long[]{c.projector()}));
+            }
+        }
+        dense(s, "enc_fc", c.projector() > 0 ? c.projector() : c.flatFeatures(), c.latentDim());
         int l = c.latentDim(), h = c.hidden(), a = c.modelActionDim(), ctx = c.context();
         dense(s, "fwd_fc0", (long) ctx * l + a, h);
         dense(s, "fwd_fc1", h, h);
@@ -166,6 +178,8 @@ public final class WorldModelGraph {
     }
 
     private INDArray init(ParamSpec s, SplittableRandom rnd) {
+        if (s.name().equals(BN_GAMMA) || s.name().equals(BN_VAR)) return Nd4j.ones(DataType.FLOAT, s.shape());
+        if (s.name().equals(BN_BETA) || s.name().equals(BN_MEAN)) return Nd4j.zeros(DataType.FLOAT, s.shape());
         long fanIn;
         if (s.name().endsWith("_W")) {
             fanIn = 1;
@@ -198,6 +212,12 @@ public final class WorldModelGraph {
         x = sd.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).isNHWC(false).build());
         x = sd.reshape(x, -1, config.flatFeatures());
+        if (config.projector() > 0) {
+            // inference BatchNorm: (x − running mean) · γ / sqrt(running var + ε) + β
+            SDVariable u = sd.nn().linear(x, p.get("enc_proj_W"), p.get("enc_proj_b"));
+            SDVariable scale = p.get(BN_GAMMA).div(sd.math().sqrt(p.get(BN_VAR).add(ModelConfig.BN_EPSILON)));
+            x = sd.nn().relu(u.sub(p.get(BN_MEAN)).mul(scale).add(p.get(BN_BETA)), 0.0);
+        }
         SDVariable lin = sd.nn().linear(x, p.get("enc_fc_W"), p.get("enc_fc_b"));
         return outName == null ? sd.math().tanh(lin) : sd.math().tanh(outName, lin);
     }

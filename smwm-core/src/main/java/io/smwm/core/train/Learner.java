@@ -76,6 +76,9 @@ public final class Learner {
     }
 
     private Learner(WorldModelGraph graph, TrainConfig train, Normalizer normalizer, boolean useDirect) {
+        if (!useDirect && graph.config().projector() > 0)
+            throw new IllegalArgumentException("model.projector " + graph.config().projector() + " trains only with "
+                    + "train.engine " + TrainConfig.ENGINE_DIRECT + ": the SameDiff graph holds BatchNorm's inference form");
         if (normalizer.dim() != graph.config().modelActionDim())
             throw new IllegalArgumentException("normalizer has " + normalizer.dim() + " dims, model action has k*m="
                     + graph.config().modelActionDim());

@@ -18,6 +18,12 @@ import static io.smwm.core.model.direct.HostBuffers.put;
  * matrix products on channels-last images, optional coordinate channels into the first, MaxPool(2), a dense layer,
  * tanh), its backward pass into the model's gradient vector, and the buffers for N images kept between steps
  * ({@link Workspace}). Parameters and gradients are views into {@link DirectWorldModel}'s flat vectors.
+ *
+ * <p>With {@code model.projector} P the dense layer is Linear(pooled → P) → BatchNorm → ReLU → Linear(P → latentDim).
+ * A training forward pass normalises with the statistics of the frames in the workspace (its first
+ * {@link Workspace#used} rows; padding rows are normalised alike but count for nothing) and moves the running mean
+ * and variance (stored in the parameter vector, their gradients always 0) toward them; any other pass uses the
+ * running statistics, as the SameDiff graph does.
  */
 final class DirectEncoder {
     /**
@@ -35,6 +41,10 @@ final class DirectEncoder {
     private final int flat;
     private final INDArray coordCols; // [oh0·ow0, K0²·2] im2col of the coordinate channels, or null
     private final Dense encFc;
+    /** model.projector: P, or 0 without a projector. */
+    private final int proj;
+    /** Linear(pooled → P) of the projector; null without one. */
+    private final Dense encProj;
     private final Map<Integer, Workspace> workspaces = new LinkedHashMap<>();
 
     /**
@@ -63,6 +73,13 @@ final class DirectEncoder {
             throw new IllegalStateException("encoder output " + flat + " != model.flatFeatures " + config.flatFeatures());
         this.coordCols = config.coordChannels() ? coordinateColumns(convs[0]) : null;
         this.encFc = new Dense(p.get("enc_fc_W"), p.get("enc_fc_b"), g.get("enc_fc_W"), offsets.get("enc_fc_b"), host);
+        this.proj = config.projector();
+        this.encProj = proj == 0 ? null : new Dense(p.get("enc_proj_W"), p.get("enc_proj_b"), g.get("enc_proj_W"),
+                offsets.get("enc_proj_b"), host);
+        if (proj > 0) { // running statistics are not trained: their gradient entries stay 0
+            host.putColumnSums(new float[proj], 1, proj, offsets.get(WorldModelGraph.BN_MEAN), false);
+            host.putColumnSums(new float[proj], 1, proj, offsets.get(WorldModelGraph.BN_VAR), false);
+        }
     }
 
     private static INDArray coordinateColumns(ConvLayer first) {
@@ -82,14 +99,37 @@ final class DirectEncoder {
     /** Encoder buffers for N images, reused across steps. */
     final class Workspace {
         final int n;
+        /**
+         * Rows that hold frames of the current pass (the first {@code used} of n; the rest are padding): BatchNorm's
+         * batch statistics come from these. Set by the caller after loading frames; n unless set.
+         */
+        int used;
         final float[] x, pooled, dPooled, dA, z, dz;
         final int[] argmax;
         final float[][] a;
         final INDArray[] cols, y;
         final INDArray pool, zA, dzA, dPoolA;
+        /** Projector buffers [n·P] (null without one): pre-norm u, normalised x̂, ReLU output r, their gradients. */
+        final float[] u, xhat, r, dR, dU;
+        /** 1 / sqrt(σ² + ε) per projector unit of the last training pass. */
+        final float[] invStd;
+        final INDArray uA, rA, dRA, dUA;
+        /** Whether the last forward pass normalised with batch statistics (backward needs it). */
+        boolean trained;
 
         Workspace(int n) {
             this.n = n;
+            this.used = n;
+            u = proj == 0 ? null : new float[n * proj];
+            xhat = proj == 0 ? null : new float[n * proj];
+            r = proj == 0 ? null : new float[n * proj];
+            dR = proj == 0 ? null : new float[n * proj];
+            dU = proj == 0 ? null : new float[n * proj];
+            invStd = proj == 0 ? null : new float[proj];
+            uA = proj == 0 ? null : Dense.buffer(n, proj);
+            rA = proj == 0 ? null : Dense.buffer(n, proj);
+            dRA = proj == 0 ? null : Dense.buffer(n, proj);
+            dUA = proj == 0 ? null : Dense.buffer(n, proj);
             x = new float[n * convs[0].inSize()];
             a = new float[convs.length][];
             cols = new INDArray[convs.length];
@@ -122,6 +162,7 @@ final class DirectEncoder {
             for (INDArray arr : cols) arr.close();
             for (INDArray arr : y) arr.close();
             for (INDArray arr : new INDArray[] {pool, dPoolA, zA, dzA}) arr.close();
+            if (proj > 0) for (INDArray arr : new INDArray[] {uA, rA, dRA, dUA}) arr.close();
         }
     }
 
@@ -153,8 +194,12 @@ final class DirectEncoder {
         }
     }
 
-    /** The encoder on the N images in {@code w.x}: z into {@code w.z} [N·latentDim]; keeps what backward needs. */
-    void forward(Workspace w) {
+    /**
+     * The encoder on the N images in {@code w.x}: z into {@code w.z} [N·latentDim]; keeps what backward needs.
+     * {@code training}: the projector's BatchNorm uses (and moves its running averages toward) the batch statistics
+     * of the workspace's used rows; otherwise its running statistics. Without a projector both are the same.
+     */
+    void forward(Workspace w, boolean training) {
         float[] in = w.x;
         for (int i = 0; i < convs.length; i++) {
             ConvLayer k = convs[i];
@@ -178,7 +223,13 @@ final class DirectEncoder {
         ConvLayer last = convs[convs.length - 1];
         ConvLayer.maxPool(w.a[convs.length - 1], w.n, last.oh(), last.ow(), last.cout(), w.pooled, w.argmax);
         put(w.pooled, w.n * flat, w.pool);
-        encFc.forward(w.pool, w.zA);
+        INDArray head = w.pool;
+        if (proj > 0) {
+            projectorForward(w, training);
+            head = w.rA;
+        }
+        w.trained = training;
+        encFc.forward(head, w.zA);
         get(w.zA, w.z);
         for (int q = 0; q < w.z.length; q++) w.z[q] = (float) Math.tanh(w.z[q]);
         clock.lap(PhaseClock.POOL_FC);
@@ -188,7 +239,14 @@ final class DirectEncoder {
     void backward(Workspace w) {
         for (int q = 0; q < w.dz.length; q++) w.dz[q] *= 1 - w.z[q] * w.z[q];
         put(w.dz, w.dz.length, w.dzA);
-        encFc.backward(w.pool, w.dzA, w.dz, w.n, w.dPoolA, false);
+        if (proj > 0) {
+            if (!w.trained) throw new IllegalStateException("backward needs a training forward pass");
+            encFc.backward(w.rA, w.dzA, w.dz, w.n, w.dRA, false);
+            projectorBackward(w);
+            encProj.backward(w.pool, w.dUA, w.dU, w.n, w.dPoolA, false);
+        } else {
+            encFc.backward(w.pool, w.dzA, w.dz, w.n, w.dPoolA, false);
+        }
         get(w.dPoolA, w.dPooled);
         int last = convs.length - 1;
         float[] dA = w.dA, aLast = w.a[last];
@@ -220,6 +278,81 @@ final class DirectEncoder {
             mask(dA, w.a[i - 1], w.n * k.inSize());
             clock.lap(PhaseClock.COL2IM);
         }
+    }
+
+    /** Linear(pooled → P), BatchNorm, ReLU: {@code w.pool} → {@code w.r} and {@code w.rA} [n, P]. */
+    private void projectorForward(Workspace w, boolean training) {
+        encProj.forward(w.pool, w.uA);
+        get(w.uA, w.u);
+        int m = w.used;
+        float[] gamma = p.get(WorldModelGraph.BN_GAMMA).toFloatVector(), beta = p.get(WorldModelGraph.BN_BETA).toFloatVector();
+        float[] mean, var;
+        if (training) {
+            if (m < 2) throw new IllegalArgumentException("BatchNorm needs at least 2 frames in a training pass, got " + m);
+            mean = new float[proj];
+            var = new float[proj];
+            double[] s = new double[proj], s2 = new double[proj];
+            for (int r = 0; r < m; r++)
+                for (int j = 0, o = r * proj; j < proj; j++) s[j] += w.u[o + j];
+            for (int j = 0; j < proj; j++) mean[j] = (float) (s[j] / m);
+            for (int r = 0; r < m; r++)
+                for (int j = 0, o = r * proj; j < proj; j++) {
+                    double d = w.u[o + j] - mean[j];
+                    s2[j] += d * d;
+                }
+            float[] rm = p.get(WorldModelGraph.BN_MEAN).toFloatVector(), rv = p.get(WorldModelGraph.BN_VAR).toFloatVector();
+            double mom = ModelConfig.BN_MOMENTUM;
+            for (int j = 0; j < proj; j++) {
+                var[j] = (float) (s2[j] / m);
+                rm[j] = (float) ((1 - mom) * rm[j] + mom * mean[j]);
+                rv[j] = (float) ((1 - mom) * rv[j] + mom * s2[j] / (m - 1));
+            }
+            p.get(WorldModelGraph.BN_MEAN).assign(Nd4j.createFromArray(rm));
+            p.get(WorldModelGraph.BN_VAR).assign(Nd4j.createFromArray(rv));
+        } else {
+            mean = p.get(WorldModelGraph.BN_MEAN).toFloatVector();
+            var = p.get(WorldModelGraph.BN_VAR).toFloatVector();
+        }
+        for (int j = 0; j < proj; j++) w.invStd[j] = (float) (1 / Math.sqrt(var[j] + ModelConfig.BN_EPSILON));
+        for (int r = 0; r < w.n; r++)
+            for (int j = 0, o = r * proj; j < proj; j++) {
+                float xh = (w.u[o + j] - mean[j]) * w.invStd[j];
+                w.xhat[o + j] = xh;
+                w.r[o + j] = Math.max(gamma[j] * xh + beta[j], 0f);
+            }
+        put(w.r, w.n * proj, w.rA);
+    }
+
+    /**
+     * From dL/dr in {@code w.dRA}: γ's and β's gradients into the gradient vector and dL/du into {@code w.dU} and
+     * {@code w.dUA} (0 on padding rows), through BatchNorm with batch statistics:
+     * du = γ·invStd/m · (m·dy − Σdy − x̂·Σ(dy·x̂)) with dy = dL/dr masked by the ReLU, sums over the m used rows.
+     */
+    private void projectorBackward(Workspace w) {
+        get(w.dRA, w.dR);
+        mask(w.dR, w.r, w.n * proj);
+        int m = w.used;
+        float[] gamma = p.get(WorldModelGraph.BN_GAMMA).toFloatVector();
+        double[] sumDy = new double[proj], sumDyX = new double[proj];
+        for (int r = 0; r < m; r++)
+            for (int j = 0, o = r * proj; j < proj; j++) {
+                sumDy[j] += w.dR[o + j];
+                sumDyX[j] += w.dR[o + j] * (double) w.xhat[o + j];
+            }
+        float[] dGamma = new float[proj], dBeta = new float[proj];
+        for (int j = 0; j < proj; j++) {
+            dGamma[j] = (float) sumDyX[j];
+            dBeta[j] = (float) sumDy[j];
+        }
+        host.putColumnSums(dGamma, 1, proj, offsets.get(WorldModelGraph.BN_GAMMA), false);
+        host.putColumnSums(dBeta, 1, proj, offsets.get(WorldModelGraph.BN_BETA), false);
+        for (int r = 0; r < m; r++)
+            for (int j = 0, o = r * proj; j < proj; j++) {
+                double k = gamma[j] * (double) w.invStd[j] / m;
+                w.dU[o + j] = (float) (k * (m * (double) w.dR[o + j] - sumDy[j] - w.xhat[o + j] * sumDyX[j]));
+            }
+        Arrays.fill(w.dU, m * proj, w.n * proj, 0f);
+        put(w.dU, w.n * proj, w.dUA);
     }
 
     /**

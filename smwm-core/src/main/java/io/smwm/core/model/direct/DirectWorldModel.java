@@ -225,7 +225,8 @@ public final class DirectWorldModel {
             encoder.loadFrame(frames[b], 0, w.x, b);
         }
         clock.lap(PhaseClock.FRAMES);
-        encoder.forward(w);
+        w.used = frames.length;
+        encoder.forward(w, false);
         return Nd4j.create(Arrays.copyOf(w.z, w.n * c.latentDim()), new long[]{w.n, c.latentDim()}, 'c');
     }
 
@@ -257,7 +258,8 @@ public final class DirectWorldModel {
             encoder.loadFrame(FrameDedup.array(obsT, obsTk, ctx, i), FrameDedup.offset(ctx, frame, bsz, i), w.x, u);
         }
         clock.lap(PhaseClock.FRAMES);
-        encoder.forward(w);
+        w.used = distinct;
+        encoder.forward(w, backward); // a pass with a gradient is a training pass (BatchNorm: batch statistics)
         float[] z = w.z;
         if (shared) { // latents per slice from the distinct frames' rows
             z = hd.z;
