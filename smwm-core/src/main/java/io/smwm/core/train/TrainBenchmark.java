@@ -60,7 +60,8 @@ public final class TrainBenchmark {
             total += f;
             in = out;
         }
-        total += 2L * c.flatFeatures() * c.latentDim();
+        total += c.projector() > 0 ? 2L * c.flatFeatures() * c.projector() + 2L * c.projector() * c.latentDim()
+                : 2L * c.flatFeatures() * c.latentDim();
         return new long[]{total, first};
     }
 
@@ -85,7 +86,8 @@ public final class TrainBenchmark {
         String batches = args.length > 2 ? args[2] : "64,256";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int chunk = args.length > 4 ? Integer.parseInt(args[4]) : 4;
-        ExperimentConfig cfg = args.length > 5 ? ConfigLoader.forTask(args[5]) : null;
+        ExperimentConfig cfg = args.length <= 5 ? null : java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[5]))
+                ? ConfigLoader.load(java.nio.file.Path.of(args[5])) : ConfigLoader.forTask(args[5]);
         ModelConfig mc = cfg == null ? ModelConfig.DEFAULT : cfg.model();
         LossConfig lc = cfg == null ? LossConfig.DEFAULT : cfg.loss();
         long flops = trainFlopsPerTransition(mc);
@@ -104,9 +106,11 @@ public final class TrainBenchmark {
             TransitionBatch batch = randomBatch(mc, b, 7), runs = runBatch(mc, b, chunk, 8);
             Normalizer norm = Normalizer.identity(mc.actionDim(), mc.frameskip());
             Learner direct = new Learner(mc, lc, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_DIRECT), norm, 1);
-            Learner graph = new Learner(mc, lc, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_SAMEDIFF), norm, 1);
+            // the SameDiff graph cannot train a projector (its BatchNorm is the inference form): direct engine only
+            Learner graph = mc.projector() > 0 ? null
+                    : new Learner(mc, lc, TrainConfig.DEFAULT.withEngine(TrainConfig.ENGINE_SAMEDIFF), norm, 1);
             for (int i = 0; i < warmup; i++) direct.step(batch);
-            for (int i = 0; i < warmup; i++) graph.step(batch);
+            for (int i = 0; i < warmup && graph != null; i++) graph.step(batch);
             for (int i = 0; i < warmup; i++) direct.step(runs);
             double inf = Double.POSITIVE_INFINITY;
             double[] best = {inf, inf, inf, inf};
@@ -120,7 +124,7 @@ public final class TrainBenchmark {
                     phases = direct.engineProfile(false);
                     phasesRoundMean = d[1];
                 }
-                best[1] = Math.min(best[1], stepMillis(graph, batch, steps)[0]);
+                if (graph != null) best[1] = Math.min(best[1], stepMillis(graph, batch, steps)[0]);
                 if (torch != null) best[2] = Math.min(best[2], torch.medianStepMillis(b, warmup, steps));
                 best[3] = Math.min(best[3], stepMillis(direct, runs, steps)[0]);
             }
@@ -138,7 +142,7 @@ public final class TrainBenchmark {
             for (Map.Entry<String, Double> ph : phases.entrySet())
                 sb.append(String.format(" %s %.1f;", ph.getKey(), ph.getValue() / steps));
             System.out.println(sb.append(String.format(" Adam and the rest %.1f", phasesRoundMean - total / steps)));
-            if (Boolean.getBoolean("smwm.bench.profile")) profile(graph, batch, Math.max(2, steps / 2));
+            if (Boolean.getBoolean("smwm.bench.profile") && graph != null) profile(graph, batch, Math.max(2, steps / 2));
         }
     }
 

@@ -34,7 +34,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     String batches;
 
     @Option(names = "--config",
-            description = "train: a bundled config (e.g. reacher-full) whose model and λ to time instead of the default.")
+            description = "train: a bundled config (e.g. reacher-full) or a YAML file whose model and λ to time instead "
+                    + "of the default.")
     String config;
 
     @Option(names = "--run", description = "plan: use this run's trained model instead of a freshly initialised default model (same cost); oracle: use this run's episode split.")
