@@ -84,6 +84,14 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("train.averageEpochs"), e.getMessage());
     }
 
+    /** pusht-full is reacher-full's recipe with λ 10 (both tasks have 2-D actions), as its comment says. */
+    @Test
+    void pushtFull_isReacherFullsRecipeWithLambda10() {
+        ExperimentConfig r = ConfigLoader.forTask("reacher-full"), p = ConfigLoader.forTask("pusht-full");
+        assertEquals(r.withLoss(r.loss().withLambda(10)), p);
+        assertEquals(2, p.model().actionDim());
+    }
+
     @Test
     void chunkFromEpoch_defaultsToRunsFromTheStart_schedulesTheRunLength_andRefusesRolloutBeforeIt() {
         assertEquals(1, ExperimentConfig.DEFAULT.train().chunkFromEpoch());

@@ -65,13 +65,24 @@ public final class TrainingData {
     }
 
     /**
-     * The env config that recreates a table's environment for evaluation and diagnostics: its variant, frame size
-     * and distractors. The metadata's env.params describe the task (derived constants included) and are not
-     * replayed as config overrides.
+     * The env config that recreates a table's environment for evaluation and diagnostics: its variant, frame size,
+     * distractors and the task's config params (e.g. Push-T's block_mass). The metadata's env.params also describe
+     * the task's derived constants; only the keys the task takes as config params
+     * ({@link io.smwm.core.env.catalog.Environments.Task#params()}) are replayed; none for an env id outside the
+     * registry (an imported table's).
      */
     public static io.smwm.core.env.EnvConfig envConfig(TableMetadata meta) {
+        String id = meta.env().id();
+        java.util.Set<String> taken = io.smwm.core.env.catalog.Environments.ids().contains(id)
+                ? io.smwm.core.env.catalog.Environments.task(id).params() : java.util.Set.of();
+        java.util.Map<String, String> params = new java.util.TreeMap<>();
+        meta.env().params().forEach((k, v) -> {
+            if (taken.contains(k)) {
+                params.put(k, v);
+            }
+        });
         return new io.smwm.core.env.EnvConfig(meta.env().variant(), meta.image().width(), meta.env().distractors(),
-                java.util.Map.of());
+                params);
     }
 
     /** a_t ‖ … ‖ a_{t+k-1}: the model action [k·m] of the transition starting at frame t. */

@@ -8,6 +8,7 @@ import io.smwm.core.env.catalog.Coverages;
 import io.smwm.core.render.RgbImage;
 import io.smwm.core.viz.Plots;
 import io.smwm.core.viz.ContactSheet;
+import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.Episode;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TableStats;
@@ -63,7 +64,9 @@ public final class TableInspector {
             TableMetadata meta = reader.metadata();
             TableStats stats = reader.stats();
             List<Long> chosen = chooseEpisodes(meta, sheetEpisodes);
+            Map<String, String> taskParams = TrainingData.envConfig(meta).params();
             ContactSheet cs = new ContactSheet(meta.env().id() + " (" + meta.env().variant() + ")"
+                    + (taskParams.isEmpty() ? "" : " " + taskParams)
                     + (meta.env().distractors().isEmpty() ? "" : " + " + String.join(", ", meta.env().distractors()))
                     + ": " + meta.episodes() + " episodes, " + meta.frames() + " frames", 2);
             List<float[][]> states = new ArrayList<>();
@@ -98,6 +101,7 @@ public final class TableInspector {
             env.put("id", meta.env().id());
             env.put("variant", meta.env().variant());
             env.set("params", JSON.valueToTree(meta.env().params()));
+            env.set("task_params", JSON.valueToTree(taskParams));
             ObjectNode image = out.putObject("image");
             image.put("height", meta.image().height());
             image.put("width", meta.image().width());

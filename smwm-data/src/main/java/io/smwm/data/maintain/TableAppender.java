@@ -1,6 +1,8 @@
 package io.smwm.data.maintain;
 
+import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.util.UserError;
+import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.ContentSummary;
 import io.smwm.data.table.Episode;
 import io.smwm.data.table.TableDescription;
@@ -12,7 +14,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import org.apache.hadoop.conf.Configuration;
@@ -109,12 +113,29 @@ public final class TableAppender {
         List<String> d = new ArrayList<>();
         diff(d, "env id", a.env().id(), b.env().id());
         diff(d, "env variant", a.env().variant(), b.env().variant());
+        if (a.env().id().equals(b.env().id())) {
+            diff(d, "env params", taskParams(a), taskParams(b));
+        }
         diff(d, "image", a.image().height() + "x" + a.image().width(), b.image().height() + "x" + b.image().width());
         diff(d, "action dim", a.action().dim(), b.action().dim());
         diff(d, "state dim", a.state().dim(), b.state().dim());
         diff(d, "distractor_state dim", a.distractorState().dim(), b.distractorState().dim());
         diff(d, "frameskip", a.frameskip(), b.frameskip());
         return d;
+    }
+
+    /**
+     * The task's config params as the environment takes them, defaults filled in, so a table written before a param
+     * existed agrees with one that states its default; empty for an env id outside the registry.
+     */
+    private static Map<String, String> taskParams(TableMetadata m) {
+        String id = m.env().id();
+        if (!Environments.ids().contains(id)) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>(Environments.create(id, TrainingData.envConfig(m)).spec().params());
+        out.keySet().retainAll(Environments.task(id).params());
+        return out;
     }
 
     private static void diff(List<String> out, String what, Object a, Object b) {

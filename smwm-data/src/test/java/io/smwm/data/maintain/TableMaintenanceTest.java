@@ -131,4 +131,31 @@ class TableMaintenanceTest {
         }
         assertTrue(new TableValidator().validate(a).ok());
     }
+
+    /**
+     * A Push-T table with a heavier block is another task: appending it is refused naming the param; a table that
+     * states the default agrees with one written before the param existed (no block_mass in its metadata).
+     */
+    @Test
+    void append_disagreeingTaskParam_isRefused_theDefaultMatchesATableThatDoesNotStateIt(@TempDir Path dir)
+            throws Exception {
+        String a = dir.resolve("a").toString(), b = dir.resolve("b").toString(), c = dir.resolve("c").toString();
+        for (String[] t : new String[][] {{a, "1"}, {b, "30"}, {c, "1"}}) {
+            GenerationSpec spec = new GenerationSpec("pusht", new io.smwm.core.env.EnvConfig("default", 16, List.of(),
+                    Map.of("block_mass", t[1])), "random", 2, 3, 9L, 1, 1);
+            LocalGenerator.generate(spec, t[0], false);
+        }
+        TableMetadata before = meta(a);
+        UserError e = assertThrows(UserError.class, () -> TableAppender.append(TestTables.CONF, b, a));
+        assertTrue(e.getMessage().contains("env params {block_mass=30.0} (table: {block_mass=1.0})"), e.getMessage());
+        assertEquals(before.fingerprint(), meta(a).fingerprint());
+        Map<String, String> old = new java.util.LinkedHashMap<>(before.env().params());
+        old.remove("block_mass"); // as tables written before the param existed
+        TableMetadata legacy = new TableMetadata(before.format(), before.formatVersion(), new TableMetadata.Env(before.env().id(),
+                before.env().variant(), old, before.env().distractors()), before.image(), before.action(),
+                before.state(), before.distractorState(), before.frameskip(), before.episodes(), before.frames(),
+                before.stepsPerEpisode(), before.generator(), before.fingerprint(), before.files());
+        assertTrue(TableAppender.differences(legacy, meta(c)).isEmpty(), TableAppender.differences(legacy, meta(c)).toString());
+        assertFalse(TableAppender.differences(legacy, meta(b)).isEmpty());
+    }
 }

@@ -49,8 +49,11 @@ final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         System.out.printf("table        %s%n", path);
-        System.out.printf("env          %s (%s)%s%n", s.at("/env/id").asText(), s.at("/env/variant").asText(),
-                s.get("distractors").isEmpty() ? "" : " distractors " + s.get("distractors"));
+        StringBuilder taskParams = new StringBuilder();
+        s.at("/env/task_params").fields().forEachRemaining(e -> taskParams.append(' ').append(e.getKey()).append('=')
+                .append(e.getValue().asText()));
+        System.out.printf("env          %s (%s)%s%s%n", s.at("/env/id").asText(), s.at("/env/variant").asText(),
+                taskParams, s.get("distractors").isEmpty() ? "" : " distractors " + s.get("distractors"));
         System.out.printf("episodes     %d, frames %d, length %s..%s (mean %.1f)%n", s.get("episodes").asLong(),
                 s.get("frames").asLong(), s.at("/episode_length/min").asText(), s.at("/episode_length/max").asText(),
                 s.at("/episode_length/mean").asDouble());

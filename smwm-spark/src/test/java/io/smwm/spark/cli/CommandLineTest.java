@@ -82,6 +82,11 @@ class CommandLineTest {
         assertTrue(g.out().contains("wrote 5 episodes, 10 frames"), g.out());
         JsonNode j = new ObjectMapper().readTree(run("inspect", table, "--json").out());
         assertEquals("central", j.at("/env/params/start").asText(), j.toString());
+        assertEquals("central", j.at("/env/task_params/start").asText(), j.toString());
+        assertFalse(j.at("/env/task_params").has("radius"), "derived constants are not task params: " + j);
+        CliRun text = run("inspect", table, "--sheet", dir.resolve("s.png").toString(), "--histograms",
+                dir.resolve("h.png").toString());
+        assertTrue(text.out().contains("start=central"), text.out());
 
         CliRun bad = run("generate", "--env", "dotworld", "--param", "begin=central", "--episodes", "2", "--steps", "10",
                 "--out", dir.resolve("u").toString(), "--master", "local[1]");

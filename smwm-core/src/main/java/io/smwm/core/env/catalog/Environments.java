@@ -20,6 +20,7 @@ import io.smwm.core.env.tworoom.TwoRoomScriptedPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,9 +39,15 @@ public final class Environments {
      *                      {@link Environments#create} maps the variant "default" to it when "default" is not listed
      * @param policies      data-collection policies by name ("random" is always there)
      * @param defaultPolicy the policy used when none is asked for
+     * @param params        the config params the task takes ({@link EnvConfig#params()}); each is recorded under the
+     *                      same key in its spec's params, so a table's metadata can rebuild the same task
      */
     public record Task(String id, Function<EnvConfig, Environment> factory, List<String> variants,
-                       Map<String, Supplier<BehaviourPolicy>> policies, String defaultPolicy) {}
+                       Map<String, Supplier<BehaviourPolicy>> policies, String defaultPolicy, Set<String> params) {
+        public Task {
+            params = Set.copyOf(params);
+        }
+    }
 
     private static final Map<String, Task> REGISTRY = new LinkedHashMap<>();
 
@@ -48,20 +55,21 @@ public final class Environments {
         register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
                 policies(p("scripted", TwoRoomScriptedPolicy::new),
                         p(TwoRoomScriptedPolicy.NOISY_EXPERT, TwoRoomScriptedPolicy::noisyExpert),
-                        p("random", RandomPolicy::new)), "scripted"));
+                        p("random", RandomPolicy::new)), "scripted", Set.of()));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
                 policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
-                DotWorldInBoundsPolicy.NAME));
+                DotWorldInBoundsPolicy.NAME, Set.copyOf(DotWorld.PARAM_KEYS)));
         register(new Task(Reacher.ID, Reacher::new, Reacher.VARIANTS,
                 policies(p(ReacherReachPolicy.NAME, ReacherReachPolicy::new), p("scripted", ReacherScriptedPolicy::new),
-                        p("random", RandomPolicy::new)), ReacherReachPolicy.NAME));
+                        p("random", RandomPolicy::new)), ReacherReachPolicy.NAME, Set.of()));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
                 policies(p(PushTPusherPolicy.NAME, PushTPusherPolicy::new),
                         p(PushTPusherPolicy.FIXED_NAME, PushTPusherPolicy::towardFixedTarget),
-                        p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), PushTPusherPolicy.NAME));
+                        p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), PushTPusherPolicy.NAME,
+                Set.of(PushT.PARAM_BLOCK_MASS)));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
-                        p("random", RandomPolicy::new)), "scripted"));
+                        p("random", RandomPolicy::new)), "scripted", Set.of()));
     }
 
     /** A policy registered under a name. */

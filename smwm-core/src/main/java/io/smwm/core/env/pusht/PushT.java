@@ -30,7 +30,8 @@ import java.util.Map;
  * {@value #GOAL_ERROR_POSITION} (the block centre's distance in px of the {@value #WORLD_PX}-px reference world,
  * below 20) and {@value #GOAL_ERROR_ANGLE} (rad, below π/9).
  *
- * <p>Render: light table, grey T block, blue agent disc; the goal is never drawn (goals are images). No params.
+ * <p>Render: light table, grey T block, blue agent disc; the goal is never drawn (goals are images). Param:
+ * {@value #PARAM_BLOCK_MASS} (see {@link #PARAM_BLOCK_MASS}).
  */
 public final class PushT extends AbstractEnvironment {
     public static final String ID = "pusht";
@@ -53,11 +54,30 @@ public final class PushT extends AbstractEnvironment {
     static final int BLOCK_COLOR = 0x7a8288;
     static final int AGENT_COLOR = 0x2f62d0;
 
+    /**
+     * Config param: the block's mass as a multiple of the default (1.26 kg; its damping rates stay), a number &gt; 0
+     * (default 1). Heavier blocks slow the force-limited agent while it pushes, by an amount that depends on where
+     * it touches the T.
+     */
+    public static final String PARAM_BLOCK_MASS = "block_mass";
+
     private final float[] s = new float[10];
+    private final double blockMass;
 
     public PushT(EnvConfig config) {
         super(config);
-        checkParams(ID, java.util.Set.of());
+        checkParams(ID, java.util.Set.of(PARAM_BLOCK_MASS));
+        String m = config.params().getOrDefault(PARAM_BLOCK_MASS, "1");
+        double v;
+        try {
+            v = Double.parseDouble(m);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v > 0 && v < 1e6)) {
+            throw new IllegalArgumentException(ID + ": " + PARAM_BLOCK_MASS + " must be a number > 0, got '" + m + "'");
+        }
+        blockMass = v;
     }
 
     @Override
@@ -69,6 +89,7 @@ public final class PushT extends AbstractEnvironment {
         p.put("success_pos", Double.toString(SUCCESS_POS));
         p.put("success_angle_rad", Double.toString(SUCCESS_ANGLE));
         p.put("engine", "dyn4j 5.0.2");
+        p.put(PARAM_BLOCK_MASS, Double.toString(blockMass));
         return new EnvSpec(ID, config.variant(), 2, new float[] {-1, -1}, new float[] {1, 1}, 10,
                 List.of("agent_x", "agent_y", "agent_vx", "agent_vy", "block_x", "block_y", "block_angle",
                         "block_vx", "block_vy", "block_omega"),
@@ -103,7 +124,7 @@ public final class PushT extends AbstractEnvironment {
         for (int i = 0; i < 10; i++) {
             d[i] = i == 6 || i == 9 ? s[i] : s[i] * m;
         }
-        PushTPhysics.step(d, tx * m, ty * m);
+        PushTPhysics.step(d, tx * m, ty * m, blockMass);
         for (int i = 0; i < 10; i++) {
             s[i] = (float) (i == 6 || i == 9 ? d[i] : d[i] / m);
         }

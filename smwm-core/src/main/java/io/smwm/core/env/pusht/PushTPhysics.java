@@ -53,6 +53,15 @@ final class PushTPhysics {
      * @param ty     PD target y for the agent, m
      */
     static void step(double[] s, double tx, double ty) {
+        step(s, tx, ty, 1);
+    }
+
+    /**
+     * {@link #step(double[], double, double)} with the block's mass (and moment of inertia) multiplied by
+     * {@code blockMass}; its damping rates stay, so pushing it at a given speed takes that much more force and the
+     * agent's force limit slows the agent in contact.
+     */
+    static void step(double[] s, double tx, double ty, double blockMass) {
         World<Body> world = new World<>(6, 0);
         Settings st = world.getSettings();
         st.setStepFrequency(SUB_DT); // dyn4j: seconds per step, despite the name
@@ -60,7 +69,7 @@ final class PushTPhysics {
         st.setContinuousDetectionMode(ContinuousDetectionMode.NONE);
         world.setGravity(World.ZERO_GRAVITY);
         addWalls(world);
-        Body block = newBlock();
+        Body block = newBlock(blockMass);
         block.getTransform().setTranslation(s[4], s[5]);
         block.getTransform().setRotation(s[6]);
         block.setLinearVelocity(s[7], s[8]);
@@ -102,7 +111,7 @@ final class PushTPhysics {
         s[9] = block.getAngularVelocity();
     }
 
-    private static Body newBlock() {
+    private static Body newBlock(double massFactor) {
         Body block = new Body();
         Rectangle bar = Geometry.createRectangle(BAR_W, BAR_H);
         bar.translate(0, BAR_Y);
@@ -110,7 +119,7 @@ final class PushTPhysics {
         stem.translate(0, STEM_Y);
         for (Rectangle r : new Rectangle[] {bar, stem}) {
             BodyFixture f = block.addFixture(r);
-            f.setDensity(BLOCK_DENSITY);
+            f.setDensity(BLOCK_DENSITY * massFactor);
             f.setFriction(FRICTION);
             f.setRestitution(0);
         }

@@ -96,6 +96,31 @@ class EnvironmentsRegistryTest {
         assertTrue(ex2.getMessage().contains("[in-bounds, random]"), ex2.getMessage());
     }
 
+    /**
+     * Every task records its config params in its spec under the same keys, and a config made of exactly those
+     * entries of a spec rebuilds the same spec: what lets a table's metadata recreate its environment.
+     */
+    @Test
+    void configParams_areRecordedInTheSpec_andReplayToTheSameTask() {
+        Map<String, Map<String, String>> custom = Map.of("dotworld", Map.of("start", "central"),
+                "pusht", Map.of("block_mass", "30"));
+        for (String id : Environments.ids()) {
+            Environments.Task t = Environments.task(id);
+            var cfg = new EnvConfig("default", 32, List.of(), custom.getOrDefault(id, Map.of()));
+            var spec = Environments.create(id, cfg).spec();
+            assertTrue(spec.params().keySet().containsAll(t.params()), id + ": " + spec.params() + " vs " + t.params());
+            Map<String, String> replay = new java.util.TreeMap<>(spec.params());
+            replay.keySet().retainAll(t.params());
+            var again = Environments.create(id, new EnvConfig(spec.variant(), 32, List.of(), replay)).spec();
+            assertEquals(spec.params(), again.params(), id);
+            assertEquals(spec.variant(), again.variant(), id);
+        }
+        assertEquals("30.0", Environments.create("pusht", new EnvConfig("default", 32, List.of(),
+                Map.of("block_mass", "30"))).spec().params().get("block_mass"));
+        assertEquals(java.util.Set.of("block_mass"), Environments.task("pusht").params());
+        assertEquals(java.util.Set.of("layout", "start"), Environments.task("dotworld").params());
+    }
+
     @Test
     void unknownParameter_isAnError() {
         var cfg = new EnvConfig("default", 64, List.of(), Map.of("speed", "2"));

@@ -44,6 +44,55 @@ class PushTTest {
         }
     }
 
+    /**
+     * block_mass: the agent's force limit slows it while it pushes a heavier block, by how far the push is off the
+     * centre of mass (a push at the bar's tip turns the T and meets less resistance than one through its centre);
+     * free motion is the same; 1 is the default, bit for bit; bad values are refused naming the key.
+     */
+    @Test
+    void heavierBlock_slowsTheAgentInContact_dependingOnWhereItPushes() {
+        PushT light = env(), def = env(), heavy = new PushT(new EnvConfig("default", 16, java.util.List.of(),
+                java.util.Map.of(PushT.PARAM_BLOCK_MASS, "30")));
+        PushT one = new PushT(new EnvConfig("default", 16, java.util.List.of(), java.util.Map.of(PushT.PARAM_BLOCK_MASS, "1")));
+        assertEquals("30.0", heavy.spec().params().get(PushT.PARAM_BLOCK_MASS));
+        assertEquals("1.0", def.spec().params().get(PushT.PARAM_BLOCK_MASS));
+        // block at the centre, angle 0 (bar on top, centre of mass on the stem's axis); the agent just below the bar's
+        // right tip (off-centre) or just below the stem (through the centre), pushing up
+        double tipX = 0.5 + (PushTPhysics.BAR_W / 2 - 0.1) / PushTPhysics.WORLD_M;
+        double barBottom = 0.5 + (PushTPhysics.BAR_Y - PushTPhysics.BAR_H / 2) / PushTPhysics.WORLD_M;
+        double stemBottom = 0.5 + (PushTPhysics.STEM_Y - PushTPhysics.STEM_H / 2) / PushTPhysics.WORLD_M;
+        double gap = (PushTPhysics.AGENT_R + 0.01) / PushTPhysics.WORLD_M;
+        float[][] starts = {state(tipX, barBottom - gap, 0.5, 0.5, 0), state(0.5, stemBottom - gap, 0.5, 0.5, 0)};
+        double[] moved = new double[2], movedLight = new double[2];
+        for (int k = 0; k < 2; k++) {
+            for (PushT p : new PushT[] {light, heavy, one}) {
+                p.setState(starts[k]);
+                for (int t = 0; t < 3; t++) {
+                    p.step(new float[] {0, 0.5f});
+                }
+            }
+            assertArrayEquals(light.state(), one.state(), "block_mass 1 is the default");
+            moved[k] = heavy.state()[1] - starts[k][1];
+            movedLight[k] = light.state()[1] - starts[k][1];
+        }
+        assertTrue(movedLight[0] > 0.9 * movedLight[1] && movedLight[1] > 0.9 * movedLight[0],
+                "a light block hardly slows the agent: " + java.util.Arrays.toString(movedLight));
+        assertTrue(moved[1] < 0.7 * movedLight[1], "pushing a heavy block through its centre slows the agent: "
+                + java.util.Arrays.toString(moved) + " vs " + java.util.Arrays.toString(movedLight));
+        assertTrue(moved[0] > 1.15 * moved[1], "a push at the tip meets less resistance than one through the centre: "
+                + java.util.Arrays.toString(moved));
+        heavy.setState(state(0.2, 0.2, 0.7, 0.7, 0));
+        light.setState(state(0.2, 0.2, 0.7, 0.7, 0));
+        heavy.step(new float[] {1, 0});
+        light.step(new float[] {1, 0});
+        assertArrayEquals(light.state(), heavy.state(), "free motion does not depend on the block's mass");
+        for (String bad : new String[] {"0", "-2", "heavy", "NaN"}) {
+            var ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new PushT(
+                    new EnvConfig("default", 16, java.util.List.of(), java.util.Map.of(PushT.PARAM_BLOCK_MASS, bad))));
+            assertTrue(ex.getMessage().contains(PushT.PARAM_BLOCK_MASS) && ex.getMessage().contains(bad), ex.getMessage());
+        }
+    }
+
     @Test
     void blockNotPushed_comesToRest() {
         PushT p = env();
