@@ -38,7 +38,8 @@ public final class ConfigLoader {
      * (never chosen by default).
      */
     public static final List<String> BUNDLED_TASKS = List.of("tworoom", "tworoom-full", "dotworld-single", "dotworld-independent",
-            "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "reacher", "reacher-full", "pusht", "pusht-full", "cube");
+            "dotworld-coupled", "dotworld-distractor", "dotworld-combined", "reacher", "reacher-full", "pusht", "pusht-full", "cube",
+            "cube-full");
 
     private static final List<String> SECTIONS = List.of("model", "loss", "train", "plan");
 

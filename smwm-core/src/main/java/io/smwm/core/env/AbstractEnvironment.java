@@ -156,6 +156,29 @@ public abstract class AbstractEnvironment implements Environment {
     }
 
     /**
+     * A numeric config param in (0, {@code max}]: its value, or {@code dflt} when the config does not set it.
+     *
+     * @throws IllegalArgumentException naming the task and the key when the value is not such a number
+     */
+    protected final double positiveParam(String id, String key, double dflt, double max) {
+        String text = config.params().get(key);
+        if (text == null) {
+            return dflt;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v > 0 && v <= max)) {
+            throw new IllegalArgumentException(id + ": " + key + " must be a number > 0 and <= " + max + ", got '"
+                    + text + "'");
+        }
+        return v;
+    }
+
+    /**
      * Checks a task state (to restore, or a goal) against the spec: its length, and that every component is
      * finite. Subclasses call this in setState and goalError.
      */

@@ -31,11 +31,12 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.forTask("tworoom").loss(), full.loss());
         assertEquals(6, ConfigLoader.forTask("dotworld-combined").model().actionDim());
         assertEquals(1, ConfigLoader.forTask("dotworld-coupled").model().frameskip());
-        // pusht and cube: the defaults with the task's action dimension
+        // pusht and cube: the defaults with the task's action dimension, cube with its sweep's λ 1
         for (String t : List.of("pusht", "cube")) {
             ExperimentConfig c = ConfigLoader.forTask(t);
             assertEquals(t.equals("pusht") ? 2 : 5, c.model().actionDim(), t);
-            assertEquals(ExperimentConfig.DEFAULT.loss(), c.loss(), t);
+            assertEquals(t.equals("pusht") ? ExperimentConfig.DEFAULT.loss() : ExperimentConfig.DEFAULT.loss().withLambda(1),
+                    c.loss(), t);
             assertEquals(ExperimentConfig.DEFAULT.train(), c.train(), t);
             assertEquals(ExperimentConfig.DEFAULT.model().imageSize(), c.model().imageSize(), t);
         }
@@ -90,6 +91,16 @@ class ConfigLoaderTest {
         ExperimentConfig r = ConfigLoader.forTask("reacher-full"), p = ConfigLoader.forTask("pusht-full");
         assertEquals(r.withLoss(r.loss().withLambda(10)), p);
         assertEquals(2, p.model().actionDim());
+    }
+
+    /** cube-full is reacher-full's recipe with the 5-D action and λ 1 (the cube config's sweep), as its comment says. */
+    @Test
+    void cubeFull_isReacherFullsRecipeWithTheCubesActionAndLambda1() {
+        ExperimentConfig r = ConfigLoader.forTask("reacher-full"), c = ConfigLoader.forTask("cube-full");
+        var expected = ConfigLoader.toTree(r.withLoss(r.loss().withLambda(1)));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("model")).put("actionDim", 5);
+        assertEquals(ConfigLoader.fromTree(expected, "reacher-full with actionDim 5"), c);
+        assertEquals(ConfigLoader.forTask("cube").model().actionDim(), c.model().actionDim());
     }
 
     @Test

@@ -33,6 +33,8 @@ import org.ode4j.math.DVector3C;
  *
  * <p>Success: cube centre closer than {@value #SUCCESS_DIST} m to the goal state's cube centre; the goal error is
  * that distance, {@value #GOAL_ERROR_NAME}.
+ *
+ * <p>Param: {@value #PARAM_CAMERA_ZOOM} (see {@link #PARAM_CAMERA_ZOOM}); the physics is the same at every zoom.
  */
 public final class Cube extends AbstractEnvironment {
     public static final String ID = "cube";
@@ -49,13 +51,25 @@ public final class Cube extends AbstractEnvironment {
     public static final double HALF_SIZE = CubePhysics.HALF;
     public static final int STATE_DIM = 22;
 
+    /**
+     * Config param: how much nearer the camera is than the default's, a number in (0, {@value #MAX_ZOOM}] (default 1):
+     * the eye moves toward the point it looks at by this factor, with the same direction and field of view, so the
+     * cube, the fingers and the shadows cover zoom² times the pixels. At 1 the 5 cm cube is about 5 px wide in a 64-px
+     * frame; at 1.4 about 7 px, and the square where the cube starts and is placed (±0.15 m, up to 12 cm high) just
+     * fills the frame's width, while the gripper's wider workspace (±{@value #WORK_XY} m) leaves it at its near corners.
+     */
+    public static final String PARAM_CAMERA_ZOOM = "camera_zoom";
+    static final double MAX_ZOOM = 4;
+
     private final float[] s = new float[STATE_DIM];
     private final CubePhysics physics = new CubePhysics();
+    private final double cameraZoom;
     private CubeRenderer renderer;
 
     public Cube(EnvConfig config) {
         super(config);
-        checkParams(ID, java.util.Set.of());
+        checkParams(ID, java.util.Set.of(PARAM_CAMERA_ZOOM));
+        cameraZoom = positiveParam(ID, PARAM_CAMERA_ZOOM, 1, MAX_ZOOM);
     }
 
     @Override
@@ -68,6 +82,7 @@ public final class Cube extends AbstractEnvironment {
         p.put("dt_s", Double.toString(CubePhysics.SUB_DT * CubePhysics.SUB_STEPS));
         p.put("success_dist_m", Double.toString(SUCCESS_DIST));
         p.put("engine", "ode4j 0.5.3 (dWorldStep)");
+        p.put(PARAM_CAMERA_ZOOM, Double.toString(cameraZoom));
         float[] lo = {-1, -1, -1, -1, -1}, hi = {1, 1, 1, 1, 1};
         return new EnvSpec(ID, config.variant(), 5, lo, hi, STATE_DIM,
                 List.of("grip_x", "grip_y", "grip_z", "grip_yaw", "grip_gap", "grip_vx", "grip_vy", "grip_vz",
@@ -152,7 +167,7 @@ public final class Cube extends AbstractEnvironment {
     @Override
     protected void drawScene(RgbImage img) {
         if (renderer == null) {
-            renderer = new CubeRenderer(img.width());
+            renderer = new CubeRenderer(img.width(), cameraZoom);
         }
         renderer.render(img, new double[] {s[0], s[1], s[2]}, s[3], s[4], new double[] {s[8], s[9], s[10]},
                 CubePhysics.rotation(s[11], s[12], s[13], s[14]));

@@ -67,17 +67,7 @@ public final class PushT extends AbstractEnvironment {
     public PushT(EnvConfig config) {
         super(config);
         checkParams(ID, java.util.Set.of(PARAM_BLOCK_MASS));
-        String m = config.params().getOrDefault(PARAM_BLOCK_MASS, "1");
-        double v;
-        try {
-            v = Double.parseDouble(m);
-        } catch (NumberFormatException e) {
-            v = Double.NaN;
-        }
-        if (!(v > 0 && v < 1e6)) {
-            throw new IllegalArgumentException(ID + ": " + PARAM_BLOCK_MASS + " must be a number > 0, got '" + m + "'");
-        }
-        blockMass = v;
+        blockMass = positiveParam(ID, PARAM_BLOCK_MASS, 1, 1e6);
     }
 
     @Override

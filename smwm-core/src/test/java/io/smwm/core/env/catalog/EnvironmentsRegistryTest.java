@@ -103,7 +103,7 @@ class EnvironmentsRegistryTest {
     @Test
     void configParams_areRecordedInTheSpec_andReplayToTheSameTask() {
         Map<String, Map<String, String>> custom = Map.of("dotworld", Map.of("start", "central"),
-                "pusht", Map.of("block_mass", "30"));
+                "pusht", Map.of("block_mass", "30"), "cube", Map.of("camera_zoom", "1.4"));
         for (String id : Environments.ids()) {
             Environments.Task t = Environments.task(id);
             var cfg = new EnvConfig("default", 32, List.of(), custom.getOrDefault(id, Map.of()));
@@ -119,6 +119,7 @@ class EnvironmentsRegistryTest {
                 Map.of("block_mass", "30"))).spec().params().get("block_mass"));
         assertEquals(java.util.Set.of("block_mass"), Environments.task("pusht").params());
         assertEquals(java.util.Set.of("layout", "start"), Environments.task("dotworld").params());
+        assertEquals(java.util.Set.of("camera_zoom"), Environments.task("cube").params());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.smwm.core.env.cube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.BehaviourPolicy;
@@ -174,6 +175,64 @@ class CubeTest {
         assertTrue(shadowish > 0, "a lifted cube casts a visible shadow on the table");
         c.setState(state(0.15, 0.15, 0.2, 0.001, 0, Cube.HALF_SIZE));
         assertNotEquals(low, c.render(), "1 mm of motion changes pixels");
+    }
+
+    /** Pixels that differ between a cube at x = -5 cm and at +5 cm on the table (twice the cube and its shadow). */
+    private static int cubePixels(Cube c) {
+        c.setState(state(0.15, 0.15, 0.2, -0.05, 0, Cube.HALF_SIZE));
+        RgbImage a = c.render();
+        c.setState(state(0.15, 0.15, 0.2, 0.05, 0, Cube.HALF_SIZE));
+        RgbImage b = c.render();
+        int n = 0;
+        for (int y = 0; y < a.height(); y++) {
+            for (int x = 0; x < a.width(); x++) {
+                n += a.get(x, y) != b.get(x, y) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    private static Cube zoomed(String zoom) {
+        Cube c = new Cube(new EnvConfig("default", 64, java.util.List.of(), java.util.Map.of(Cube.PARAM_CAMERA_ZOOM, zoom)));
+        c.reset(0);
+        return c;
+    }
+
+    /**
+     * camera_zoom brings the camera nearer: the cube covers about zoom² the pixels, the dynamics are the same, 1 is
+     * the default frame bit for bit, and bad values are refused naming the key.
+     */
+    @Test
+    void cameraZoom_magnifiesTheFrame_notTheDynamics() {
+        Cube def = env(), one = zoomed("1"), near = zoomed("1.4");
+        assertEquals("1.0", def.spec().params().get(Cube.PARAM_CAMERA_ZOOM));
+        assertEquals("1.4", near.spec().params().get(Cube.PARAM_CAMERA_ZOOM));
+        float[] s0 = state(0.05, -0.02, 0.12, 0.03, 0.04, Cube.HALF_SIZE);
+        def.setState(s0);
+        one.setState(s0);
+        near.setState(s0);
+        assertTrue(java.util.Arrays.equals(def.render().data(), one.render().data()), "zoom 1 is the default frame");
+        assertFalse(java.util.Arrays.equals(def.render().data(), near.render().data()));
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int t = 0; t < 30; t++) {
+            float[] a = new float[5];
+            for (int i = 0; i < 5; i++) {
+                a[i] = (float) (rng.nextDouble() * 2 - 1);
+            }
+            def.step(a);
+            near.step(a);
+            assertTrue(java.util.Arrays.equals(def.state(), near.state()), "same state after step " + t);
+        }
+        int p1 = cubePixels(def), p14 = cubePixels(near);
+        double ratio = (double) p14 / p1;
+        assertTrue(p1 > 20 && ratio > 1.6 && ratio < 2.4, "cube pixels " + p1 + " at zoom 1, " + p14 + " at 1.4");
+        for (String bad : new String[] {"0", "-1", "4.5", "far", "NaN"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> zoomed(bad));
+            assertTrue(e.getMessage().contains("camera_zoom") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+        assertEquals(java.util.Set.of(Cube.PARAM_CAMERA_ZOOM), Environments.task("cube").params());
     }
 
     /**
