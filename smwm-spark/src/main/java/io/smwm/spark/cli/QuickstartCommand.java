@@ -27,10 +27,10 @@ final class QuickstartCommand implements Callable<Integer> {
             + " for tworoom, runs/quickstart-<env> otherwise).")
     Path out;
 
-    @Option(names = "--episodes", description = "Episodes to generate (default: 300; 600 for reacher).")
+    @Option(names = "--episodes", description = "Episodes to generate (default: 300; 600 for reacher and cube).")
     Integer episodes;
 
-    @Option(names = "--epochs", description = "Training epochs (default: 2; 3 for reacher).")
+    @Option(names = "--epochs", description = "Training epochs (default: 2; 3 for reacher and cube).")
     Integer epochs;
 
     @Option(names = "--eval-episodes", defaultValue = "50", description = "Start/goal pairs to evaluate (default: ${DEFAULT-VALUE}).")

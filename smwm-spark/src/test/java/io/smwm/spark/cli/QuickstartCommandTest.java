@@ -80,9 +80,13 @@ class QuickstartCommandTest {
             assertEquals(bundled ? env : null, p.train().config(), env);
         }
         assertTrue(ConfigLoader.BUNDLED_TASKS.containsAll(List.of("reacher", "pusht", "cube")));
-        Quickstart.Plan reacher = parse("--env", "reacher", "--overwrite").plan();
-        assertEquals(600, reacher.generation().episodes(), "reacher's larger default");
-        assertEquals(3, reacher.train().overrides().epochs());
+        for (String env : List.of("reacher", "cube")) {
+            Quickstart.Plan p = parse("--env", env, "--overwrite").plan();
+            assertEquals(600, p.generation().episodes(), env + "'s larger default");
+            assertEquals(3, p.train().overrides().epochs(), env);
+            assertEquals(3, ConfigLoader.forTask(env).train().epochs(), "the config's own schedule, unchanged");
+        }
+        assertEquals(300, parse("--env", "pusht", "--overwrite").plan().generation().episodes());
         Quickstart.Plan given = parse("--env", "reacher", "--episodes", "40", "--epochs", "1", "--overwrite").plan();
         assertEquals(40, given.generation().episodes(), "an explicit size wins");
         assertEquals(1, given.train().overrides().epochs());
