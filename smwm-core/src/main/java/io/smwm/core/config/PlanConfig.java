@@ -9,8 +9,20 @@ package io.smwm.core.config;
  *                    whatever this says). Default false: the paper's CEM hands the model unclipped candidates.
  *                    Worth it where the training data never leave the box and the model's extrapolation beyond it
  *                    promises moves the env cannot make (Reacher: the env clips torques to ±1).
+ * @param costWhitening the planning cost's metric (see {@link io.smwm.core.plan.PlannerConfig#costWhitening}): 0
+ *                    (default) the paper's squared L2 distance in the latent; a floor in (0, 1]: the distance after a
+ *                    whitening of the latent fitted to the table's training frames. Worth it where the latent holds
+ *                    what the goal needs along small directions (Cube: the gripper's position takes most of the
+ *                    latent's variance, the cube's own displacement little).
  */
-public record PlanConfig(boolean clipSamples) {
+public record PlanConfig(boolean clipSamples, double costWhitening) {
 
-    public static final PlanConfig DEFAULT = new PlanConfig(false);
+    public static final PlanConfig DEFAULT = new PlanConfig(false, 0.0);
+
+    public PlanConfig {
+        if (!(costWhitening >= 0 && costWhitening <= 1)) {
+            throw new IllegalArgumentException("plan.costWhitening must be 0 (off) or a floor in (0, 1], got "
+                    + costWhitening);
+        }
+    }
 }

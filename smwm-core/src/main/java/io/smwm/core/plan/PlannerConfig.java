@@ -38,7 +38,7 @@ import java.util.Map;
  */
 public record PlannerConfig(String method, int samples, int iterations, int elites, int horizon, double initStd,
                             double temperature, double noiseStd, boolean clipSamples, boolean warmStart,
-                            boolean returnBest, double noiseCorrelation) {
+                            boolean returnBest, double noiseCorrelation, double costWhitening) {
 
     /** Upper bounds: a solve holds samples x horizon candidate actions per episode planned in a batch. */
     public static final int MAX_SAMPLES = 10_000, MAX_ITERATIONS = 10_000, MAX_HORIZON = 100;
@@ -72,6 +72,9 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         if (!(noiseCorrelation >= 0 && noiseCorrelation < 1)) {
             errors.add("planner.noiseCorrelation must be in [0, 1), got " + noiseCorrelation);
         }
+        if (!(costWhitening >= 0 && costWhitening <= 1)) {
+            errors.add("planner.costWhitening must be 0 (off) or a floor in (0, 1], got " + costWhitening);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -82,67 +85,72 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
      * clipped, σ refitted as the elites' sample std, warm start, independent noise, the final mean executed.
      */
     public static PlannerConfig cem() {
-        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, false, true, false, 0.0);
+        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, false, true, false, 0.0, 0.0);
     }
 
     /** MPPI with the same sampling budget as {@link #cem()}: temperature 0.1 (relative), noise std 1. */
     public static PlannerConfig mppi() {
-        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0);
+        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0, 0.0);
     }
 
     public PlannerConfig withMethod(String v) {
         return new PlannerConfig(v, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withSamples(int v) {
         return new PlannerConfig(method, v, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withIterations(int v) {
         return new PlannerConfig(method, samples, v, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withElites(int v) {
         return new PlannerConfig(method, samples, iterations, v, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withHorizon(int v) {
         return new PlannerConfig(method, samples, iterations, elites, v, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withTemperature(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, v, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withNoiseStd(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, v,
-                clipSamples, warmStart, returnBest, noiseCorrelation);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withClipSamples(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                v, warmStart, returnBest, noiseCorrelation);
+                v, warmStart, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withWarmStart(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, v, returnBest, noiseCorrelation);
+                clipSamples, v, returnBest, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withReturnBest(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, v, noiseCorrelation);
+                clipSamples, warmStart, v, noiseCorrelation, costWhitening);
     }
 
     public PlannerConfig withNoiseCorrelation(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, v);
+                clipSamples, warmStart, returnBest, v, costWhitening);
+    }
+
+    public PlannerConfig withCostWhitening(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart, returnBest, noiseCorrelation, v);
     }
 
     /** Stable keys ("planner.samples", ...) to their values, for reports and provenance. */
@@ -160,6 +168,7 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         m.put("planner.warmStart", warmStart);
         m.put("planner.returnBest", returnBest);
         m.put("planner.noiseCorrelation", noiseCorrelation);
+        m.put("planner.costWhitening", costWhitening);
         return m;
     }
 }

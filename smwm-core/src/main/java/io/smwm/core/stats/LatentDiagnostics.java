@@ -180,7 +180,9 @@ public final class LatentDiagnostics {
 
     /**
      * All monomials of total degree 1..{@code degree} of the column-standardised x [N][d] (no constant term), in a
-     * fixed order: [N][C(d + degree, degree) - 1]. Constant columns standardise to 0.
+     * fixed order: [N][C(d + degree, degree) - 1]. Constant columns standardise to 0. Standardised values are clipped
+     * to ±{@value #CLIP_SD}: a feature that is near zero in most rows and spikes in a few (a velocity at a contact)
+     * would otherwise give monomials in the hundreds, and one such held-out row decides a fit's R².
      */
     public static double[][] polynomialFeatures(double[][] x, int degree) {
         if (degree < 1) throw new IllegalArgumentException("degree must be >= 1, got " + degree);
@@ -188,7 +190,7 @@ public final class LatentDiagnostics {
         double[] mu = Linalg.colMeans(x), sd = perDimStd(x);
         double[][] xs = new double[n][d];
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) xs[i][j] = sd[j] > 0 ? (x[i][j] - mu[j]) / sd[j] : 0;
+            for (int j = 0; j < d; j++) xs[i][j] = sd[j] > 0 ? clip((x[i][j] - mu[j]) / sd[j]) : 0;
         List<int[]> monomials = new ArrayList<>();
         monomials(d, degree, 0, new int[0], monomials);
         double[][] f = new double[n][monomials.size()];
@@ -199,6 +201,13 @@ public final class LatentDiagnostics {
                 f[i][m] = v;
             }
         return f;
+    }
+
+    /** Standardised values beyond this many standard deviations are clipped in {@link #polynomialFeatures}. */
+    static final double CLIP_SD = 4;
+
+    private static double clip(double v) {
+        return Math.max(-CLIP_SD, Math.min(CLIP_SD, v));
     }
 
     /** Appends every non-decreasing index tuple of length 1..left starting at index {@code from}, extending prefix. */

@@ -53,6 +53,7 @@ class ConfigLoaderTest {
         assertEquals(5, c.model().actionDim());
         assertEquals(1.0, c.loss().lambda());
         assertEquals(3, c.train().epochs());
+        assertEquals(0.1, c.plan().costWhitening(), "the whitened planning cost, as cube-full");
         assertArrayEquals(new int[] {1, 4, 4}, new int[] {c.train().chunkAt(1), c.train().chunkAt(2), c.train().chunkAt(3)});
     }
 
@@ -109,12 +110,14 @@ class ConfigLoaderTest {
 
     /** cube-full is reacher-full's recipe with the 5-D action and λ 1 (the Cube sweep's), as its comment says. */
     @Test
-    void cubeFull_isReacherFullsRecipeWithTheCubesActionAndLambda1() {
+    void cubeFull_isReacherFullsRecipeWithTheCubesActionLambda1AndTheWhitenedCost() {
         ExperimentConfig r = ConfigLoader.forTask("reacher-full"), c = ConfigLoader.forTask("cube-full");
         var expected = ConfigLoader.toTree(r.withLoss(r.loss().withLambda(1)));
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("model")).put("actionDim", 5);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("plan")).put("costWhitening", 0.1);
         assertEquals(ConfigLoader.fromTree(expected, "reacher-full with actionDim 5"), c);
         assertEquals(5, c.model().actionDim());
+        assertEquals(0.0, r.plan().costWhitening(), "Reacher plans with the paper's cost");
     }
 
     @Test
@@ -154,6 +157,16 @@ class ConfigLoaderTest {
         var old = ConfigLoader.toTree(c);
         old.remove("plan");
         assertEquals(c.withPlan(PlanConfig.DEFAULT), ConfigLoader.fromTree(old, "old"));
+        // a checkpoint written before plan.costWhitening existed: the paper's cost
+        var noWhitening = ConfigLoader.toTree(c);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) noWhitening.get("plan")).remove("costWhitening");
+        assertEquals(c, ConfigLoader.fromTree(noWhitening, "old"));
+        assertEquals(0.0, ExperimentConfig.DEFAULT.plan().costWhitening());
+        assertEquals(0.1, ConfigLoader.parse("plan:\n  costWhitening: 0.1\n", "x.yaml").plan().costWhitening());
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("plan:\n  costWhitening: 2\n", "x.yaml"));
+        assertTrue(w.getMessage().contains("plan.costWhitening must be 0 (off) or a floor in (0, 1], got 2.0"),
+                w.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.parse("plan:\n  clip: true\n", "x.yaml"));
         assertTrue(e.getMessage().contains("unknown key 'plan.clip'") && e.getMessage().contains("clipSamples"),

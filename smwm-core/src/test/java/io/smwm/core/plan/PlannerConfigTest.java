@@ -39,7 +39,7 @@ class PlannerConfigTest {
     @Test
     void severalProblems_areReportedAtOnce() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0));
+                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0, 1.5));
         String m = e.getMessage();
         assertTrue(m.contains("planner.method must be one of [cem, mppi], got cma"), m);
         assertTrue(m.contains("planner.iterations must be in [1, 10000], got 0"), m);
@@ -47,6 +47,7 @@ class PlannerConfigTest {
         assertTrue(m.contains("planner.initStd must be finite and > 0, got NaN"), m);
         assertTrue(m.contains("planner.temperature must be finite and > 0, got -1.0"), m);
         assertTrue(m.contains("planner.noiseCorrelation must be in [0, 1), got 1.0"), m);
+        assertTrue(m.contains("planner.costWhitening must be 0 (off) or a floor in (0, 1], got 1.5"), m);
     }
 
     @Test
@@ -54,7 +55,7 @@ class PlannerConfigTest {
         assertEquals(java.util.List.of("planner.method", "planner.samples", "planner.iterations", "planner.elites",
                 "planner.horizon", "planner.initStd", "planner.temperature", "planner.noiseStd",
                 "planner.clipSamples", "planner.warmStart", "planner.returnBest",
-                "planner.noiseCorrelation"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
+                "planner.noiseCorrelation", "planner.costWhitening"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
     }
 
     @Test

@@ -130,6 +130,17 @@ class LatentDiagnosticsTest {
         assertThrows(IllegalArgumentException.class, () -> LatentDiagnostics.polynomialFeatures(x, 0));
     }
 
+    @Test
+    void polynomialFeatures_clipAFewExtremeRows() {
+        // 99 rows at 0 and one at 1: standardised, the spike is at about 9.95 standard deviations
+        double[][] x = new double[100][1];
+        x[99][0] = 1;
+        double[][] f = LatentDiagnostics.polynomialFeatures(x, 2);
+        assertEquals(4.0, f[99][0], 1e-12, "clipped to 4 standard deviations");
+        assertEquals(16.0, f[99][1], 1e-12, "and its square from the clipped value");
+        assertEquals(-0.1005, f[0][0], 1e-4, "the other rows as standardised");
+    }
+
     /**
      * z holds x, 0.8·y, the harmonic x² − 1/3 of a controlled position and 0.2·ux of an uncontrolled one (in that
      * order of variance): a cubic of the controlled state explains the first three principal components, including

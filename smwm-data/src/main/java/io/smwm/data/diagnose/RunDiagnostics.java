@@ -48,7 +48,8 @@ import java.util.Map;
  * {@code position_probe_r2} (agent position, where the task has one), {@code uncontrolled_probe_r2}
  * (in-scene distractor objects such as dotworld's random dots), {@code distractor_probe_r2} (visual distractor
  * state), {@code pc_controllable_r2} and {@code pc_uncontrolled_r2} (per leading principal component, up to
- * {@value #ATTRIBUTED_COMPONENTS}: held-out R² of its score from a degree-{@value #ATTRIBUTION_DEGREE} polynomial of
+ * {@value #ATTRIBUTED_COMPONENTS}: held-out R² of its score from a polynomial (degree {@value #ATTRIBUTION_DEGREE},
+ * lower where the state has too many numbers for the rows, see {@link #attributionDegree}) of
  * the controllable / uncontrolled state, see {@link LatentDiagnostics#componentR2}; the second only where the task
  * has uncontrolled objects), {@code pc_joint_state_r2} (the same from a polynomial of the whole task state, cross
  * terms included, where the task has uncontrolled objects: a component it explains and neither part alone does is
@@ -171,13 +172,14 @@ public final class RunDiagnostics {
             }
             if (env != null) {
                 double[][] pcs = LatentDiagnostics.principalProjection(zz, ATTRIBUTED_COMPONENTS);
-                r.put("pc_attribution_degree", ATTRIBUTION_DEGREE);
-                r.put("pc_controllable_r2", LatentDiagnostics.componentR2(pcs, controllable, ATTRIBUTION_DEGREE,
+                int degree = attributionDegree(zz.length, full[0].length);
+                r.put("pc_attribution_degree", degree);
+                r.put("pc_controllable_r2", LatentDiagnostics.componentR2(pcs, controllable, degree,
                         cfg.train().seed()));
                 if (uncontrolled != null) {
-                    r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(pcs, uncontrolled, ATTRIBUTION_DEGREE,
+                    r.put("pc_uncontrolled_r2", LatentDiagnostics.componentR2(pcs, uncontrolled, degree,
                             cfg.train().seed()));
-                    r.put("pc_joint_state_r2", LatentDiagnostics.componentR2(pcs, full, ATTRIBUTION_DEGREE,
+                    r.put("pc_joint_state_r2", LatentDiagnostics.componentR2(pcs, full, degree,
                             cfg.train().seed()));
                 }
             }
@@ -190,6 +192,28 @@ public final class RunDiagnostics {
             write(runDir, r, zz, full, pos);
             return r;
         }
+    }
+
+    /**
+     * The attribution fits' degree: {@value #ATTRIBUTION_DEGREE}, lowered while the polynomial of {@code stateDim}
+     * features would have more than a tenth as many terms as there are rows ({@code n}), down to 1 (a cubic of
+     * Cube's 22 state numbers has 2,299 terms, more than 3,000 rows can fit).
+     */
+    static int attributionDegree(int n, int stateDim) {
+        int degree = ATTRIBUTION_DEGREE;
+        while (degree > 1 && monomialCount(stateDim, degree) * 10L > n) {
+            degree--;
+        }
+        return degree;
+    }
+
+    /** C(d + degree, degree) - 1: the number of {@link LatentDiagnostics#polynomialFeatures} columns. */
+    static long monomialCount(int d, int degree) {
+        long c = 1;
+        for (int i = 1; i <= degree; i++) {
+            c = c * (d + i) / i;
+        }
+        return c - 1;
     }
 
     private static void write(Path runDir, Map<String, Object> r, double[][] z, double[][] full, int[] pos)

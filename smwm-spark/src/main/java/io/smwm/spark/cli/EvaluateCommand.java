@@ -62,6 +62,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "false unless set, as the paper's code samples; true for MPPI). Executed actions are clipped either way.")
     Boolean clipSamples;
 
+    @Option(names = "--cost-whitening", paramLabel = "F", description = "Plan with the squared distance to the goal "
+            + "after a whitening of the latent fitted to the table's training frames, principal directions below F "
+            + "times the largest variance floored at it; 0 = the paper's plain distance (default: the run config's "
+            + "plan.costWhitening, 0 unless set).")
+    Double costWhitening;
+
     @Option(names = "--seed", defaultValue = "0", description = "Evaluation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -111,7 +117,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
-                executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples);
+                executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples,
+                costWhitening);
         if (HadoopStore.isUri(run) || (out != null && HadoopStore.isUri(out))) {
             HadoopRunDirs.Evaluated e = HadoopRunDirs.evaluate(req, run, out, System.out::println);
             ReportPrinter.print(e.outcome().report());
@@ -121,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
-                overwrite, skipValidation, minGoalDistance, clipSamples), System.out::println);
+                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening), System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));
         return 0;

@@ -16,7 +16,10 @@ import io.smwm.core.eval.Filmstrip;
 import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.StartGoalPair;
 import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.LatentModel;
+import io.smwm.core.plan.LinearMetricLatentModel;
 import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.stats.Whitening;
 import io.smwm.core.util.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,10 +84,14 @@ public final class DistributedEvaluator {
         }
     }
 
-    /** What one task evaluates: a contiguous slice of one goal offset's pairs, and how. Shipped as JSON text. */
+    /**
+     * What one task evaluates: a contiguous slice of one goal offset's pairs, and how. Shipped as JSON text.
+     * {@code metric} and {@code metricInverse}: the cost's whitening W and W⁻¹ [D·D] when the planners use one, else
+     * null.
+     */
     public record TaskSpec(int task, int source, int goalOffset, int firstEpisode, String envId, EnvConfig env,
                            EvalConfig eval, List<String> methods, List<PlannerConfig> planners,
-                           List<PairData> pairs) {}
+                           List<PairData> pairs, float[] metric, float[] metricInverse) {}
 
     /** One kept filmstrip as primitives. */
     public record StripData(String method, int goalOffset, String pairId, boolean success, int width, int height,
@@ -115,10 +122,11 @@ public final class DistributedEvaluator {
      * @param envId           the task of the pairs (the table's env id)
      * @param envConfig       how to build its env (variant, frame size, distractors, params)
      * @param slicesPerOffset at most this many tasks per goal offset (&gt;= 1; fewer when there are fewer pairs)
+     * @param metric          the cost's whitening when the planners use one ({@code planner.costWhitening}), else null
      */
     public static EvaluationReport evaluate(SparkSession spark, Path checkpointDir, String envId, EnvConfig envConfig,
                                             EvalConfig cfg, Map<String, PlannerConfig> planners,
-                                            List<PairSource> sources, int slicesPerOffset) {
+                                            List<PairSource> sources, int slicesPerOffset, Whitening metric) {
         if (slicesPerOffset < 1) {
             throw new IllegalArgumentException("slices per goal offset must be >= 1, got " + slicesPerOffset);
         }
@@ -134,7 +142,8 @@ public final class DistributedEvaluator {
             for (int k = 0; k < slices; k++) {
                 int from = (int) ((long) n * k / slices), to = (int) ((long) n * (k + 1) / slices);
                 specs.add(json(new TaskSpec(specs.size(), s, src.goalOffset(), from, envId, envConfig, cfg, methods,
-                        configs, pairs.subList(from, to).stream().map(PairData::of).toList())));
+                        configs, pairs.subList(from, to).stream().map(PairData::of).toList(),
+                        metric == null ? null : metric.w(), metric == null ? null : metric.wInv())));
             }
         }
         String[] names;
@@ -239,7 +248,9 @@ public final class DistributedEvaluator {
             for (int i = 0; i < spec.methods().size(); i++) {
                 planners.put(spec.methods().get(i), spec.planners().get(i));
             }
-            Evaluator ev = new Evaluator(() -> Environments.create(spec.envId(), spec.env()), model, spec.eval());
+            LatentModel planned = spec.metric() == null ? model
+                    : new LinearMetricLatentModel(model, spec.metric(), spec.metricInverse());
+            Evaluator ev = new Evaluator(() -> Environments.create(spec.envId(), spec.env()), planned, spec.eval());
             List<StartGoalPair> pairs = spec.pairs().stream().map(PairData::toPair).toList();
             List<MethodData> methods = new ArrayList<>();
             for (MethodOutcome m : ev.runSlice(planners, pairs, spec.firstEpisode(), spec.goalOffset())) {

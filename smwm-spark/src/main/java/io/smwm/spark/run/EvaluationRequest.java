@@ -26,32 +26,48 @@ import java.util.List;
  *                        {@link io.smwm.core.eval.MinGoalDistance}); null: every pair, the paper's protocol
  * @param clipSamples    whether the planner projects its candidates into the action box; null: as the run's config
  *                        says ({@code plan.clipSamples}, CEM only: MPPI keeps {@code planner}'s setting)
+ * @param costWhitening  the planning cost's whitening floor (0: off, the paper's cost; see
+ *                        {@link PlannerConfig#costWhitening}); null: as the run's config says ({@code plan.costWhitening})
+ *                        unless {@code planner} sets one
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                                 Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
-                                Boolean clipSamples) {
+                                Boolean clipSamples, Double costWhitening) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
     }
 
-    /** A request that draws every pair (no minimum start-goal distance) and clips as the run's config says. */
+    /**
+     * A request that draws every pair (no minimum start-goal distance) and clips and measures the cost as the run's
+     * config says.
+     */
     public EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                              Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                              Integer slices, boolean overwrite, boolean skipValidation) {
         this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
-                skipValidation, null, null);
+                skipValidation, null, null, null);
     }
 
     /**
      * The planner this request plans with for a run configured as {@code cfg}: {@link #planner()} with
      * {@link #clipSamples()} applied, or where that is null and the planner is CEM, clipping if the planner already
-     * does or the run's {@code plan.clipSamples} asks for it.
+     * does or the run's {@code plan.clipSamples} asks for it; and with {@link #costWhitening()} applied, or where that
+     * is null and the planner sets none, the run's {@code plan.costWhitening}.
      */
     public PlannerConfig plannerFor(ExperimentConfig cfg) {
-        if (clipSamples != null) return planner.withClipSamples(clipSamples);
-        if ("cem".equals(planner.method()) && cfg.plan().clipSamples()) return planner.withClipSamples(true);
-        return planner;
+        PlannerConfig p = planner;
+        if (clipSamples != null) {
+            p = p.withClipSamples(clipSamples);
+        } else if ("cem".equals(p.method()) && cfg.plan().clipSamples()) {
+            p = p.withClipSamples(true);
+        }
+        if (costWhitening != null) {
+            p = p.withCostWhitening(costWhitening);
+        } else if (p.costWhitening() == 0) {
+            p = p.withCostWhitening(cfg.plan().costWhitening());
+        }
+        return p;
     }
 
     /** The report directory: {@code out}, else RUN/eval. */

@@ -13,11 +13,15 @@ import io.smwm.core.eval.MinGoalDistance;
 import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.report.EvaluationProvenance;
 import io.smwm.core.eval.report.ReportWriter;
+import io.smwm.core.plan.LatentModel;
+import io.smwm.core.plan.LinearMetricLatentModel;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.WorldModelLatentModel;
+import io.smwm.core.stats.Whitening;
 import io.smwm.core.util.UserError;
 import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TrainingData;
+import io.smwm.data.eval.CostMetric;
 import io.smwm.data.eval.TablePairSource;
 import io.smwm.data.table.TableMetadata;
 import io.smwm.data.table.TableValidator;
@@ -83,7 +87,7 @@ public final class EvaluationRun {
         try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
             RunDirs.checkReportOut(dir, req.overwrite()); // again, as the report directory's only writer
             return evaluate(req, ckptDir, checkpointLabel == null ? ckptDir.toString() : checkpointLabel, ckpt, meta,
-                    dir);
+                    dir, console);
         }
     }
 
@@ -114,6 +118,9 @@ public final class EvaluationRun {
         if (req.executeSteps() < 1 || req.executeSteps() > pc.horizon())
             throw new UserError("--execute-steps must be in 1.." + pc.horizon() + " (the planner's horizon), got "
                     + req.executeSteps());
+        Double w = req.costWhitening();
+        if (w != null && !(w >= 0 && w <= 1))
+            throw new UserError("--cost-whitening must be 0 (off) or a floor in (0, 1], got " + w);
         Double d = req.minGoalDistance();
         if (d != null && (!(d >= 0) || d.isInfinite()))
             throw new UserError("--min-goal-distance must be a finite number >= 0 (in the units of the task's goal "
@@ -121,7 +128,7 @@ public final class EvaluationRun {
     }
 
     private static Outcome evaluate(EvaluationRequest req, Path ckptDir, String ckptLabel, Checkpoint ckpt,
-                                    TableMetadata meta, Path dir) throws IOException {
+                                    TableMetadata meta, Path dir, Consumer<String> console) throws IOException {
         ExperimentConfig cfg = ckpt.config();
         List<Integer> offsets = req.goalOffsets();
         EnvConfig envCfg = TrainingData.envConfig(meta);
@@ -134,8 +141,17 @@ public final class EvaluationRun {
         for (int o : offsets)
             sources.add(new TablePairSource(req.data(), split, o,
                     (cfg.model().context() - 1) * cfg.model().frameskip(), far, envs));
-        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, req.plannerFor(cfg), sources, req.master(),
-                req.slices());
+        PlannerConfig planner = req.plannerFor(cfg);
+        Whitening metric = null;
+        if (planner.costWhitening() > 0) {
+            metric = CostMetric.fit(req.data(), split, new WorldModelLatentModel(ckpt.toModel()),
+                    planner.costWhitening());
+            console.accept("planning cost: the squared latent distance after a whitening fitted to the training "
+                    + "episodes' frames (floor " + planner.costWhitening() + ": " + metric.floored() + " of "
+                    + ckpt.config().model().latentDim() + " directions floored)");
+        }
+        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, planner, sources, req.master(),
+                req.slices(), metric);
         EvaluationProvenance prov = new EvaluationProvenance(ckptLabel, req.data(), meta.fingerprint(),
                 cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());
         ReportWriter.write(p.report(), dir, prov.toMap(), req.overwrite());
@@ -152,9 +168,15 @@ public final class EvaluationRun {
      *
      * @param envId  the task of the pairs; {@code envCfg} builds its env
      * @param slices with a master: tasks per goal offset; null: Spark's default parallelism
+     * @param metric the cost's whitening ({@link CostMetric#fit}) when {@code planner.costWhitening} &gt; 0, else null
      */
     public static Planned plan(Path ckptDir, Checkpoint ckpt, String envId, EnvConfig envCfg, EvalConfig ec,
-                               PlannerConfig planner, List<PairSource> sources, String master, Integer slices) {
+                               PlannerConfig planner, List<PairSource> sources, String master, Integer slices,
+                               Whitening metric) {
+        if ((planner.costWhitening() > 0) != (metric != null)) {
+            throw new IllegalArgumentException("planner.costWhitening " + planner.costWhitening() + " needs "
+                    + (metric == null ? "a fitted whitening (CostMetric.fit)" : "no whitening"));
+        }
         Supplier<Environment> envs = () -> Environments.create(envId, envCfg);
         Map<String, PlannerConfig> planners = new LinkedHashMap<>();
         planners.put(planner.method(), planner);
@@ -162,14 +184,18 @@ public final class EvaluationRun {
         EvaluationReport rep;
         String where;
         if (master == null) {
-            rep = new Evaluator(envs, new WorldModelLatentModel(ckpt.toModel()), ec).evaluate(planners, sources);
+            LatentModel lm = new WorldModelLatentModel(ckpt.toModel());
+            if (metric != null) {
+                lm = new LinearMetricLatentModel(lm, metric.w(), metric.wInv());
+            }
+            rep = new Evaluator(envs, lm, ec).evaluate(planners, sources);
             where = "driver";
         } else {
             SparkSession spark = SparkSessions.create("smwm evaluate", master);
             try {
                 int n = slices != null ? slices : spark.sparkContext().defaultParallelism();
                 rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), envId, envCfg, ec, planners,
-                        sources, n);
+                        sources, n, metric);
                 where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
             } finally {
                 spark.stop();

@@ -260,7 +260,7 @@ public final class RetrainRun {
         Path ckptDir = s.dir().resolve("checkpoint");
         Checkpoint ckpt = CheckpointIO.load(ckptDir);
         EvaluationRun.Planned p = EvaluationRun.plan(ckptDir, ckpt, bench.envId(), bench.env(), bench.evalConfig(),
-                bench.planner(), List.of(bench.pairSource()), req.evalMaster(), req.evalSlices());
+                bench.planner(), List.of(bench.pairSource()), req.evalMaster(), req.evalSlices(), null);
         String finalCkpt = reg.location() + "/" + ModelRegistry.VERSIONS + "/" + s.name() + "/checkpoint";
         Map<String, Object> prov = new EvaluationProvenance(finalCkpt, bench.source().table(),
                 bench.source().fingerprint(), cfg.train().seed(), cfg.loss().lambda(), bench.evalSeed(),

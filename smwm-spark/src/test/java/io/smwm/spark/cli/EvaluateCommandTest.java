@@ -114,5 +114,22 @@ class EvaluateCommandTest {
                 "--goal-offset", "10", "--seed", "1", "--clip-samples", "false", "--overwrite"));
         assertFalse(new ObjectMapper().readTree(clipRun.resolve("eval/report.json").toFile()).get("config")
                 .get("planner.clipSamples").asBoolean(), "the flag overrides the config");
+
+        // plan.costWhitening in the run's config: its evaluations whiten unless --cost-whitening says otherwise
+        Path whiteConfig = dir.resolve("white.yaml");
+        Files.writeString(whiteConfig, Files.readString(Path.of(config)) + "plan:\n  costWhitening: 0.2\n");
+        Path whiteRun = dir.resolve("white-run");
+        assertEquals(0, Main.run("train", "--data", table, "--out", whiteRun.toString(), "--config",
+                whiteConfig.toString()));
+        assertEquals(0, Main.run("evaluate", "--run", whiteRun.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1"));
+        assertEquals(0.2, new ObjectMapper().readTree(whiteRun.resolve("eval/report.json").toFile()).get("config")
+                .get("planner.costWhitening").asDouble(), "the run's config whitens");
+        assertEquals(0, Main.run("evaluate", "--run", whiteRun.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--cost-whitening", "0", "--overwrite"));
+        assertEquals(0.0, new ObjectMapper().readTree(whiteRun.resolve("eval/report.json").toFile()).get("config")
+                .get("planner.costWhitening").asDouble(), "--cost-whitening 0 turns it off");
+        CliRun.of("evaluate", "--run", whiteRun.toString(), "--data", table, "--cost-whitening", "1.5", "--out",
+                dir.resolve("w15").toString()).assertUserError("--cost-whitening must be 0 (off) or a floor in (0, 1]");
     }
 }

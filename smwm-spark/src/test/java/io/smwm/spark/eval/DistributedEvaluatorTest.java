@@ -85,6 +85,23 @@ class DistributedEvaluatorTest {
             }
         }
 
+        // with the cost's whitening (fitted on the driver, shipped to the executors in the task specs): the same
+        // again, and not the plain cost's report (only the one offset, to keep the test short)
+        for (String where : List.of("driver-w", "spark-w")) {
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--run", run.toString(), "--data",
+                    table, "--episodes", "7", "--goal-offset", "10", "--seed", "3", "--cost-whitening", "0.1",
+                    "--out", dir.resolve(where).toString()));
+            if (where.startsWith("spark")) {
+                args.addAll(List.of("--master", "local[2]", "--slices", "3"));
+            }
+            assertEquals(0, Main.run(args.toArray(String[]::new)), where);
+        }
+        JsonNode driverW = JSON.readTree(dir.resolve("driver-w/report.json").toFile());
+        assertEquals(0.1, driverW.get("config").get("planner.costWhitening").asDouble());
+        assertSameToRounding(withoutTimes(driverW),
+                withoutTimes(JSON.readTree(dir.resolve("spark-w/report.json").toFile())), "whitened report");
+        assertEquals(0.0, driver.get("config").get("planner.costWhitening").asDouble(), "the paper's cost by default");
+
         // the comparison can fail: another seed draws other pairs
         assertEquals(0, Main.run("evaluate", "--run", run.toString(), "--data", table, "--episodes", "7",
                 "--goal-offsets", "2,5,10", "--seed", "4", "--out", dir.resolve("other").toString(),

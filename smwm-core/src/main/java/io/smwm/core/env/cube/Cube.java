@@ -201,6 +201,33 @@ public final class Cube extends AbstractEnvironment {
         return new double[] {Math.sqrt(dx * dx + dy * dy + dz * dz)};
     }
 
+    /**
+     * The probe features' names: the gripper's pose, the cube's position and yaw, the grasp flag (see
+     * {@link #probeFeatures}).
+     */
+    @Override
+    public List<String> probeFeatureNames() {
+        return List.of("grip_x", "grip_y", "grip_z", "cos_2grip_yaw", "sin_2grip_yaw", "grip_gap", "cube_x", "cube_y",
+                "cube_z", "cos_4cube_yaw", "sin_4cube_yaw", "grasped");
+    }
+
+    /**
+     * The state [22] as 12 features a frame shows: gripper position, yaw as (cos 2φ, sin 2φ) (the two fingers look the same turned by half
+     * a turn) and finger gap; cube centre;
+     * the cube's yaw about the vertical as (cos 4ψ, sin 4ψ), since a cube turned by a quarter turn looks the same;
+     * the grasp flag. Left out: velocities (a single frame does not show them, and they spike at contacts) and the
+     * quaternion's components (q and −q are one orientation, so they flip sign with no change in the frame). Diagnostic
+     * fits on all 22 raw numbers had more polynomial terms than held-out rows could support.
+     */
+    @Override
+    public double[] probeFeatures(float[] state) {
+        checkState(state);
+        double w = state[11], x = state[12], y = state[13], z = state[14];
+        double yaw = Math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z));
+        return new double[] {state[0], state[1], state[2], Math.cos(2 * state[3]), Math.sin(2 * state[3]), state[4],
+                state[8], state[9], state[10], Math.cos(4 * yaw), Math.sin(4 * yaw), state[21]};
+    }
+
     /** Height (m) of the cube's lowest corner above the table, for the current state. */
     public double cubeLowestCorner() {
         double[][] r = CubePhysics.rotation(s[11], s[12], s[13], s[14]);

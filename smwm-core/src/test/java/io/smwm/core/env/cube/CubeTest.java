@@ -157,6 +157,41 @@ class CubeTest {
     }
 
     @Test
+    void probeFeatures_areWhatAFrameShows_withTheCubesAndGrippersSymmetries() {
+        Cube c = env();
+        float[] s = state(0.1, -0.05, 0.12, 0.02, 0.03, Cube.HALF_SIZE);
+        s[15] = 3f; // velocities are left out
+        s[21] = 1f;
+        double[] f = c.probeFeatures(s);
+        assertEquals(c.probeFeatureNames().size(), f.length);
+        assertEquals(12, f.length);
+        assertEquals(java.util.List.of("grip_x", "grip_y", "grip_z", "cos_2grip_yaw", "sin_2grip_yaw", "grip_gap",
+                "cube_x", "cube_y", "cube_z", "cos_4cube_yaw", "sin_4cube_yaw", "grasped"), c.probeFeatureNames());
+        assertEquals(0.1, f[0], 1e-6);
+        assertEquals(0.02, f[6], 1e-6);
+        assertEquals(1.0, f[9], 1e-9, "yaw 0");
+        assertEquals(1.0, f[11]);
+        // the cube turned by a quarter turn about the vertical, the gripper by a half turn: the same features
+        float[] t = s.clone();
+        double h = Math.PI / 4; // quaternion of a rotation by π/2 about z
+        t[11] = (float) Math.cos(h);
+        t[14] = (float) Math.sin(h);
+        t[3] = (float) Math.PI;
+        double[] g = c.probeFeatures(t);
+        for (int i = 0; i < f.length; i++) {
+            assertEquals(f[i], g[i], 1e-6, c.probeFeatureNames().get(i));
+        }
+        // and q, -q are one orientation; an eighth of a turn is not the same
+        for (int i = 11; i < 15; i++) {
+            t[i] = -t[i];
+        }
+        assertEquals(f[9], c.probeFeatures(t)[9], 1e-6);
+        t[11] = (float) Math.cos(Math.PI / 8);
+        t[14] = (float) Math.sin(Math.PI / 8);
+        assertEquals(-1.0, c.probeFeatures(t)[9], 1e-6, "cos(4 · π/4)");
+    }
+
+    @Test
     void render_showsCubeShadowAndHeight() {
         Cube c = env();
         c.setState(state(0.15, 0.15, 0.2, 0, 0, Cube.HALF_SIZE));
