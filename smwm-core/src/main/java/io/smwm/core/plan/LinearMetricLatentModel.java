@@ -16,6 +16,7 @@ public final class LinearMetricLatentModel implements LatentModel {
     private final float[] mInv;
     private final int d;
     private float[] raw = new float[0];
+    private final float[] row;
 
     /**
      * @param m    M, row-major [D, D]
@@ -30,6 +31,7 @@ public final class LinearMetricLatentModel implements LatentModel {
         }
         this.m = m.clone();
         this.mInv = mInv.clone();
+        this.row = new float[d];
     }
 
     @Override
@@ -69,7 +71,6 @@ public final class LinearMetricLatentModel implements LatentModel {
         apply(mInv, z0, raw, n);
         inner.rolloutTerminal(raw, groups, perGroup, actions, horizon, out);
         int rows = groups * perGroup;
-        float[] row = new float[d];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(out, r * d, row, 0, d);
             for (int i = 0; i < d; i++) {
