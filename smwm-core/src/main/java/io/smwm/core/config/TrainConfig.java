@@ -30,17 +30,20 @@ package io.smwm.core.config;
  *                    paper's setting) = the last iterate; A &gt; epochs averages over every epoch
  * @param chunkFromEpoch E &ge; 1: epochs before E shuffle single transitions, epochs from E on use runs of
  *                    {@code chunk} ({@link #chunkAt}); 1 (the default) = runs from the start
+ * @param valEpisodes V &ge; 0: the validation after each epoch reads only the V lowest-numbered held-out episodes
+ *                    (a seeded random sample, as the held-out episodes are); 0 (the default) = all of them. The
+ *                    held-out episodes themselves, and the pairs an evaluation draws from them, do not change
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
                           double beta1, double beta2, double epsilon, double lrDecay, String engine,
-                          int chunk, int averageEpochs, int chunkFromEpoch) {
+                          int chunk, int averageEpochs, int chunkFromEpoch, int valEpisodes) {
 
     /** The {@code train.engine} values. */
     public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
     public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
-            ENGINE_DIRECT, 1, 0, 1);
+            ENGINE_DIRECT, 1, 0, 1, 0);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -62,6 +65,15 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         Checks.inRange("train.chunk", chunk, 1, MAX_BATCH_SIZE);
         Checks.atLeast("train.averageEpochs", averageEpochs, 0);
         Checks.atLeast("train.chunkFromEpoch", chunkFromEpoch, 1);
+        Checks.atLeast("train.valEpisodes", valEpisodes, 0);
+    }
+
+    /** Without {@code valEpisodes}: every held-out episode is validated. */
+    public TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
+                       double beta1, double beta2, double epsilon, double lrDecay, String engine, int chunk,
+                       int averageEpochs, int chunkFromEpoch) {
+        this(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine, chunk,
+                averageEpochs, chunkFromEpoch, 0);
     }
 
     /** Without {@code chunkFromEpoch}: runs of {@code chunk} from the first epoch. */
@@ -92,46 +104,51 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withEngine(String e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withLrDecay(double d) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine,
-                chunk, averageEpochs, chunkFromEpoch);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withChunk(int l) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                l, averageEpochs, chunkFromEpoch);
+                l, averageEpochs, chunkFromEpoch, valEpisodes);
     }
 
     public TrainConfig withChunkFromEpoch(int e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, e);
+                chunk, averageEpochs, e, valEpisodes);
     }
 
     public TrainConfig withAverageEpochs(int a) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, a, chunkFromEpoch);
+                chunk, a, chunkFromEpoch, valEpisodes);
+    }
+
+    public TrainConfig withValEpisodes(int v) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk, averageEpochs, chunkFromEpoch, v);
     }
 }

@@ -115,10 +115,28 @@ class ConfigLoaderTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("model")).put("actionDim", 5);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("loss")).put("rolloutFromEpoch", 2);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("train")).put("chunkFromEpoch", 2);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("train")).put("valEpisodes", 60);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("plan")).put("costWhitening", 0.1);
         assertEquals(ConfigLoader.fromTree(expected, "reacher-full with actionDim 5"), c);
         assertEquals(5, c.model().actionDim());
         assertEquals(0.0, r.plan().costWhitening(), "Reacher plans with the paper's cost");
+        assertEquals(60, c.train().valEpisodes(), "validation on 60 of the 300 held-out episodes");
+        assertEquals(0, r.train().valEpisodes());
+    }
+
+    @Test
+    void valEpisodes_defaultsToAll_parses_roundTrips_isReadFromOldTrees_andRefusesNegatives() {
+        assertEquals(0, ExperimentConfig.DEFAULT.train().valEpisodes());
+        TrainConfig t = ConfigLoader.parse("train:\n  valEpisodes: 60\n", "x.yaml").train();
+        assertEquals(60, t.valEpisodes());
+        assertEquals(t, ConfigLoader.fromTree(ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t)), "t").train());
+        assertEquals(60, t.withEpochs(3).withChunk(4).withSeed(9).valEpisodes(), "the withers keep it");
+        var old = ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("train")).remove("valEpisodes");
+        assertEquals(0, ConfigLoader.fromTree(old, "old").train().valEpisodes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("train:\n  valEpisodes: -1\n", "x.yaml"));
+        assertTrue(e.getMessage().contains("train.valEpisodes"), e.getMessage());
     }
 
     @Test

@@ -61,6 +61,29 @@ public final class EpisodeSplit {
         return episodeIndex >= 0 && episodeIndex < episodes && validation.get((int) episodeIndex);
     }
 
+    /**
+     * The held-out episodes an epoch's validation reads: the {@code max} lowest-numbered of them ({@code
+     * train.valEpisodes}; a random sample, as the held-out episodes are a seeded random choice), or all of them when
+     * {@code max} is 0 or at least {@link #validationEpisodes()}.
+     *
+     * @param max how many held-out episodes at most, &ge; 0
+     * @return a predicate on episode indices, true for the chosen held-out episodes only
+     */
+    public java.util.function.LongPredicate validationSample(int max) {
+        if (max < 0) throw new IllegalArgumentException("train.valEpisodes must be >= 0, got " + max);
+        if (max == 0 || max >= validation.cardinality()) return this::isValidation;
+        int last = -1;
+        for (int i = 0; i < max; i++) last = validation.nextSetBit(last + 1);
+        final int cutoff = last;
+        return e -> isValidation(e) && e <= cutoff;
+    }
+
+    /** How many held-out episodes {@link #validationSample}{@code (max)} keeps. */
+    public long validationSampleSize(int max) {
+        long v = validation.cardinality();
+        return max == 0 ? v : Math.min(v, max);
+    }
+
     public boolean isTraining(long episodeIndex) {
         return episodeIndex >= 0 && episodeIndex < episodes && !validation.get((int) episodeIndex);
     }

@@ -78,9 +78,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             case "plan" -> plan();
             case "oracle" -> {
                 if (data == null) {
-                    throw new io.smwm.core.util.UserError("benchmark oracle needs --data TABLE (a reacher table)");
+                    throw new io.smwm.core.util.UserError("benchmark oracle needs --data TABLE (a reacher or cube "
+                            + "table)");
                 }
-                io.smwm.data.eval.ReacherOracleBenchmark.run(System.out, data, run, episodes, seed);
+                io.smwm.data.eval.OracleBenchmark.run(System.out, data, run, episodes, seed);
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + what
                     + "'; valid: envs, train, plan, averaging, oracle");

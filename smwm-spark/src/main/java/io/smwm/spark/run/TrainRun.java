@@ -169,7 +169,8 @@ public final class TrainRun {
         EpisodeSplit split = TrainingData.split(meta, cfg);
         int k = cfg.model().frameskip();
         TableTransitionSource val = split.validationEpisodes() == 0 ? null
-                : new TableTransitionSource(hconf, req.data(), split::isValidation, k, buffer, false, null,
+                : new TableTransitionSource(hconf, req.data(), split.validationSample(cfg.train().valEpisodes()), k,
+                buffer, false, null,
                 cfg.model().context(), cfg.loss().rollout() ? cfg.train().chunk() : 1); // runs: L_roll is measured
         Trainer trainer;
         String parent = warm != null ? req.warmStart().toString() : "";
@@ -224,6 +225,10 @@ public final class TrainRun {
         console.accept(String.format("training on %s (%s, %d episodes: %d train / %d validation), λ=%s, %d epochs, "
                         + "batch %d, %s", req.data(), meta.env().id(), meta.episodes(), split.trainingEpisodes(),
                 split.validationEpisodes(), cfg.loss().lambda(), cfg.train().epochs(), cfg.train().batchSize(), where));
+        long sample = split.validationSampleSize(cfg.train().valEpisodes());
+        if (sample < split.validationEpisodes())
+            console.accept(String.format("each epoch validates on %d of the %d held-out episodes (train.valEpisodes)",
+                    sample, split.validationEpisodes()));
     }
 
     /** A bundled config by name, a YAML file, or (null) the bundled config for the table's env, else defaults. */

@@ -178,6 +178,26 @@ public final class Cube extends AbstractEnvironment {
         return s.clone();
     }
 
+    /**
+     * The state after {@code actions} from {@code state}, without rendering (what {@link #step} does to the state,
+     * each action clipped to [-1, 1]); this env is left in the final state. For planning with the true dynamics.
+     *
+     * @param state   a full state [22]
+     * @param actions primitive actions [T][5]
+     * @return the state after the T steps [22]
+     */
+    public float[] simulate(float[] state, float[][] actions) {
+        setState(state);
+        float[] a = new float[5];
+        for (float[] act : actions) {
+            for (int i = 0; i < 5; i++) {
+                a[i] = Math.max(-1f, Math.min(1f, act[i]));
+            }
+            stepTask(a);
+        }
+        return s.clone();
+    }
+
     @Override
     public void setState(float[] state) {
         checkState(state);

@@ -1,0 +1,116 @@
+package io.smwm.data.eval;
+
+import io.smwm.core.checkpoint.CheckpointIO;
+import io.smwm.core.config.ExperimentConfig;
+import io.smwm.core.env.Environment;
+import io.smwm.core.env.catalog.Environments;
+import io.smwm.core.env.cube.Cube;
+import io.smwm.core.eval.EpisodeRecord;
+import io.smwm.core.eval.EvalConfig;
+import io.smwm.core.eval.EvaluationReport;
+import io.smwm.core.eval.Evaluator;
+import io.smwm.core.eval.MethodResult;
+import io.smwm.core.eval.MinGoalDistance;
+import io.smwm.core.eval.PairSource;
+import io.smwm.core.eval.StartGoalPair;
+import io.smwm.core.plan.PlannerConfig;
+import io.smwm.core.plan.oracle.CubeOracleModel;
+import io.smwm.core.util.UserError;
+import io.smwm.data.batch.EpisodeSplit;
+import io.smwm.data.batch.TrainingData;
+import io.smwm.data.table.TableMetadata;
+import io.smwm.data.table.TableStats;
+import io.smwm.data.table.TrajectoryReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code smwm benchmark oracle} on a Cube table: how well the paper's CEM (candidates clipped, as {@code cube-full}
+ * plans) does on the table's held-out pairs (goal offset 25, budget 50) with the simulator as its model and the
+ * scene's positions as its latent ({@link CubeOracleModel}). Printed, not a test: it bounds what a learned model
+ * can reach with this planner on these pairs, and separates the pairs the planner cannot solve from those the
+ * learned model loses. The pairs are those {@code smwm evaluate --episodes N --seed S} draws for a run with the
+ * same split.
+ */
+public final class CubeOracleBenchmark {
+    private CubeOracleBenchmark() {}
+
+    /**
+     * @param run      a run whose episode split (train.seed, valFraction) picks the held-out episodes, or null for
+     *                 the default training config's split
+     * @param episodes pairs to evaluate
+     */
+    public static void run(PrintStream out, String table, Path run, int episodes, long seed) throws IOException {
+        TableMetadata meta;
+        TableStats stats;
+        try (TrajectoryReader r = TrajectoryReader.open(table)) {
+            meta = r.metadata();
+            stats = r.stats();
+        }
+        if (!Cube.ID.equals(meta.env().id())) {
+            throw new UserError("the Cube oracle needs a cube table, " + table + " holds " + meta.env().id());
+        }
+        ExperimentConfig cfg = run == null ? ExperimentConfig.DEFAULT
+                : CheckpointIO.load(run.resolve("checkpoint")).config();
+        EpisodeSplit split = TrainingData.split(meta, cfg);
+        int k = meta.frameskip();
+        float[] mean = new float[5], std = new float[5];
+        for (int j = 0; j < 5; j++) {
+            mean[j] = (float) stats.action().mean()[j];
+            std[j] = (float) Math.max(1e-3, stats.action().std()[j]);
+        }
+        CubeOracleModel m = new CubeOracleModel(meta.env().variant(), k, mean, std);
+        Supplier<Environment> envs = () -> {
+            Environment e = Environments.create(Cube.ID, TrainingData.envConfig(meta));
+            m.watch(e);
+            return e;
+        };
+        PairSource pairs = registering(new TablePairSource(table, split, 25, k), m);
+        EvalConfig ec = EvalConfig.defaults().withEpisodes(episodes).withSeed(seed);
+        long t0 = System.nanoTime();
+        EvaluationReport rep = new Evaluator(envs, m, ec).evaluate(PlannerConfig.cem().withClipSamples(true),
+                List.of(pairs));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        for (MethodResult r : rep.results()) {
+            String name = r.method().equals("cem") ? "oracle (scene)" : "random";
+            out.printf("%-15s %d/%d = %.1f %% (non-trivial %d/%d)%n", name, r.successes(), r.episodes(),
+                    100 * r.successRate(), r.pairStats().successesNontrivial(), r.pairStats().nontrivialPairs());
+        }
+        StringBuilder failed = new StringBuilder();
+        for (EpisodeRecord e : rep.episodes()) {
+            if (e.method().equals("cem") && !e.success()) failed.append(' ').append(e.pairId());
+        }
+        out.printf("oracle failures:%s%nevaluated in %.0f s (eval seed %d, %d pairs)%n",
+                failed.length() == 0 ? " none" : failed, secs, seed, episodes);
+    }
+
+    /** {@code src} with every goal frame it yields registered with the oracle as its goal state. */
+    private static PairSource registering(PairSource src, CubeOracleModel m) {
+        return new PairSource() {
+            @Override
+            public int goalOffset() {
+                return src.goalOffset();
+            }
+
+            @Override
+            public List<StartGoalPair> sample(int n, long seed) {
+                List<StartGoalPair> out = src.sample(n, seed);
+                for (StartGoalPair p : out) m.register(p.goalFrame(), p.goalState());
+                return out;
+            }
+
+            @Override
+            public String description() {
+                return src.description();
+            }
+
+            @Override
+            public MinGoalDistance minGoalDistance() {
+                return src.minGoalDistance();
+            }
+        };
+    }
+}
