@@ -1,7 +1,5 @@
 package io.smwm.data.eval;
 
-import io.smwm.core.checkpoint.CheckpointIO;
-import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.env.Environment;
 import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.env.cube.Cube;
@@ -15,12 +13,8 @@ import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.StartGoalPair;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.oracle.CubeOracleModel;
-import io.smwm.core.util.UserError;
-import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.TableMetadata;
-import io.smwm.data.table.TableStats;
-import io.smwm.data.table.TrajectoryReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -44,31 +38,16 @@ public final class CubeOracleBenchmark {
      * @param episodes pairs to evaluate
      */
     public static void run(PrintStream out, String table, Path run, int episodes, long seed) throws IOException {
-        TableMetadata meta;
-        TableStats stats;
-        try (TrajectoryReader r = TrajectoryReader.open(table)) {
-            meta = r.metadata();
-            stats = r.stats();
-        }
-        if (!Cube.ID.equals(meta.env().id())) {
-            throw new UserError("the Cube oracle needs a cube table, " + table + " holds " + meta.env().id());
-        }
-        ExperimentConfig cfg = run == null ? ExperimentConfig.DEFAULT
-                : CheckpointIO.load(run.resolve("checkpoint")).config();
-        EpisodeSplit split = TrainingData.split(meta, cfg);
-        int k = meta.frameskip();
-        float[] mean = new float[5], std = new float[5];
-        for (int j = 0; j < 5; j++) {
-            mean[j] = (float) stats.action().mean()[j];
-            std[j] = (float) Math.max(1e-3, stats.action().std()[j]);
-        }
-        CubeOracleModel m = new CubeOracleModel(meta.env().variant(), k, mean, std);
+        OracleBenchmark.Setup s = OracleBenchmark.Setup.read(table, run, Cube.ID, "the Cube oracle");
+        TableMetadata meta = s.meta();
+        int k = s.frameskip();
+        CubeOracleModel m = new CubeOracleModel(meta.env().variant(), k, s.mean(), s.std());
         Supplier<Environment> envs = () -> {
             Environment e = Environments.create(Cube.ID, TrainingData.envConfig(meta));
             m.watch(e);
             return e;
         };
-        PairSource pairs = registering(new TablePairSource(table, split, 25, k), m);
+        PairSource pairs = registering(new TablePairSource(table, s.split(), 25, k), m);
         EvalConfig ec = EvalConfig.defaults().withEpisodes(episodes).withSeed(seed);
         long t0 = System.nanoTime();
         EvaluationReport rep = new Evaluator(envs, m, ec).evaluate(PlannerConfig.cem().withClipSamples(true),

@@ -1,7 +1,5 @@
 package io.smwm.data.eval;
 
-import io.smwm.core.checkpoint.CheckpointIO;
-import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.env.Environment;
 import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.env.reacher.Reacher;
@@ -11,12 +9,9 @@ import io.smwm.core.eval.Evaluator;
 import io.smwm.core.eval.MethodResult;
 import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.plan.oracle.ReacherOracleModel;
-import io.smwm.core.util.UserError;
 import io.smwm.data.batch.EpisodeSplit;
 import io.smwm.data.batch.TrainingData;
 import io.smwm.data.table.TableMetadata;
-import io.smwm.data.table.TableStats;
-import io.smwm.data.table.TrajectoryReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -38,24 +33,11 @@ public final class ReacherOracleBenchmark {
      * @param episodes pairs to evaluate
      */
     public static void run(PrintStream out, String table, Path run, int episodes, long seed) throws IOException {
-        TableMetadata meta;
-        TableStats stats;
-        try (TrajectoryReader r = TrajectoryReader.open(table)) {
-            meta = r.metadata();
-            stats = r.stats();
-        }
-        if (!Reacher.ID.equals(meta.env().id())) {
-            throw new UserError("benchmark oracle needs a reacher table, " + table + " holds " + meta.env().id());
-        }
-        ExperimentConfig cfg = run == null ? ExperimentConfig.DEFAULT
-                : CheckpointIO.load(run.resolve("checkpoint")).config();
-        EpisodeSplit split = TrainingData.split(meta, cfg);
-        int k = meta.frameskip();
-        float[] mean = new float[2], std = new float[2];
-        for (int j = 0; j < 2; j++) {
-            mean[j] = (float) stats.action().mean()[j];
-            std[j] = (float) Math.max(1e-3, stats.action().std()[j]);
-        }
+        OracleBenchmark.Setup s = OracleBenchmark.Setup.read(table, run, Reacher.ID, "benchmark oracle");
+        TableMetadata meta = s.meta();
+        EpisodeSplit split = s.split();
+        int k = s.frameskip();
+        float[] mean = s.mean(), std = s.std();
         Supplier<Environment> envs = () -> Environments.create(Reacher.ID, TrainingData.envConfig(meta));
         EvalConfig ec = EvalConfig.defaults().withEpisodes(episodes).withSeed(seed);
         for (int c = 1; c <= 2; c++) {

@@ -30,6 +30,7 @@ public final class CubeOracleModel implements LatentModel {
     private static final float TAIL = 1f / 4096f;
     private final String variant;
     private final int k;
+    private final TiledActionScale scale;
     private final float[] mean;
     private final float[] std;
     private final Map<Integer, List<Object[]>> frames = new HashMap<>();
@@ -46,15 +47,11 @@ public final class CubeOracleModel implements LatentModel {
         if (frameskip < 1 || actionMean.length != M || actionStd.length != M) {
             throw new IllegalArgumentException("need frameskip >= 1 and mean/std of length " + M);
         }
-        for (float s : actionStd) {
-            if (!(s > 0)) {
-                throw new IllegalArgumentException("action std must be > 0, got " + s);
-            }
-        }
         this.variant = variant;
         this.k = frameskip;
-        this.mean = actionMean.clone();
-        this.std = actionStd.clone();
+        this.scale = new TiledActionScale(actionMean, actionStd, M);
+        this.mean = scale.mean;
+        this.std = scale.std;
         this.sims = ThreadLocal.withInitial(() -> new Cube(EnvConfig.defaults().withVariant(variant)));
     }
 
@@ -147,20 +144,12 @@ public final class CubeOracleModel implements LatentModel {
 
     @Override
     public float[] unnormalise(float[] normalised) {
-        float[] o = new float[normalised.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = normalised[i] * std[i % M] + mean[i % M];
-        }
-        return o;
+        return scale.unnormalise(normalised);
     }
 
     @Override
     public float[] normalise(float[] modelAction) {
-        float[] o = new float[modelAction.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (modelAction[i] - mean[i % M]) / std[i % M];
-        }
-        return o;
+        return scale.normalise(modelAction);
     }
 
     /** The Cube variant simulated. */

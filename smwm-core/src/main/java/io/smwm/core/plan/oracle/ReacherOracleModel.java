@@ -30,6 +30,7 @@ public final class ReacherOracleModel implements LatentModel {
     private Reacher renderer;
     private final int k;
     private final int context;
+    private final TiledActionScale scale;
     private final float[] mean;
     private final float[] std;
 
@@ -44,17 +45,13 @@ public final class ReacherOracleModel implements LatentModel {
         if (context < 1 || context > 2 || frameskip < 1 || actionMean.length != M || actionStd.length != M) {
             throw new IllegalArgumentException("need context 1 or 2, frameskip >= 1 and mean/std of length " + M);
         }
-        for (float s : actionStd) {
-            if (!(s > 0)) {
-                throw new IllegalArgumentException("action std must be > 0, got " + s);
-            }
-        }
         this.env = new Reacher(EnvConfig.defaults().withVariant(variant));
         this.variant = variant;
         this.context = context;
         this.k = frameskip;
-        this.mean = actionMean.clone();
-        this.std = actionStd.clone();
+        this.scale = new TiledActionScale(actionMean, actionStd, M);
+        this.mean = scale.mean;
+        this.std = scale.std;
     }
 
     @Override
@@ -222,19 +219,11 @@ public final class ReacherOracleModel implements LatentModel {
 
     @Override
     public float[] unnormalise(float[] normalised) {
-        float[] o = new float[normalised.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = normalised[i] * std[i % M] + mean[i % M];
-        }
-        return o;
+        return scale.unnormalise(normalised);
     }
 
     @Override
     public float[] normalise(float[] modelAction) {
-        float[] o = new float[modelAction.length];
-        for (int i = 0; i < o.length; i++) {
-            o[i] = (modelAction[i] - mean[i % M]) / std[i % M];
-        }
-        return o;
+        return scale.normalise(modelAction);
     }
 }

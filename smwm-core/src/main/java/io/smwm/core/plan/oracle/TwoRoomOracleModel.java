@@ -21,6 +21,7 @@ import java.util.List;
 public final class TwoRoomOracleModel implements LatentModel {
     private static final int M = 2;
     private final int k;
+    private final TiledActionScale scale;
     private final float[] mean;
     private final float[] std;
     private final float lo = (float) TwoRoom.AGENT_RADIUS;
@@ -35,14 +36,10 @@ public final class TwoRoomOracleModel implements LatentModel {
         if (frameskip < 1 || actionMean.length != M || actionStd.length != M) {
             throw new IllegalArgumentException("need frameskip >= 1 and mean/std of length " + M);
         }
-        for (float s : actionStd) {
-            if (!(s > 0)) {
-                throw new IllegalArgumentException("action std must be > 0, got " + s);
-            }
-        }
         this.k = frameskip;
-        this.mean = actionMean.clone();
-        this.std = actionStd.clone();
+        this.scale = new TiledActionScale(actionMean, actionStd, M);
+        this.mean = scale.mean;
+        this.std = scale.std;
     }
 
     @Override
@@ -120,19 +117,11 @@ public final class TwoRoomOracleModel implements LatentModel {
 
     @Override
     public float[] unnormalise(float[] normalised) {
-        float[] out = new float[normalised.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = normalised[i] * std[i % M] + mean[i % M];
-        }
-        return out;
+        return scale.unnormalise(normalised);
     }
 
     @Override
     public float[] normalise(float[] modelAction) {
-        float[] out = new float[modelAction.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (modelAction[i] - mean[i % M]) / std[i % M];
-        }
-        return out;
+        return scale.normalise(modelAction);
     }
 }
