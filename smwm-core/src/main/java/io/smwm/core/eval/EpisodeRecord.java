@@ -32,6 +32,11 @@ import java.util.Map;
  *                           below its first plan cost is a search failure (the model rates a route to the goal
  *                           better than what the planner found); one whose demoCost is above it is a model
  *                           failure (the model does not rate the route that works as better)
+ * @param firstPlanRealisedCost the cost ‖z − z_g‖² the latent of the frame actually reached after the first plan's
+ *                           executed actions (the whole plan under the paper's protocol, so the outcome of what
+ *                           {@code firstPlanCost} predicted; NaN when the episode stopped before they were all executed,
+ *                           for baselines, and when latents were not recorded). Far above the prediction: the model
+ *                           promised an end its plan does not reach
  * @param solvedAtStart      the success criterion already held at step 0, before any action: a property of the
  *                           pair, the same for every method; true exactly when successStep is 0
  * @param startGoalError     the start state's goal error ({@link io.smwm.core.env.Environment#goalError}) by
@@ -43,7 +48,8 @@ import java.util.Map;
 public record EpisodeRecord(String method, int goalOffset, int budget, String pairId, boolean success,
                             int successStep, int stepsExecuted, double finalStateDistance, double minStateDistance,
                             double finalLatentDistance, int solves, double[] planMs, float[] stateCurve,
-                            float[] latentCurve, double[] planCosts, double demoCost, boolean solvedAtStart,
+                            float[] latentCurve, double[] planCosts, double demoCost, double firstPlanRealisedCost,
+                            boolean solvedAtStart,
                             Map<String, Double> startGoalError, float[] finalState, float[] goalState) {
 
     public EpisodeRecord {

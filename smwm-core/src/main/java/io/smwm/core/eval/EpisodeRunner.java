@@ -102,6 +102,7 @@ public final class EpisodeRunner {
         List<List<Double>> planMs = new ArrayList<>();
         List<List<Double>> planCosts = new ArrayList<>();
         int[] steps = new int[n];
+        int[] firstChunk = new int[n]; // primitive actions of each episode's first plan that are executed (0: none yet)
         int film = Math.max(0, Math.min(cfg.filmstripEpisodes() - firstEpisode, n));
         int every = model != null ? model.frameskip() : 5;
         List<List<RgbImage>> filmFrames = new ArrayList<>();
@@ -152,6 +153,9 @@ public final class EpisodeRunner {
                         throw new IllegalStateException(controller.name() + " returned no actions");
                     }
                     queues[need[i]].addAll(Arrays.asList(chunks[i]));
+                    if (firstChunk[need[i]] == 0 && costs != null) {
+                        firstChunk[need[i]] = t - 1 + chunks[i].length;
+                    }
                     if (controller.needsLatents()) {
                         planMs.get(need[i]).add(ms);
                     }
@@ -198,12 +202,14 @@ public final class EpisodeRunner {
                 min = Math.min(min, v);
             }
             StartGoalPair p = pairs.get(e);
+            double realised = latentCurve != null && firstChunk[e] > 0 && firstChunk[e] <= last
+                    ? Math.pow(latentCurve[e][firstChunk[e]], 2) : Double.NaN;
             records.add(new EpisodeRecord(controller.name(), p.goalOffset(), budget, p.id(), successStep[e] >= 0,
                     successStep[e], last, stateCurve[e][last], min,
                     latentCurve == null ? Double.NaN : latentCurve[e][last], planMs.get(e).size(),
                     planMs.get(e).stream().mapToDouble(Double::doubleValue).toArray(), stateCurve[e],
                     latentCurve == null ? null : latentCurve[e],
-                    planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e),
+                    planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e), realised,
                     successStep[e] == 0, startError.get(e), envs[e].state().clone(), p.goalState().clone()));
             if (e < film) {
                 List<RgbImage> fr = new ArrayList<>(filmFrames.get(e));

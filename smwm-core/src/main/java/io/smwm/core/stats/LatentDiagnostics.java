@@ -157,24 +157,7 @@ public final class LatentDiagnostics {
                 yt[i - nTest] = target[perm[i]];
             }
         }
-        int d = z[0].length, k = target[0].length;
-        double[] mz = Linalg.colMeans(zt), my = Linalg.colMeans(yt);
-        double[][] a = new double[d][d], b = new double[d][k];
-        for (int i = 0; i < zt.length; i++)
-            for (int p = 0; p < d; p++) {
-                double zp = zt[i][p] - mz[p];
-                for (int q = 0; q < d; q++) a[p][q] += zp * (zt[i][q] - mz[q]);
-                for (int q = 0; q < k; q++) b[p][q] += zp * (yt[i][q] - my[q]);
-            }
-        for (int p = 0; p < d; p++) a[p][p] += alpha;
-        double[][] w = Linalg.solveSpd(a, b);
-        double[][] pred = new double[nTest][k];
-        for (int i = 0; i < nTest; i++)
-            for (int q = 0; q < k; q++) {
-                double s = my[q];
-                for (int p = 0; p < d; p++) s += (zs[i][p] - mz[p]) * w[p][q];
-                pred[i][q] = s;
-            }
+        double[][] pred = RidgeProbe.fit(zt, yt, alpha).apply(zs);
         return Linalg.r2PerColumn(pred, ys);
     }
 

@@ -2,6 +2,7 @@ package io.smwm.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
@@ -165,7 +166,7 @@ class EvaluatorTest {
     @Test
     void demoCost_isTheModelsPredictedCostOfTheRecordedRoute_andEachSolvesPlanCostIsKept() {
         TwoRoomOracleModel model = new TwoRoomOracleModel();
-        EvalConfig cfg = EvalConfig.defaults().withEpisodes(2);
+        EvalConfig cfg = EvalConfig.defaults().withEpisodes(2).withStopOnSuccess(false); // runs past the first plan
         float[][] still = new float[25][2]; // a wrong "recorded" route: stand still
         List<StartGoalPair> pairs = List.of(openRoute(null), openRoute(still));
         EpisodeRunner runner = new EpisodeRunner(TWOROOM, model, cfg);
@@ -180,6 +181,9 @@ class EvaluatorTest {
         for (EpisodeRecord e : o.episodes()) {
             assertEquals(e.solves(), e.planCosts().length);
             assertTrue(e.firstPlanCost() >= 0 && Double.isFinite(e.firstPlanCost()), "" + e.firstPlanCost());
+            // exact dynamics: the frame the first plan's 25 actions reach has the cost the model predicted
+            assertEquals(e.firstPlanCost(), e.firstPlanRealisedCost(), 1e-4, e.pairId());
+            assertEquals(Math.pow(e.latentCurve()[25], 2), e.firstPlanRealisedCost(), 1e-9);
         }
         // a goal 30 steps away is beyond a 25-step plan: its costs do not compare, so there is no demo cost
         StartGoalPair far = scripted(30).sample(1, 4L).get(0);
@@ -190,6 +194,7 @@ class EvaluatorTest {
         EpisodeRunner.Outcome r = runner.run(new RandomController(new float[] {-1, -1}, new float[] {1, 1}),
                 pairs, 50, 1L);
         assertTrue(Double.isNaN(r.episodes().get(0).demoCost()));
+        assertTrue(Double.isNaN(r.episodes().get(0).firstPlanRealisedCost()));
         assertEquals(0, r.episodes().get(0).planCosts().length);
         // simulated pairs carry the route the policy took
         StartGoalPair sim = scripted(25).sample(1, 4L).get(0);
@@ -202,15 +207,30 @@ class EvaluatorTest {
     void failureDiagnosis_countsSearchModelAndUndiagnosedFailures() {
         java.util.function.BiFunction<Boolean, double[], EpisodeRecord> rec = (ok, c) -> new EpisodeRecord("cem", 25,
                 50, "p", ok, ok ? 3 : -1, 50, 0, 0, 0, 1, new double[] {1}, new float[51], null,
-                new double[] {c[0]}, c[1], false, java.util.Map.of("agent_distance", 0.3), null, null);
+                new double[] {c[0]}, c[1], Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
         List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
         FailureDiagnosis d = FailureDiagnosis.of(eps, "cem", 25);
         assertEquals(new FailureDiagnosis(4, 2, 1, 1), d);
-        assertEquals(java.util.Map.of("failures", 4, "search", 2, "model", 1, "undiagnosed", 1), d.toMap());
+        java.util.Map<String, Object> expected = new java.util.HashMap<>(java.util.Map.of("failures", 4, "search", 2,
+                "model", 1, "undiagnosed", 1, "realised_episodes", 0));
+        expected.put("first_plan_cost_median", null);
+        expected.put("first_plan_realised_cost_median", null);
+        assertEquals(expected, d.toMap());
+        assertFalse(d.describe("cem", 25).contains("reached"), d.describe("cem", 25));
+        // failed episodes whose first plan ran to its end: predicted against reached, medians
+        java.util.function.BiFunction<Double, Double, EpisodeRecord> ran = (pred, real) -> new EpisodeRecord("cem", 25,
+                50, "p", false, -1, 50, 0, 0, 0, 2, new double[] {1, 1}, new float[51], null,
+                new double[] {pred, 0.01}, 0.5, real, false, java.util.Map.of("agent_distance", 0.3), null, null);
+        FailureDiagnosis r = FailureDiagnosis.of(List.of(ran.apply(0.1, 2.0), ran.apply(0.3, 4.0), ran.apply(0.2, 3.0),
+                ran.apply(0.4, Double.NaN)), "cem", 25);
+        assertEquals(3, r.realisedCount());
+        assertEquals(0.2, r.predictedMedian(), 1e-12);
+        assertEquals(3.0, r.realisedMedian(), 1e-12);
+        assertTrue(r.describe("cem", 25).contains("predicted cost 0.200, reached 3.00"), r.describe("cem", 25));
         EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
-                new float[51], null, new double[0], Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
+                new float[51], null, new double[0], Double.NaN, Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
         assertEquals(null, FailureDiagnosis.of(List.of(baseline), "random", 25));
     }
 }

@@ -10,6 +10,7 @@ import io.smwm.core.env.catalog.Environments;
 import io.smwm.core.stats.LatentDiagnostics;
 import io.smwm.core.viz.Plots;
 import io.smwm.core.model.WorldModel;
+import io.smwm.core.plan.PlannerConfig;
 import io.smwm.core.train.MetricsLog;
 import io.smwm.core.util.UserError;
 import io.smwm.data.batch.EpisodeSplit;
@@ -88,6 +89,10 @@ public final class RunDiagnostics {
             long heldOut = useVal ? split.validationEpisodes() : meta.episodes();
             long perEpisode = Math.max(1, meta.stepsPerEpisode() + 1 - k);
             int stride = (int) Math.max(1, (heldOut * perEpisode) / Math.max(1, maxSamples));
+            RolloutAccuracy rollouts = new RolloutAccuracy(PlannerConfig.cem().horizon(), k, cfg.model().context());
+            long windowStarts = meta.stepsPerEpisode() + 1 - rollouts.span();
+            int maxWindows = Math.max(8, maxSamples / 4);
+            int windowStride = (int) Math.max(1, (heldOut * Math.max(1, windowStarts)) / maxWindows);
 
             List<float[]> z = new ArrayList<>(), aHat = new ArrayList<>(), aNorm = new ArrayList<>();
             List<float[]> states = new ArrayList<>(), statesK = new ArrayList<>(), dstates = new ArrayList<>();
@@ -111,6 +116,10 @@ public final class RunDiagnostics {
                     if (bo.size() == CHUNK) {
                         flush(model, bo, bok, ba, z, aHat, aNorm);
                     }
+                }
+                for (int t = (int) (e.episodeIndex() % windowStride); t + rollouts.span() < e.frameCount()
+                        && rollouts.windows() < maxWindows; t += windowStride) {
+                    rollouts.add(e, t);
                 }
             }
             flush(model, bo, bok, ba, z, aHat, aNorm);
@@ -187,6 +196,7 @@ public final class RunDiagnostics {
                 r.put("distractor_probe_r2", LatentDiagnostics.ridgeProbeR2(zz, toD(dstates), 1e-3, 0.2,
                         cfg.train().seed()));
             }
+            r.putAll(rollouts.compute(model, env));
             r.put("table", tablePath);
             r.put("table_fingerprint", meta.fingerprint());
             write(runDir, r, zz, full, pos);

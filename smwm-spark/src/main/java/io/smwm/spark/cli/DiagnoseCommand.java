@@ -59,8 +59,30 @@ final class DiagnoseCommand implements Callable<Integer> {
                         r.get("pc_attribution_degree"));
             }
         }
+        printRollouts(r);
         System.out.println("wrote " + run.resolve("diagnostics"));
         return 0;
+    }
+
+    /** g's open-loop rollouts of recorded actions: the latent error per step and, per probe feature, a small table. */
+    private static void printRollouts(Map<String, Object> r) {
+        if (r.get("rollout_latent_error_ratio") instanceof double[] v) {
+            StringBuilder row = new StringBuilder();
+            for (double x : v) row.append(String.format("%.3f ", x));
+            System.out.printf("%-24s %s(steps 1..%s, %s windows of recorded actions; 1 = no better than no change)%n",
+                    "rollout_latent_error", row, r.get("rollout_horizon"), r.get("rollout_windows"));
+        }
+        if (r.get("rollout_feature_rmse") instanceof Map<?, ?> m) {
+            System.out.printf("rollout_feature_rmse at step %s (all windows | the quarter that moved the feature most):%n",
+                    r.get("rollout_horizon"));
+            System.out.printf("  %-16s %9s %9s %9s | %9s %9s %9s%n", "feature", "change", "encoder", "rollout",
+                    "change", "encoder", "rollout");
+            m.forEach((name, v) -> {
+                Map<?, ?> e = (Map<?, ?>) v;
+                System.out.printf("  %-16s %9.4f %9.4f %9.4f | %9.4f %9.4f %9.4f%n", name, e.get("change"), e.get("encoder"),
+                        e.get("rollout"), e.get("change_q4"), e.get("encoder_q4"), e.get("rollout_q4"));
+            });
+        }
     }
 
     /** One line "label value" with three decimals; nothing when the key is absent. */

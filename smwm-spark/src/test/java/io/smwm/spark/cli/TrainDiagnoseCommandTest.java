@@ -56,6 +56,21 @@ class TrainDiagnoseCommandTest {
         }
         assertTrue(Files.size(run.resolve("diagnostics/pca_spectrum.png")) > 0);
         assertTrue(Files.size(run.resolve("diagnostics/pc_position_x.png")) > 0);
+        // g's rollouts of recorded actions over the planner's five steps, against the encoder's own latents
+        assertEquals(5, d.get("rollout_horizon").asInt());
+        assertTrue(d.get("rollout_windows").asInt() >= 8, d.toString());
+        assertEquals(5, d.get("rollout_latent_error_ratio").size());
+        for (JsonNode v : d.get("rollout_latent_error_ratio")) {
+            assertTrue(v.asDouble() > 0 && Double.isFinite(v.asDouble()), d.toString());
+        }
+        JsonNode x = d.get("rollout_feature_rmse").get(features.get(0));
+        for (String k : List.of("change", "encoder", "rollout", "change_q4", "encoder_q4", "rollout_q4")) {
+            assertTrue(x.get(k).asDouble() >= 0, k + ": " + x);
+        }
+        // the quarter of windows that moved the dot most moved it more than the rest
+        assertTrue(x.get("change_q4").asDouble() > x.get("change").asDouble(), x.toString());
+        // the latent holds the dot's position far better than "it did not move" does
+        assertTrue(x.get("encoder").asDouble() < x.get("change").asDouble(), x.toString());
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class Environments {
                 Set.of(PushT.PARAM_BLOCK_MASS)));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
+                        p(CubePickPlacePolicy.EXPLORE_NAME, CubePickPlacePolicy::exploring),
                         p("random", RandomPolicy::new)), "scripted", Set.of(Cube.PARAM_CAMERA_ZOOM)));
     }
 

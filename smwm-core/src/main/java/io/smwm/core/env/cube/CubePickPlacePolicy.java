@@ -31,6 +31,12 @@ import java.util.SplittableRandom;
  * 0.5 % of steps start a 2-4 step burst of uniform random movement and yaw (the finger command is kept, so a burst
  * never drops a held cube). Reads the privileged state.
  *
+ * <p>The variant {@value #EXPLORE_NAME} ({@link #exploring()}) does the same cycles with wider actions, for data
+ * that show the model what actions a planner's samples look like: movement and yaw noise σ
+ * {@value #EXPLORE_NOISE}, Gaussian noise σ {@value #EXPLORE_FINGER_NOISE} on the finger command (so partial
+ * openings and closings occur, and now and then a held cube is let go), and {@value #EXPLORE_BURST_RATE} of steps
+ * start a burst whose random actions include the finger command in half of the bursts.
+ *
  * <p>The policy does not know the episode length, so an episode ends at any point of a cycle: about half of the
  * time with the cube released on the table. Every action is within [-1, 1]; the same env states and policy stream
  * give the same actions.
@@ -38,11 +44,27 @@ import java.util.SplittableRandom;
 public final class CubePickPlacePolicy implements BehaviourPolicy {
     /** Registry name. */
     public static final String NAME = "pick-place";
+    /** Registry name of {@link #exploring()}. */
+    public static final String EXPLORE_NAME = "pick-place-explore";
 
     private enum Phase { APPROACH, DESCEND, CLOSE, CARRY, LOWER, RELEASE, RISE, EXCURSION }
 
     /** Gaussian action noise (std) of the movement and yaw components. */
     static final double NOISE = 0.1;
+    /** Chance per step that a burst of 2-4 uniform random steps starts. */
+    static final double BURST_RATE = 0.005;
+    /** {@link #exploring()}'s movement and yaw noise (std). */
+    static final double EXPLORE_NOISE = 0.3;
+    /** {@link #exploring()}'s finger-command noise (std). */
+    static final double EXPLORE_FINGER_NOISE = 0.4;
+    /** {@link #exploring()}'s chance per step that a burst starts. */
+    static final double EXPLORE_BURST_RATE = 0.02;
+
+    private final String name;
+    private final double noise;
+    private final double fingerNoise;
+    private final double burstRate;
+    private final boolean burstFingers;
     /** Least horizontal distance (m) from the cube to a cycle's place target. */
     static final double MIN_PLACE_DISTANCE = 0.08;
     /** Most horizontal distance (m) from the cube to a cycle's place target, before clamping to the table. */
@@ -84,10 +106,29 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     private double exGrip;
     private int exSteps;
     private boolean excursion;
+    private boolean burstGrip;
+
+    /** The {@value #NAME} policy. */
+    public CubePickPlacePolicy() {
+        this(NAME, NOISE, 0, BURST_RATE, false);
+    }
+
+    private CubePickPlacePolicy(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers) {
+        this.name = name;
+        this.noise = noise;
+        this.fingerNoise = fingerNoise;
+        this.burstRate = burstRate;
+        this.burstFingers = burstFingers;
+    }
+
+    /** The {@value #EXPLORE_NAME} variant: the same cycles with wider actions (see the class comment). */
+    public static CubePickPlacePolicy exploring() {
+        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true);
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -245,21 +286,25 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
             }
         }
         float[] a = new float[5];
-        if (burst == 0 && rng.nextDouble() < 0.005) {
+        if (burst == 0 && rng.nextDouble() < burstRate) {
             burst = 2 + rng.nextInt(3);
+            burstGrip = burstFingers && rng.nextBoolean();
         }
+        a[4] = (float) grip;
         if (burst > 0) {
             burst--;
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < (burstGrip ? 5 : 4); i++) {
                 a[i] = (float) (rng.nextDouble() * 2 - 1);
             }
         } else {
-            a[0] = (float) ((tx - gx) / Cube.MOVE_SCALE + NOISE * gaussian());
-            a[1] = (float) ((ty - gy) / Cube.MOVE_SCALE + NOISE * gaussian());
-            a[2] = (float) ((tz - gz) / Cube.MOVE_SCALE + NOISE * gaussian());
-            a[3] = (float) (dyaw / Cube.YAW_SCALE + NOISE * gaussian());
+            a[0] = (float) ((tx - gx) / Cube.MOVE_SCALE + noise * gaussian());
+            a[1] = (float) ((ty - gy) / Cube.MOVE_SCALE + noise * gaussian());
+            a[2] = (float) ((tz - gz) / Cube.MOVE_SCALE + noise * gaussian());
+            a[3] = (float) (dyaw / Cube.YAW_SCALE + noise * gaussian());
+            if (fingerNoise > 0) {
+                a[4] = (float) (grip + fingerNoise * gaussian());
+            }
         }
-        a[4] = (float) grip;
         for (int i = 0; i < 5; i++) {
             a[i] = Math.max(-1f, Math.min(1f, a[i]));
         }

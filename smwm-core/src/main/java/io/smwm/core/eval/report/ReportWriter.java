@@ -49,7 +49,8 @@ import java.util.Map;
  *   name to the start state's value, in the task's own success metric), steps, final_state_distance,
  *   min_state_distance, final_latent_distance, solves, plan_ms_median, first_plan_cost (the model's predicted
  *   cost of the first plan), demo_cost (its predicted cost of the pair's recorded actions; see
- *   {@link EpisodeRecord#demoCost}), final_state and goal_state (the task state at the end and the goal's, in the
+ *   {@link EpisodeRecord#demoCost}), first_plan_realised_cost (the cost the frame reached after the first plan's
+ *   executed actions actually has; see {@link EpisodeRecord#firstPlanRealisedCost}), final_state and goal_state (the task state at the end and the goal's, in the
  *   table's state order)) and {@code plots} (file names). Non-finite
  *   numbers are written as null.</li>
  *   <li>{@code report.md}: the success table (with the non-trivial success, the pairs solved at the start and the
@@ -183,6 +184,7 @@ public final class ReportWriter {
             m.put("plan_ms_median", ms.length == 0 ? null : num(ms[ms.length / 2]));
             m.put("first_plan_cost", num(e.firstPlanCost()));
             m.put("demo_cost", num(e.demoCost()));
+            m.put("first_plan_realised_cost", num(e.firstPlanRealisedCost()));
             if (e.finalState() != null) m.put("final_state", e.finalState());
             if (e.goalState() != null) m.put("goal_state", e.goalState());
             eps.add(m);

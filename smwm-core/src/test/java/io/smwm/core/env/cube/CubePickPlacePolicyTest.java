@@ -73,6 +73,74 @@ class CubePickPlacePolicyTest {
         assertTrue(pp.get(WINDOWS) >= sc.get(WINDOWS) + 0.05, "more non-trivial windows than scripted: " + both);
     }
 
+    /**
+     * The explore variant keeps the cycles (most episodes grasp and lift the cube; most windows move it) and shows
+     * partial finger commands and wider moves. Measured on these seeds: see the printed line.
+     */
+    @Test
+    void explore_keepsTheCycles_withPartialFingerCommandsAndWiderMoves() {
+        List<float[][]> actions = new ArrayList<>();
+        BehaviourPolicy recording = recorder(CubePickPlacePolicy.exploring(), actions);
+        Map<String, Double> ex = Coverages.of(Cube.ID, "default", rollout(recording, 60, 100));
+        List<float[][]> plain = new ArrayList<>();
+        rollout(recorder(new CubePickPlacePolicy(), plain), 60, 100);
+        double[] e = fingerAndMoveSpread(actions), p = fingerAndMoveSpread(plain);
+        String msg = "explore " + ex + ", partial finger share / move noise " + Arrays.toString(e) + " against "
+                + Arrays.toString(p);
+        System.out.println(msg);
+        assertEquals(CubePickPlacePolicy.EXPLORE_NAME, recording.name());
+        assertTrue(ex.get("share_episodes_cube_grasped") >= 0.9, msg);
+        assertTrue(ex.get("share_episodes_cube_lifted") >= 0.85, msg);
+        assertTrue(ex.get(WINDOWS) >= 0.8, msg);
+        assertTrue(e[0] >= 0.3 && e[0] >= 3 * p[0], "partial finger commands: " + msg);
+        assertTrue(e[1] >= 1.6 * p[1], "wider moves: " + msg);
+    }
+
+    /** [share of steps whose finger command is strictly inside (-0.9, 0.9), mean |change of dx between steps|]. */
+    private static double[] fingerAndMoveSpread(List<float[][]> episodes) {
+        double partial = 0, jump = 0;
+        int n = 0, m = 0;
+        for (float[][] ep : episodes) {
+            for (int t = 0; t < ep.length; t++) {
+                partial += Math.abs(ep[t][4]) < 0.9 ? 1 : 0;
+                n++;
+                if (t > 0) {
+                    jump += Math.abs(ep[t][0] - ep[t - 1][0]);
+                    m++;
+                }
+            }
+        }
+        return new double[] {partial / n, jump / m};
+    }
+
+    /** {@code p}, adding each episode's actions to {@code out} (a new episode at every reset). */
+    private static BehaviourPolicy recorder(BehaviourPolicy p, List<float[][]> out) {
+        return new BehaviourPolicy() {
+            private final List<float[]> current = new ArrayList<>();
+
+            @Override
+            public String name() {
+                return p.name();
+            }
+
+            @Override
+            public void reset(io.smwm.core.env.Environment env, SplittableRandom rng) {
+                if (!current.isEmpty()) {
+                    out.add(current.toArray(new float[0][]));
+                    current.clear();
+                }
+                p.reset(env, rng);
+            }
+
+            @Override
+            public float[] act(io.smwm.core.env.Environment env) {
+                float[] a = p.act(env);
+                current.add(a.clone());
+                return a;
+            }
+        };
+    }
+
     @Test
     void sameStreams_giveSameActions_otherStreamsOthers() {
         float[][] a = actions(3, 11), b = actions(3, 11), c = actions(3, 12);
@@ -98,6 +166,7 @@ class CubePickPlacePolicyTest {
     @Test
     void registered_asPickPlace_withScriptedStillTheDefault() {
         assertEquals(CubePickPlacePolicy.NAME, Environments.policy(Cube.ID, "pick-place").name());
+        assertEquals(CubePickPlacePolicy.EXPLORE_NAME, Environments.policy(Cube.ID, "pick-place-explore").name());
         assertEquals("scripted", Environments.task(Cube.ID).defaultPolicy());
         assertEquals("scripted", Environments.policy(Cube.ID, null).name());
     }
