@@ -3,6 +3,7 @@ package io.smwm.data.eval;
 import io.smwm.core.checkpoint.CheckpointIO;
 import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.env.cube.Cube;
+import io.smwm.core.env.pusht.PushT;
 import io.smwm.core.env.reacher.Reacher;
 import io.smwm.core.util.UserError;
 import io.smwm.data.batch.EpisodeSplit;
@@ -13,8 +14,10 @@ import io.smwm.data.table.TrajectoryReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** {@code smwm benchmark oracle}: the table's task picks the perfect model ({@link ReacherOracleBenchmark}, {@link CubeOracleBenchmark}). */
+/** {@code smwm benchmark oracle}: the table's task picks the perfect model ({@link ReacherOracleBenchmark}, {@link SimulatorOracleBenchmark}). */
 public final class OracleBenchmark {
     private OracleBenchmark() {}
 
@@ -46,6 +49,14 @@ public final class OracleBenchmark {
         }
     }
 
+    /** Push-T's two oracles: the block's pose alone (the success test's view) and with the agent (a frame's). */
+    private static Map<String, SimulatorOracleBenchmark.Factory> pushtOracles() {
+        Map<String, SimulatorOracleBenchmark.Factory> m = new LinkedHashMap<>();
+        m.put("oracle (block)", SimulatorOracleBenchmark.PUSHT_BLOCK);
+        m.put("oracle (block, agent)", SimulatorOracleBenchmark.PUSHT);
+        return m;
+    }
+
     /** Runs the oracle benchmark of the table's task; see the task's class for what it prints. */
     public static void run(PrintStream out, String table, Path run, int episodes, long seed) throws IOException {
         String env;
@@ -54,8 +65,10 @@ public final class OracleBenchmark {
         }
         switch (env) {
             case Reacher.ID -> ReacherOracleBenchmark.run(out, table, run, episodes, seed);
-            case Cube.ID -> CubeOracleBenchmark.run(out, table, run, episodes, seed);
-            default -> throw new UserError("benchmark oracle has perfect models of reacher and cube; " + table
+            case Cube.ID -> SimulatorOracleBenchmark.run(out, table, Cube.ID,
+                    Map.of("oracle (scene)", SimulatorOracleBenchmark.CUBE), run, episodes, seed);
+            case PushT.ID -> SimulatorOracleBenchmark.run(out, table, PushT.ID, pushtOracles(), run, episodes, seed);
+            default -> throw new UserError("benchmark oracle has perfect models of reacher, pusht and cube; " + table
                     + " holds " + env);
         }
     }

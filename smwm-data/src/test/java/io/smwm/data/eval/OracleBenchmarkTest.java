@@ -24,9 +24,13 @@ class OracleBenchmarkTest {
         }
         PrintStream out = new PrintStream(new ByteArrayOutputStream());
         UserError e = assertThrows(UserError.class, () -> OracleBenchmark.run(out, table, null, 1, 7));
-        assertTrue(e.getMessage().contains("reacher and cube") && e.getMessage().contains("holds " + env),
+        assertTrue(e.getMessage().contains("reacher, pusht and cube") && e.getMessage().contains("holds " + env),
                 e.getMessage());
-        e = assertThrows(UserError.class, () -> CubeOracleBenchmark.run(out, table, null, 1, 7));
+        e = assertThrows(UserError.class, () -> SimulatorOracleBenchmark.run(out, table, "cube",
+                java.util.Map.of("o", SimulatorOracleBenchmark.CUBE), null, 1, 7));
         assertTrue(e.getMessage().contains("needs a cube table"), e.getMessage());
+        e = assertThrows(UserError.class, () -> SimulatorOracleBenchmark.run(out, table, "pusht",
+                java.util.Map.of("o", SimulatorOracleBenchmark.PUSHT), null, 1, 7));
+        assertTrue(e.getMessage().contains("needs a pusht table"), e.getMessage());
     }
 }

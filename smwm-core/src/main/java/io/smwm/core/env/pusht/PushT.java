@@ -144,6 +144,26 @@ public final class PushT extends AbstractEnvironment {
         return s.clone();
     }
 
+    /**
+     * The state after {@code actions} from {@code state}, without rendering (what {@link #step} does to the state,
+     * each action clipped to [-1, 1]); this env is left in the final state. For planning with the true dynamics.
+     *
+     * @param state   a full state [10]
+     * @param actions primitive actions [T][2]
+     * @return the state after the T steps [10]
+     */
+    public float[] simulate(float[] state, float[][] actions) {
+        setState(state);
+        float[] a = new float[2];
+        for (float[] act : actions) {
+            for (int i = 0; i < 2; i++) {
+                a[i] = Math.max(-1f, Math.min(1f, act[i]));
+            }
+            stepTask(a);
+        }
+        return s.clone();
+    }
+
     @Override
     public void setState(float[] state) {
         checkState(state);
