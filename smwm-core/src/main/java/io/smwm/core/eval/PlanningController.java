@@ -3,6 +3,7 @@ package io.smwm.core.eval;
 import io.smwm.core.plan.LatentModel;
 import io.smwm.core.plan.PlanProblem;
 import io.smwm.core.plan.PlanResult;
+import io.smwm.core.plan.PlanCost;
 import io.smwm.core.plan.Planner;
 import io.smwm.core.util.Seeds;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ public final class PlanningController implements Controller {
     private float[] goals;
     private List<StartGoalPair> pairs;
     private double[] demoCosts;
+    private final PlanCost demoCost;
     private double[] lastCosts;
     private float[][] warm;
     private int[] solves;
@@ -39,6 +41,7 @@ public final class PlanningController implements Controller {
         this.name = name;
         this.planner = planner;
         this.model = model;
+        this.demoCost = new PlanCost(planner.config(), model);
         this.executeModelSteps = executeModelSteps;
     }
 
@@ -103,7 +106,8 @@ public final class PlanningController implements Controller {
 
     /**
      * At an episode's first solve (its latent is then the start's), rolls its pair's recorded actions out in the
-     * model, in one batch over the listed episodes, and keeps ‖ẑ − z_g‖². Only for pairs whose goal offset is the
+     * model, in one batch over the listed episodes, and keeps the planner's cost of them ({@link PlanCost}: ‖ẑ − z_g‖²,
+     * plus the planner's penalties if it has any). Only for pairs whose goal offset is the
      * plan's length H·k: then the recorded route and the first plan are both complete routes to the goal of the
      * same length and their predicted costs compare (a 5-step plan toward a goal 40 steps away does not).
      */
@@ -121,7 +125,7 @@ public final class PlanningController implements Controller {
         if (n == 0) {
             return;
         }
-        float[] z0 = new float[n * sd], acts = new float[n * h * a], out = new float[n * d];
+        float[] z0 = new float[n * sd], acts = new float[n * h * a];
         float[] step = new float[a];
         for (int r = 0; r < n; r++) {
             int i = rows.get(r);
@@ -134,15 +138,13 @@ public final class PlanningController implements Controller {
                 System.arraycopy(model.normalise(step), 0, acts, (r * h + s) * a, a);
             }
         }
-        model.rolloutTerminal(z0, n, 1, acts, h, out);
+        float[] goal = new float[n * d], costs = new float[n];
         for (int r = 0; r < n; r++) {
-            int e = episodes[rows.get(r)];
-            double c = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = out[r * d + j] - goals[e * d + j];
-                c += diff * diff;
-            }
-            demoCosts[e] = c;
+            System.arraycopy(goals, episodes[rows.get(r)] * d, goal, r * d, d);
+        }
+        demoCost.evaluate(z0, goal, n, 1, acts, costs);
+        for (int r = 0; r < n; r++) {
+            demoCosts[episodes[rows.get(r)]] = costs[r];
         }
     }
 }

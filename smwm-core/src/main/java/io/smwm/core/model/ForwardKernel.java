@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The forward model g for planning: the layers of {@link WorldModelGraph}'s g ([s, a] [B, c·latentDim + k·m] ->
+ * The forward model g for planning (and, on request, the inverse model h's residual along a rollout): the layers of {@link WorldModelGraph}'s g ([s, a] [B, c·latentDim + k·m] ->
  * Linear(hidden)-ReLU -> Linear(hidden)-ReLU -> Linear(latentDim) -> tanh, or + z_t with {@code model.residualForward})
  * run as plain ND4J ops on buffers reused across calls, without a SameDiff session.
  *
@@ -28,8 +28,10 @@ final class ForwardKernel {
     private final int actionDim;
     private final boolean residual;
     private final INDArray w0, b0, w1, b1, w2, b2;
+    /** h's layers ([s, z'] [B, (c+1)·latentDim] -> Linear-ReLU -> Linear-ReLU -> Linear(k·m)), for the residual. */
+    private final INDArray v0, c0, v1, c1, v2, c2;
     private long capacity;
-    private INDArray x, h0, h1, zOut;
+    private INDArray x, h0, h1, zOut, y, g0, g1, aHat;
 
     ForwardKernel(WorldModelGraph graph) {
         this.latentDim = graph.config().latentDim();
@@ -42,20 +44,35 @@ final class ForwardKernel {
         this.b1 = f32c(graph.param("fwd_fc1_b"));
         this.w2 = f32c(graph.param("fwd_fc2_W"));
         this.b2 = f32c(graph.param("fwd_fc2_b"));
+        this.v0 = f32c(graph.param("inv_fc0_W"));
+        this.c0 = f32c(graph.param("inv_fc0_b"));
+        this.v1 = f32c(graph.param("inv_fc1_W"));
+        this.c1 = f32c(graph.param("inv_fc1_b"));
+        this.v2 = f32c(graph.param("inv_fc2_W"));
+        this.c2 = f32c(graph.param("inv_fc2_b"));
     }
 
     /**
      * Open-loop rollout. s0 [B, c·latentDim] float, the planning state (the context latents, oldest first; z0 for
      * c = 1); actions [B, H, k·m] float, normalised. Each step predicts ẑ = g(s, a) and shifts it into the state.
      * Writes ẑ_{h+1} into {@code out[:, h, :]} when {@code out} [B, H, latentDim] is given, and returns the terminal
-     * latent ẑ_H [B, latentDim] (a new array).
+     * latent ẑ_H [B, latentDim] (a new array). When {@code inverseResidual} [B] float is given, it receives each
+     * row's (1/(H·k·m)) Σ_h ‖h(ŝ_h, ẑ_{h+1}) − a_h‖², h evaluated on the state each step started from and the latent
+     * it predicted.
      */
-    INDArray rollout(INDArray z0, INDArray actions, INDArray out) {
+    INDArray rollout(INDArray z0, INDArray actions, INDArray out, INDArray inverseResidual) {
         long b = z0.size(0), h = actions.size(1);
         int sd = context * latentDim;
         grow(b);
         // the first b rows of each buffer: c-order row blocks starting at offset 0, so contiguous views
         INDArray x = rowsOf(this.x, b), h0 = rowsOf(this.h0, b), h1 = rowsOf(this.h1, b), z = rowsOf(zOut, b);
+        INDArray y = rowsOf(this.y, b), g0 = rowsOf(this.g0, b), g1 = rowsOf(this.g1, b), aHat = rowsOf(this.aHat, b);
+        INDArray yState = y.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sd));
+        INDArray yNext = y.get(NDArrayIndex.all(), NDArrayIndex.interval(sd, sd + latentDim));
+        INDArray xState = x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sd));
+        if (inverseResidual != null) {
+            inverseResidual.assign(0);
+        }
         INDArray zPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(sd - latentDim, sd));
         INDArray aPart = x.get(NDArrayIndex.all(), NDArrayIndex.interval(sd, sd + actionDim));
         INDArray[] slots = new INDArray[context];
@@ -75,12 +92,26 @@ final class ForwardKernel {
             if (out != null) {
                 out.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()).assign(z);
             }
+            if (inverseResidual != null) { // x still holds the state this step started from
+                yState.assign(xState);
+                yNext.assign(z);
+                Nd4j.exec(new XwPlusB(new INDArray[] {y, v0, c0}, g0));
+                Nd4j.exec(new RectifiedLinear(g0, g0, 0.0));
+                Nd4j.exec(new XwPlusB(new INDArray[] {g0, v1, c1}, g1));
+                Nd4j.exec(new RectifiedLinear(g1, g1, 0.0));
+                Nd4j.exec(new XwPlusB(new INDArray[] {g1, v2, c2}, aHat));
+                aHat.subi(aPart);
+                inverseResidual.addi(aHat.mul(aHat).sum(1));
+            }
             if (i + 1 < h) {
                 for (int j = 0; j + 1 < context; j++) {
                     slots[j].assign(slots[j + 1]);
                 }
                 zPart.assign(z);
             }
+        }
+        if (inverseResidual != null) {
+            inverseResidual.divi((double) h * actionDim);
         }
         return z.dup('c');
     }
@@ -98,6 +129,10 @@ final class ForwardKernel {
         h0 = Nd4j.create(DataType.FLOAT, new long[] {b, w0.size(1)}, 'c');
         h1 = Nd4j.create(DataType.FLOAT, new long[] {b, w1.size(1)}, 'c');
         zOut = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim}, 'c');
+        y = Nd4j.create(DataType.FLOAT, new long[] {b, (context + 1L) * latentDim}, 'c');
+        g0 = Nd4j.create(DataType.FLOAT, new long[] {b, v0.size(1)}, 'c');
+        g1 = Nd4j.create(DataType.FLOAT, new long[] {b, v1.size(1)}, 'c');
+        aHat = Nd4j.create(DataType.FLOAT, new long[] {b, actionDim}, 'c');
         capacity = b;
     }
 

@@ -112,7 +112,7 @@ public final class WorldModel {
     public synchronized INDArray rollout(INDArray z0, INDArray actionsNorm) {
         checkRollout(z0, actionsNorm);
         INDArray out = Nd4j.create(DataType.FLOAT, z0.size(0), actionsNorm.size(1), config().latentDim());
-        kernel().rollout(f32(z0), f32(actionsNorm), out);
+        kernel().rollout(f32(z0), f32(actionsNorm), out, null);
         return out;
     }
 
@@ -122,7 +122,20 @@ public final class WorldModel {
      */
     public synchronized INDArray rolloutTerminal(INDArray z0, INDArray actionsNorm) {
         checkRollout(z0, actionsNorm);
-        return kernel().rollout(f32(z0), f32(actionsNorm), null);
+        return kernel().rollout(f32(z0), f32(actionsNorm), null, null);
+    }
+
+    /**
+     * {@link #rolloutTerminal(INDArray, INDArray)}, and per row the mean squared residual of the inverse model along the
+     * rollout, r_b = (1/(H·k·m)) Σ_h ‖h(ŝ_h, ẑ_{h+1}) − a_h‖² (normalised actions), written into
+     * {@code inverseResidual} [B] (float, c order).
+     */
+    public synchronized INDArray rolloutTerminal(INDArray z0, INDArray actionsNorm, INDArray inverseResidual) {
+        checkRollout(z0, actionsNorm);
+        if (inverseResidual.dataType() != DataType.FLOAT || inverseResidual.length() != z0.size(0))
+            throw new IllegalArgumentException("inverseResidual must be float [" + z0.size(0) + "], got "
+                    + inverseResidual.dataType() + " " + Arrays.toString(inverseResidual.shape()));
+        return kernel().rollout(f32(z0), f32(actionsNorm), null, inverseResidual);
     }
 
     private void checkRollout(INDArray z0, INDArray actionsNorm) {

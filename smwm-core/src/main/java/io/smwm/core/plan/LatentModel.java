@@ -73,6 +73,28 @@ public interface LatentModel {
      */
     void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out);
 
+    /**
+     * Whether this model has an inverse model h and implements
+     * {@link #rolloutTerminal(float[], int, int, float[], int, float[], float[])}. False by default.
+     */
+    default boolean scoresInverseConsistency() {
+        return false;
+    }
+
+    /**
+     * {@link #rolloutTerminal(float[], int, int, float[], int, float[])}, and for each row the mean squared residual
+     * of the inverse model along its rollout: r_b = (1/(H·A)) Σ_{h<H} ‖h(ŝ_h, ẑ_{h+1}) − a_h‖², with ŝ_h the
+     * rollout's state before step h (ŝ_0 the group's start), ẑ_{h+1} the latent g predicted from it and a_h the
+     * row's normalised action at step h. Rows stay independent.
+     *
+     * @param inverseResidual receives r, [G·N] (the caller owns and reuses it; must have at least G·N)
+     * @throws UnsupportedOperationException when {@link #scoresInverseConsistency()} is false
+     */
+    default void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out,
+                                 float[] inverseResidual) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no inverse model");
+    }
+
     /** The env-space model action [A] for a normalised model action [A] (inverse of the dataset z-score). */
     float[] unnormalise(float[] normalisedModelAction);
 

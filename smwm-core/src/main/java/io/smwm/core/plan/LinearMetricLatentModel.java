@@ -64,12 +64,28 @@ public final class LinearMetricLatentModel implements LatentModel {
 
     @Override
     public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
+        rolloutTerminal(z0, groups, perGroup, actions, horizon, out, null);
+    }
+
+    @Override
+    public boolean scoresInverseConsistency() {
+        return inner.scoresInverseConsistency();
+    }
+
+    /** The inner model's rollout and residuals (h sees the inner model's latents); the terminal latents mapped by M. */
+    @Override
+    public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out,
+                                float[] inverseResidual) {
         int n = groups * context();
         if (raw.length < n * d) {
             raw = new float[n * d];
         }
         apply(mInv, z0, raw, n);
-        inner.rolloutTerminal(raw, groups, perGroup, actions, horizon, out);
+        if (inverseResidual == null) {
+            inner.rolloutTerminal(raw, groups, perGroup, actions, horizon, out);
+        } else {
+            inner.rolloutTerminal(raw, groups, perGroup, actions, horizon, out, inverseResidual);
+        }
         int rows = groups * perGroup;
         for (int r = 0; r < rows; r++) {
             System.arraycopy(out, r * d, row, 0, d);

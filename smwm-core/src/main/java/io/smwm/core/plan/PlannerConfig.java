@@ -35,10 +35,19 @@ import java.util.Map;
  *                    over the H·k primitive steps of a plan, x_t = ρ·x_{t−1} + sqrt(1 − ρ²)·ε_t (unit variance
  *                    at every step), so candidates move coherently and reach further (as iCEM's coloured noise
  *                    does). 0 = independent noise, the paper's CEM
+ * @param costWhitening the planning cost's whitening floor (0: off, the paper's squared distance; see the evaluator)
+ * @param inverseWeight β ≥ 0: each candidate's cost gains β·r, where r = (1/(H·A)) Σ_h ‖h(ŝ_h, ẑ_{h+1}) − a_h‖² is
+ *                    the mean squared residual of the model's own inverse model h along the candidate's rollout
+ *                    (normalised actions): how far the predicted transitions are from ones h attributes to the
+ *                    actions that produced them. Needs a latent model with an inverse model
+ *                    ({@link LatentModel#scoresInverseConsistency}). 0 = off, the paper's cost
+ * @param actionWeight α ≥ 0: each candidate's cost gains α·(1/(H·A)) Σ a², its mean squared normalised action (a
+ *                    pull toward the data's mean action). 0 = off, the paper's cost
  */
 public record PlannerConfig(String method, int samples, int iterations, int elites, int horizon, double initStd,
                             double temperature, double noiseStd, boolean clipSamples, boolean warmStart,
-                            boolean returnBest, double noiseCorrelation, double costWhitening) {
+                            boolean returnBest, double noiseCorrelation, double costWhitening, double inverseWeight,
+                            double actionWeight) {
 
     /** Upper bounds: a solve holds samples x horizon candidate actions per episode planned in a batch. */
     public static final int MAX_SAMPLES = 10_000, MAX_ITERATIONS = 10_000, MAX_HORIZON = 100;
@@ -75,6 +84,12 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         if (!(costWhitening >= 0 && costWhitening <= 1)) {
             errors.add("planner.costWhitening must be 0 (off) or a floor in (0, 1], got " + costWhitening);
         }
+        if (!(inverseWeight >= 0) || Double.isInfinite(inverseWeight)) {
+            errors.add("planner.inverseWeight must be finite and >= 0, got " + inverseWeight);
+        }
+        if (!(actionWeight >= 0) || Double.isInfinite(actionWeight)) {
+            errors.add("planner.actionWeight must be finite and >= 0, got " + actionWeight);
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -85,72 +100,82 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
      * clipped, σ refitted as the elites' sample std, warm start, independent noise, the final mean executed.
      */
     public static PlannerConfig cem() {
-        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, false, true, false, 0.0, 0.0);
+        return new PlannerConfig("cem", 300, 30, 30, 5, 1.0, 0.1, 1.0, false, true, false, 0.0, 0.0, 0.0, 0.0);
     }
 
     /** MPPI with the same sampling budget as {@link #cem()}: temperature 0.1 (relative), noise std 1. */
     public static PlannerConfig mppi() {
-        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0, 0.0);
+        return new PlannerConfig("mppi", 300, 30, 30, 5, 1.0, 0.1, 1.0, true, true, false, 0.0, 0.0, 0.0, 0.0);
     }
 
     public PlannerConfig withMethod(String v) {
         return new PlannerConfig(v, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withSamples(int v) {
         return new PlannerConfig(method, v, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withIterations(int v) {
         return new PlannerConfig(method, samples, v, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withElites(int v) {
         return new PlannerConfig(method, samples, iterations, v, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withHorizon(int v) {
         return new PlannerConfig(method, samples, iterations, elites, v, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withTemperature(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, v, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withNoiseStd(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, v,
-                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withClipSamples(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                v, warmStart, returnBest, noiseCorrelation, costWhitening);
+                v, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withWarmStart(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, v, returnBest, noiseCorrelation, costWhitening);
+                clipSamples, v, returnBest, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withReturnBest(boolean v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, v, noiseCorrelation, costWhitening);
+                clipSamples, warmStart, v, noiseCorrelation, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withNoiseCorrelation(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, v, costWhitening);
+                clipSamples, warmStart, returnBest, v, costWhitening, inverseWeight, actionWeight);
     }
 
     public PlannerConfig withCostWhitening(double v) {
         return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
-                clipSamples, warmStart, returnBest, noiseCorrelation, v);
+                clipSamples, warmStart, returnBest, noiseCorrelation, v, inverseWeight, actionWeight);
+    }
+
+    public PlannerConfig withInverseWeight(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, v, actionWeight);
+    }
+
+    public PlannerConfig withActionWeight(double v) {
+        return new PlannerConfig(method, samples, iterations, elites, horizon, initStd, temperature, noiseStd,
+                clipSamples, warmStart, returnBest, noiseCorrelation, costWhitening, inverseWeight, v);
     }
 
     /** Stable keys ("planner.samples", ...) to their values, for reports and provenance. */
@@ -169,6 +194,8 @@ public record PlannerConfig(String method, int samples, int iterations, int elit
         m.put("planner.returnBest", returnBest);
         m.put("planner.noiseCorrelation", noiseCorrelation);
         m.put("planner.costWhitening", costWhitening);
+        m.put("planner.inverseWeight", inverseWeight);
+        m.put("planner.actionWeight", actionWeight);
         return m;
     }
 }

@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
 
 /**
  * Shared machinery of population-based planners: per-episode random streams, the batched rollout over all
- * episodes' candidates, the terminal cost and buffers reused across calls (allocation per solve is O(E), not
+ * episodes' candidates, their cost ({@link PlanCost}) and buffers reused across calls (allocation per solve is O(E), not
  * O(E·N·H·A)).
  *
  * <p>Layout: E episodes (groups), N candidates each, L = H·A normalised action values per candidate;
- * {@code candidates} is [E·N, L], {@code terminal} [E·N, D], {@code costs} [E·N], {@code mean} [E, L].
+ * {@code candidates} is [E·N, L], {@code costs} [E·N], {@code mean} [E, L].
  */
 abstract class SamplingPlanner implements Planner {
     protected final PlannerConfig cfg;
@@ -24,9 +24,9 @@ abstract class SamplingPlanner implements Planner {
     protected final int horizon;
     protected final int samples;
     protected final int planLength;
+    private final PlanCost cost;
 
     protected float[] candidates = new float[0];
-    protected float[] terminal = new float[0];
     protected float[] costs = new float[0];
     protected float[] mean = new float[0];
     /** With {@code planner.returnBest}: each episode's lowest-cost candidate so far [E, H·A]. */
@@ -47,6 +47,7 @@ abstract class SamplingPlanner implements Planner {
         this.horizon = cfg.horizon();
         this.samples = cfg.samples();
         this.planLength = horizon * actionDim;
+        this.cost = new PlanCost(cfg, model);
     }
 
     @Override
@@ -128,20 +129,7 @@ abstract class SamplingPlanner implements Planner {
 
     /** Rolls out {@code perGroup} rows per episode from {@code actions} and writes their costs to {@code costs}. */
     protected final void evaluate(float[] actions, int episodes, int perGroup) {
-        model.rolloutTerminal(z0, episodes, perGroup, actions, horizon, terminal);
-        int d = latentDim;
-        for (int i = 0; i < episodes; i++) {
-            int g = i * d;
-            for (int n = 0; n < perGroup; n++) {
-                int row = i * perGroup + n, t = row * d;
-                float c = 0f;
-                for (int j = 0; j < d; j++) {
-                    float diff = terminal[t + j] - goal[g + j];
-                    c += diff * diff;
-                }
-                costs[row] = Float.isNaN(c) ? Float.POSITIVE_INFINITY : c;
-            }
-        }
+        cost.evaluate(z0, goal, episodes, perGroup, actions, costs);
     }
 
     private void ensureCapacity(int e) {
@@ -149,7 +137,6 @@ abstract class SamplingPlanner implements Planner {
             return;
         }
         candidates = new float[e * samples * planLength];
-        terminal = new float[e * samples * latentDim];
         costs = new float[e * samples];
         mean = new float[e * planLength];
         bestPlan = new float[e * planLength];

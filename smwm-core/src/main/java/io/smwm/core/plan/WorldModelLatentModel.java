@@ -45,6 +45,18 @@ public final class WorldModelLatentModel implements LatentModel {
 
     @Override
     public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out) {
+        rolloutTerminal(z0, groups, perGroup, actions, horizon, out, null);
+    }
+
+    /** True: a trained world model has its inverse model h. */
+    @Override
+    public boolean scoresInverseConsistency() {
+        return true;
+    }
+
+    @Override
+    public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out,
+                                float[] inverseResidual) {
         int d = stateDim(), a = modelActionDim(), rows = groups * perGroup;
         float[] rep = new float[rows * d];
         for (int g = 0; g < groups; g++) {
@@ -54,8 +66,13 @@ public final class WorldModelLatentModel implements LatentModel {
         }
         INDArray z = Nd4j.create(rep, new long[] {rows, d}, 'c');
         INDArray act = Nd4j.create(java.util.Arrays.copyOf(actions, rows * horizon * a), new long[] {rows, horizon, a}, 'c');
-        INDArray last = model.rolloutTerminal(z, act); // [rows, D], c order
+        INDArray residual = inverseResidual == null ? null : Nd4j.create(DataType.FLOAT, rows);
+        INDArray last = residual == null ? model.rolloutTerminal(z, act) // [rows, D], c order
+                : model.rolloutTerminal(z, act, residual);
         System.arraycopy(last.data().asFloat(), 0, out, 0, rows * latentDim());
+        if (residual != null) {
+            System.arraycopy(residual.data().asFloat(), 0, inverseResidual, 0, rows);
+        }
     }
 
     @Override

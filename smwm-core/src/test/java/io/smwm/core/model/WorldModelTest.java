@@ -124,6 +124,54 @@ class WorldModelTest {
     }
 
     @Test
+    void inverseResidual_equalsTheGraphsInverseModelAlongTheRollout() {
+        for (ModelConfig c : new ModelConfig[] {CFG, CFG.withContext(2)}) {
+            WorldModel m = WorldModel.of(c, LOSS, Normalizer.identity(2, 1), WorldModelGraph.build(c, LOSS, 5L)
+                    .flatParams());
+            int b = 4, h = 3, l = c.latentDim(), sd = c.stateDim(), a = c.modelActionDim();
+            Nd4j.getRandom().setSeed(11);
+            INDArray s0 = Nd4j.rand(DataType.FLOAT, b, sd).subi(0.5);
+            INDArray acts = Nd4j.randn(DataType.FLOAT, b, h, a);
+            INDArray residual = Nd4j.create(DataType.FLOAT, b);
+            INDArray last = m.rolloutTerminal(s0, acts, residual);
+            assertEquals(m.rolloutTerminal(s0, acts), last, "the terminal latent does not depend on the residual");
+            // independently: the graph's h (inferAction) on each step's state and the latent rolled out from it
+            INDArray traj = m.rollout(s0, acts);
+            double[] expected = new double[b];
+            INDArray s = s0.dup();
+            for (int j = 0; j < h; j++) {
+                INDArray zNext = traj.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                INDArray aj = acts.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(j), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+                INDArray d = m.inferAction(s, zNext).sub(aj);
+                for (int r = 0; r < b; r++) {
+                    for (int q = 0; q < a; q++) {
+                        expected[r] += d.getDouble(r, q) * d.getDouble(r, q) / (h * a);
+                    }
+                }
+                // the next state: the context shifted by the new latent
+                INDArray next = Nd4j.create(DataType.FLOAT, b, sd);
+                if (sd > l) {
+                    next.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                            sd - l)).assign(s.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(l, sd)));
+                }
+                next.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(sd - l,
+                        sd)).assign(zNext);
+                s = next;
+            }
+            for (int r = 0; r < b; r++) {
+                assertTrue(expected[r] > 0.1, "random actions are far from h's: " + expected[r]);
+                assertEquals(expected[r], residual.getDouble(r), 1e-5 * expected[r], "context " + c.context() + " row " + r);
+            }
+        }
+        WorldModel m = model(1);
+        assertThrows(IllegalArgumentException.class, () -> m.rolloutTerminal(Nd4j.zeros(DataType.FLOAT, 2, 8),
+                Nd4j.zeros(DataType.FLOAT, 2, 1, 2), Nd4j.create(DataType.FLOAT, 3)), "residual of the wrong length");
+    }
+
+    @Test
     void normaliseThenUnnormalise_roundTrips() {
         Normalizer n = Normalizer.fromPrimitiveStats(new double[]{1, -2}, new double[]{2, 0}, 3, 1e-3);
         assertEquals(6, n.dim());

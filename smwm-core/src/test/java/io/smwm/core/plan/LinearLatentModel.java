@@ -13,6 +13,11 @@ final class LinearLatentModel implements LatentModel {
     private final float[] gains;
     private final float scale;
     int rolloutCalls;
+    /**
+     * When set (not NaN): a stand-in inverse model that always infers this normalised action, so the residual of a
+     * row is the mean of (a − target)² over its H·A actions.
+     */
+    float inverseTarget = Float.NaN;
 
     LinearLatentModel(int frameskip, int m, float[] gains, float scale) {
         this.k = frameskip;
@@ -48,6 +53,29 @@ final class LinearLatentModel implements LatentModel {
                     out[row * d + j] = z;
                 }
             }
+        }
+    }
+
+    @Override
+    public boolean scoresInverseConsistency() {
+        return !Float.isNaN(inverseTarget);
+    }
+
+    @Override
+    public void rolloutTerminal(float[] z0, int groups, int perGroup, float[] actions, int horizon, float[] out,
+                                float[] inverseResidual) {
+        if (!scoresInverseConsistency()) {
+            LatentModel.super.rolloutTerminal(z0, groups, perGroup, actions, horizon, out, inverseResidual);
+        }
+        rolloutTerminal(z0, groups, perGroup, actions, horizon, out);
+        int l = horizon * gains.length;
+        for (int row = 0; row < groups * perGroup; row++) {
+            float s = 0f;
+            for (int j = 0; j < l; j++) {
+                float d = actions[row * l + j] - inverseTarget;
+                s += d * d;
+            }
+            inverseResidual[row] = s / l;
         }
     }
 

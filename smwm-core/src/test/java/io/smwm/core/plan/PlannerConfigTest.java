@@ -39,7 +39,7 @@ class PlannerConfigTest {
     @Test
     void severalProblems_areReportedAtOnce() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0, 1.5));
+                () -> new PlannerConfig("cma", 300, 0, 30, 0, Double.NaN, -1, 1, true, true, false, 1.0, 1.5, -1, Double.NaN));
         String m = e.getMessage();
         assertTrue(m.contains("planner.method must be one of [cem, mppi], got cma"), m);
         assertTrue(m.contains("planner.iterations must be in [1, 10000], got 0"), m);
@@ -48,6 +48,8 @@ class PlannerConfigTest {
         assertTrue(m.contains("planner.temperature must be finite and > 0, got -1.0"), m);
         assertTrue(m.contains("planner.noiseCorrelation must be in [0, 1), got 1.0"), m);
         assertTrue(m.contains("planner.costWhitening must be 0 (off) or a floor in (0, 1], got 1.5"), m);
+        assertTrue(m.contains("planner.inverseWeight must be finite and >= 0, got -1.0"), m);
+        assertTrue(m.contains("planner.actionWeight must be finite and >= 0, got NaN"), m);
     }
 
     @Test
@@ -55,7 +57,7 @@ class PlannerConfigTest {
         assertEquals(java.util.List.of("planner.method", "planner.samples", "planner.iterations", "planner.elites",
                 "planner.horizon", "planner.initStd", "planner.temperature", "planner.noiseStd",
                 "planner.clipSamples", "planner.warmStart", "planner.returnBest",
-                "planner.noiseCorrelation", "planner.costWhitening"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
+                "planner.noiseCorrelation", "planner.costWhitening", "planner.inverseWeight", "planner.actionWeight"), java.util.List.copyOf(PlannerConfig.cem().toMap().keySet()));
     }
 
     @Test

@@ -33,6 +33,47 @@ class PlannerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"cem", "mppi"})
+    void plan_penalties_moveTheOptimumToTheClosedForm(String method) {
+        // as above, b = 0.5·B = (1, 0.5), c = z0 − goal = (−0.4, 0.3); per dimension the cost is (c + b·a)² plus
+        // the penalty's share: α·a²/2 (mean over A = 2 actions) or β·(a − 0.3)²/2 (the stand-in h infers 0.3)
+        LinearLatentModel model = new LinearLatentModel(1, 2, new float[] {2f, 1f}, 0.5f);
+        PlanProblem problem = new PlanProblem(new float[] {0.1f, 0.2f}, new float[] {0.5f, -0.1f}, null, 7L);
+        float tol = 2e-3f;
+        // α = 1: a* = −c·b / (b² + 1/2) = (0.4/1.5, −0.15/0.75)
+        PlanResult ra = Planners.create(config(method).withHorizon(1).withActionWeight(1.0), model, LOW, HIGH)
+                .plan(problem);
+        assertArrayEquals(new float[] {0.4f / 1.5f, -0.2f}, ra.plan(), tol, method + " " + java.util.Arrays.toString(ra.plan()));
+        float[] a = ra.plan();
+        float terminal = sq(-0.4f + a[0]) + sq(0.3f + 0.5f * a[1]);
+        assertEquals(terminal + (sq(a[0]) + sq(a[1])) / 2, ra.cost(), 1e-5, "the cost includes the penalty");
+        // β = 1: a* = (−c·b + 0.3/2) / (b² + 1/2) = (0.55/1.5, 0)
+        model.inverseTarget = 0.3f;
+        PlanResult rb = Planners.create(config(method).withHorizon(1).withInverseWeight(1.0), model, LOW, HIGH)
+                .plan(problem);
+        assertArrayEquals(new float[] {0.55f / 1.5f, 0f}, rb.plan(), tol, method + " " + java.util.Arrays.toString(rb.plan()));
+        // through a metric: M = 2·I doubles the latent distances (4× the squared cost), the residual is the inner model's
+        float[] twoI = {2f, 0f, 0f, 2f}, halfI = {0.5f, 0f, 0f, 0.5f};
+        PlanResult rm = Planners.create(config(method).withHorizon(1).withInverseWeight(4.0),
+                new LinearMetricLatentModel(model, twoI, halfI), LOW, HIGH)
+                .plan(new PlanProblem(new float[] {0.2f, 0.4f}, new float[] {1f, -0.2f}, null, 7L));
+        assertArrayEquals(rb.plan(), rm.plan(), tol, "4·(the same cost): the same optimum");
+    }
+
+    @Test
+    void plan_inverseWeight_needsAModelWithAnInverseModel() {
+        LinearLatentModel model = new LinearLatentModel(1, 2, new float[] {2f, 1f}, 0.5f);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Planners.create(PlannerConfig.cem().withInverseWeight(0.5), model, LOW, HIGH));
+        assertTrue(e.getMessage().contains("planner.inverseWeight 0.5 needs a model with an inverse model"), e.getMessage());
+        Planners.create(PlannerConfig.cem().withActionWeight(0.5), model, LOW, HIGH); // needs nothing of the model
+    }
+
+    private static float sq(float x) {
+        return x * x;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cem", "mppi"})
     void plan_fiveStepFrameskipQuadratic_drivesTerminalCostToNearZero(String method) {
         LinearLatentModel model = new LinearLatentModel(5, 2, gains(10, 0.1f), 1f);
         Planner p = Planners.create(config(method), model, LOW, HIGH);

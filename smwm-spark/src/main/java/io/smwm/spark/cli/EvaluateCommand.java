@@ -57,6 +57,15 @@ final class EvaluateCommand implements Callable<Integer> {
             + "noise along each plan's primitive steps (default: 0, the paper's independent noise).")
     Double noiseCorrelation;
 
+    @Option(names = "--inverse-weight", paramLabel = "B", description = "Add B times the inverse model's mean squared "
+            + "residual along each candidate's rollout (h of each predicted transition against the action that made it, "
+            + "normalised) to the planning cost (default: 0, the paper's cost).")
+    Double inverseWeight;
+
+    @Option(names = "--action-weight", paramLabel = "A", description = "Add A times each candidate's mean squared "
+            + "normalised action to the planning cost (default: 0, the paper's cost).")
+    Double actionWeight;
+
     @Option(names = "--clip-samples", arity = "1", paramLabel = "true|false", description = "Project every candidate "
             + "into the env's action box before the model sees it (default: the run config's plan.clipSamples for CEM, "
             + "false unless set, as the paper's code samples; true for MPPI). Executed actions are clipped either way.")
@@ -112,8 +121,11 @@ final class EvaluateCommand implements Callable<Integer> {
             pc = samples == null ? pc : pc.withSamples(samples);
             pc = iterations == null ? pc : pc.withIterations(iterations);
             pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
+            pc = inverseWeight == null ? pc : pc.withInverseWeight(inverseWeight);
+            pc = actionWeight == null ? pc : pc.withActionWeight(actionWeight);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--samples/--iterations/--noise-correlation: " + e.getMessage());
+            throw new UserError("--samples/--iterations/--noise-correlation/--inverse-weight/--action-weight: "
+                    + e.getMessage());
         }
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,

@@ -131,5 +131,18 @@ class EvaluateCommandTest {
                 .get("planner.costWhitening").asDouble(), "--cost-whitening 0 turns it off");
         CliRun.of("evaluate", "--run", whiteRun.toString(), "--data", table, "--cost-whitening", "1.5", "--out",
                 dir.resolve("w15").toString()).assertUserError("--cost-whitening must be 0 (off) or a floor in (0, 1]");
+
+        // the planning cost's penalties: recorded in the report, through the whitened cost as well
+        assertEquals(0, Main.run("evaluate", "--run", whiteRun.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--inverse-weight", "2", "--action-weight", "0.5", "--out",
+                dir.resolve("pen").toString()));
+        JsonNode pen = new ObjectMapper().readTree(dir.resolve("pen/report.json").toFile()).get("config");
+        assertEquals(2.0, pen.get("planner.inverseWeight").asDouble());
+        assertEquals(0.5, pen.get("planner.actionWeight").asDouble());
+        assertEquals(0.2, pen.get("planner.costWhitening").asDouble());
+        assertEquals(0.0, new ObjectMapper().readTree(whiteRun.resolve("eval/report.json").toFile()).get("config")
+                .get("planner.inverseWeight").asDouble(), "off by default");
+        CliRun.of("evaluate", "--run", whiteRun.toString(), "--data", table, "--inverse-weight", "-1", "--out",
+                dir.resolve("neg-inv").toString()).assertUserError("planner.inverseWeight must be finite and >= 0");
     }
 }
