@@ -27,9 +27,10 @@ final class ForwardKernel {
     private final int context;
     private final int actionDim;
     private final boolean residual;
-    private final INDArray w0, b0, w1, b1, w2, b2;
+    /** g's layers W0, b0, W1, b1, W2, b2 ([s, a] -> Linear-ReLU -> Linear-ReLU -> Linear(latentDim)). */
+    private final INDArray[] fwd;
     /** h's layers ([s, z'] [B, (c+1)·latentDim] -> Linear-ReLU -> Linear-ReLU -> Linear(k·m)), for the residual. */
-    private final INDArray v0, c0, v1, c1, v2, c2;
+    private final INDArray[] inv;
     private long capacity;
     private INDArray x, h0, h1, zOut, y, g0, g1, aHat;
 
@@ -38,18 +39,27 @@ final class ForwardKernel {
         this.context = graph.config().context();
         this.actionDim = graph.config().modelActionDim();
         this.residual = graph.config().residualForward();
-        this.w0 = f32c(graph.param("fwd_fc0_W"));
-        this.b0 = f32c(graph.param("fwd_fc0_b"));
-        this.w1 = f32c(graph.param("fwd_fc1_W"));
-        this.b1 = f32c(graph.param("fwd_fc1_b"));
-        this.w2 = f32c(graph.param("fwd_fc2_W"));
-        this.b2 = f32c(graph.param("fwd_fc2_b"));
-        this.v0 = f32c(graph.param("inv_fc0_W"));
-        this.c0 = f32c(graph.param("inv_fc0_b"));
-        this.v1 = f32c(graph.param("inv_fc1_W"));
-        this.c1 = f32c(graph.param("inv_fc1_b"));
-        this.v2 = f32c(graph.param("inv_fc2_W"));
-        this.c2 = f32c(graph.param("inv_fc2_b"));
+        this.fwd = layers(graph, "fwd");
+        this.inv = layers(graph, "inv");
+    }
+
+    /** A three-layer MLP's parameters {@code PREFIX_fc{0,1,2}_{W,b}} as float c-order copies. */
+    private static INDArray[] layers(WorldModelGraph graph, String prefix) {
+        INDArray[] p = new INDArray[6];
+        for (int i = 0; i < 3; i++) {
+            p[2 * i] = f32c(graph.param(prefix + "_fc" + i + "_W"));
+            p[2 * i + 1] = f32c(graph.param(prefix + "_fc" + i + "_b"));
+        }
+        return p;
+    }
+
+    /** out = Linear(ReLU(Linear(ReLU(Linear(in))))) with {@code p}'s layers, the hidden layers in hA and hB. */
+    private static void mlp(INDArray in, INDArray[] p, INDArray hA, INDArray hB, INDArray out) {
+        Nd4j.exec(new XwPlusB(new INDArray[] {in, p[0], p[1]}, hA));
+        Nd4j.exec(new RectifiedLinear(hA, hA, 0.0));
+        Nd4j.exec(new XwPlusB(new INDArray[] {hA, p[2], p[3]}, hB));
+        Nd4j.exec(new RectifiedLinear(hB, hB, 0.0));
+        Nd4j.exec(new XwPlusB(new INDArray[] {hB, p[4], p[5]}, out));
     }
 
     /**
@@ -82,11 +92,7 @@ final class ForwardKernel {
         x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, sd)).assign(z0);
         for (long i = 0; i < h; i++) {
             aPart.assign(actions.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()));
-            Nd4j.exec(new XwPlusB(new INDArray[] {x, w0, b0}, h0));
-            Nd4j.exec(new RectifiedLinear(h0, h0, 0.0));
-            Nd4j.exec(new XwPlusB(new INDArray[] {h0, w1, b1}, h1));
-            Nd4j.exec(new RectifiedLinear(h1, h1, 0.0));
-            Nd4j.exec(new XwPlusB(new INDArray[] {h1, w2, b2}, z));
+            mlp(x, fwd, h0, h1, z);
             if (residual) z.addi(zPart); // zPart holds the newest latent of the state this step started from
             else Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(z).addOutputs(z).build());
             if (out != null) {
@@ -95,11 +101,7 @@ final class ForwardKernel {
             if (inverseResidual != null) { // x still holds the state this step started from
                 yState.assign(xState);
                 yNext.assign(z);
-                Nd4j.exec(new XwPlusB(new INDArray[] {y, v0, c0}, g0));
-                Nd4j.exec(new RectifiedLinear(g0, g0, 0.0));
-                Nd4j.exec(new XwPlusB(new INDArray[] {g0, v1, c1}, g1));
-                Nd4j.exec(new RectifiedLinear(g1, g1, 0.0));
-                Nd4j.exec(new XwPlusB(new INDArray[] {g1, v2, c2}, aHat));
+                mlp(y, inv, g0, g1, aHat);
                 aHat.subi(aPart);
                 inverseResidual.addi(aHat.mul(aHat).sum(1));
             }
@@ -126,12 +128,12 @@ final class ForwardKernel {
             return;
         }
         x = Nd4j.create(DataType.FLOAT, new long[] {b, (long) context * latentDim + actionDim}, 'c');
-        h0 = Nd4j.create(DataType.FLOAT, new long[] {b, w0.size(1)}, 'c');
-        h1 = Nd4j.create(DataType.FLOAT, new long[] {b, w1.size(1)}, 'c');
+        h0 = Nd4j.create(DataType.FLOAT, new long[] {b, fwd[0].size(1)}, 'c');
+        h1 = Nd4j.create(DataType.FLOAT, new long[] {b, fwd[2].size(1)}, 'c');
         zOut = Nd4j.create(DataType.FLOAT, new long[] {b, latentDim}, 'c');
         y = Nd4j.create(DataType.FLOAT, new long[] {b, (context + 1L) * latentDim}, 'c');
-        g0 = Nd4j.create(DataType.FLOAT, new long[] {b, v0.size(1)}, 'c');
-        g1 = Nd4j.create(DataType.FLOAT, new long[] {b, v1.size(1)}, 'c');
+        g0 = Nd4j.create(DataType.FLOAT, new long[] {b, inv[0].size(1)}, 'c');
+        g1 = Nd4j.create(DataType.FLOAT, new long[] {b, inv[2].size(1)}, 'c');
         aHat = Nd4j.create(DataType.FLOAT, new long[] {b, actionDim}, 'c');
         capacity = b;
     }
