@@ -14,15 +14,23 @@ package io.smwm.core.config;
  *                    whitening of the latent fitted to the table's training frames. Worth it where the latent holds
  *                    what the goal needs along small directions (Cube: the gripper's position takes most of the
  *                    latent's variance, the cube's own displacement little).
+ * @param inverseWeight β of the planning cost's inverse-model penalty (see
+ *                    {@link io.smwm.core.plan.PlannerConfig#inverseWeight}): 0 (default) the paper's cost; β &gt; 0 adds
+ *                    β times the mean squared residual of the model's own inverse model along each candidate's
+ *                    rollout, against plans on which the forward model is wrong (Cube: CEM's action sequences lie
+ *                    where g was not trained, and g promises more than they do).
  */
-public record PlanConfig(boolean clipSamples, double costWhitening) {
+public record PlanConfig(boolean clipSamples, double costWhitening, double inverseWeight) {
 
-    public static final PlanConfig DEFAULT = new PlanConfig(false, 0.0);
+    public static final PlanConfig DEFAULT = new PlanConfig(false, 0.0, 0.0);
 
     public PlanConfig {
         if (!(costWhitening >= 0 && costWhitening <= 1)) {
             throw new IllegalArgumentException("plan.costWhitening must be 0 (off) or a floor in (0, 1], got "
                     + costWhitening);
+        }
+        if (!(inverseWeight >= 0) || Double.isInfinite(inverseWeight)) {
+            throw new IllegalArgumentException("plan.inverseWeight must be finite and >= 0, got " + inverseWeight);
         }
     }
 }

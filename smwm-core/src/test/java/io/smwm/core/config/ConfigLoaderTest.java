@@ -53,6 +53,7 @@ class ConfigLoaderTest {
         assertEquals(1.0, c.loss().lambda());
         assertEquals(3, c.train().epochs());
         assertEquals(0.1, c.plan().costWhitening(), "the whitened planning cost, as cube-full");
+        assertEquals(30.0, c.plan().inverseWeight(), "the inverse-model check on the plans, as cube-full");
         assertArrayEquals(new int[] {1, 4, 4}, new int[] {c.train().chunkAt(1), c.train().chunkAt(2), c.train().chunkAt(3)});
     }
 
@@ -109,7 +110,7 @@ class ConfigLoaderTest {
 
     /** cube-full is reacher-full's recipe with the 5-D action and λ 1 (the Cube sweep's), as its comment says. */
     @Test
-    void cubeFull_isReacherFullsRecipeWithTheCubesActionLambda1RunsFromEpoch2AndTheWhitenedCost() {
+    void cubeFull_isReacherFullsRecipeWithTheCubesActionLambda1RunsFromEpoch2AndTheWhitenedPenalisedCost() {
         ExperimentConfig r = ConfigLoader.forTask("reacher-full"), c = ConfigLoader.forTask("cube-full");
         var expected = ConfigLoader.toTree(r.withLoss(r.loss().withLambda(1)));
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("model")).put("actionDim", 5);
@@ -117,6 +118,7 @@ class ConfigLoaderTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("train")).put("chunkFromEpoch", 2);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("train")).put("valEpisodes", 60);
         ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("plan")).put("costWhitening", 0.1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected.get("plan")).put("inverseWeight", 30.0);
         assertEquals(ConfigLoader.fromTree(expected, "reacher-full with actionDim 5"), c);
         assertEquals(5, c.model().actionDim());
         assertEquals(0.0, r.plan().costWhitening(), "Reacher plans with the paper's cost");
@@ -186,6 +188,15 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.parse("plan:\n  costWhitening: 2\n", "x.yaml"));
         assertTrue(w.getMessage().contains("plan.costWhitening must be 0 (off) or a floor in (0, 1], got 2.0"),
                 w.getMessage());
+        // plan.inverseWeight: absent from older checkpoints (the paper's cost), checked when set
+        var noInverse = ConfigLoader.toTree(c);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) noInverse.get("plan")).remove("inverseWeight");
+        assertEquals(c, ConfigLoader.fromTree(noInverse, "old"));
+        assertEquals(0.0, ExperimentConfig.DEFAULT.plan().inverseWeight());
+        assertEquals(30.0, ConfigLoader.parse("plan:\n  inverseWeight: 30\n", "x.yaml").plan().inverseWeight());
+        IllegalArgumentException iw = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.parse("plan:\n  inverseWeight: -1\n", "x.yaml"));
+        assertTrue(iw.getMessage().contains("plan.inverseWeight must be finite and >= 0, got -1.0"), iw.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLoader.parse("plan:\n  clip: true\n", "x.yaml"));
         assertTrue(e.getMessage().contains("unknown key 'plan.clip'") && e.getMessage().contains("clipSamples"),

@@ -59,7 +59,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--inverse-weight", paramLabel = "B", description = "Add B times the inverse model's mean squared "
             + "residual along each candidate's rollout (h of each predicted transition against the action that made it, "
-            + "normalised) to the planning cost (default: 0, the paper's cost).")
+            + "normalised) to the planning cost (default: the run config's plan.inverseWeight, 0 unless set: the paper's "
+            + "cost).")
     Double inverseWeight;
 
     @Option(names = "--action-weight", paramLabel = "A", description = "Add A times each candidate's mean squared "
@@ -121,7 +122,9 @@ final class EvaluateCommand implements Callable<Integer> {
             pc = samples == null ? pc : pc.withSamples(samples);
             pc = iterations == null ? pc : pc.withIterations(iterations);
             pc = noiseCorrelation == null ? pc : pc.withNoiseCorrelation(noiseCorrelation);
-            pc = inverseWeight == null ? pc : pc.withInverseWeight(inverseWeight);
+            if (inverseWeight != null) {
+                pc.withInverseWeight(inverseWeight); // checks the value; the request applies it (over the run's config)
+            }
             pc = actionWeight == null ? pc : pc.withActionWeight(actionWeight);
         } catch (IllegalArgumentException e) {
             throw new UserError("--samples/--iterations/--noise-correlation/--inverse-weight/--action-weight: "
@@ -130,7 +133,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
                 executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples,
-                costWhitening);
+                costWhitening, inverseWeight);
         if (HadoopStore.isUri(run) || (out != null && HadoopStore.isUri(out))) {
             HadoopRunDirs.Evaluated e = HadoopRunDirs.evaluate(req, run, out, System.out::println);
             ReportPrinter.print(e.outcome().report());
@@ -140,7 +143,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
-                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening), System.out::println);
+                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight),
+                System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));
         return 0;

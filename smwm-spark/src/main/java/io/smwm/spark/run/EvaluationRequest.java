@@ -29,11 +29,14 @@ import java.util.List;
  * @param costWhitening  the planning cost's whitening floor (0: off, the paper's cost; see
  *                        {@link PlannerConfig#costWhitening}); null: as the run's config says ({@code plan.costWhitening})
  *                        unless {@code planner} sets one
+ * @param inverseWeight  β of the planning cost's inverse-model penalty (0: off; see
+ *                        {@link PlannerConfig#inverseWeight}); null: as the run's config says ({@code plan.inverseWeight})
+ *                        unless {@code planner} sets one
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                                 Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
-                                Boolean clipSamples, Double costWhitening) {
+                                Boolean clipSamples, Double costWhitening, Double inverseWeight) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
     }
@@ -46,14 +49,15 @@ public record EvaluationRequest(Path run, String data, Path out, int episodes, L
                              Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                              Integer slices, boolean overwrite, boolean skipValidation) {
         this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
-                skipValidation, null, null, null);
+                skipValidation, null, null, null, null);
     }
 
     /**
      * The planner this request plans with for a run configured as {@code cfg}: {@link #planner()} with
      * {@link #clipSamples()} applied, or where that is null and the planner is CEM, clipping if the planner already
-     * does or the run's {@code plan.clipSamples} asks for it; and with {@link #costWhitening()} applied, or where that
-     * is null and the planner sets none, the run's {@code plan.costWhitening}.
+     * does or the run's {@code plan.clipSamples} asks for it; with {@link #costWhitening()} applied, or where that
+     * is null and the planner sets none, the run's {@code plan.costWhitening}; and the same for {@link #inverseWeight()}
+     * and {@code plan.inverseWeight}.
      */
     public PlannerConfig plannerFor(ExperimentConfig cfg) {
         PlannerConfig p = planner;
@@ -66,6 +70,11 @@ public record EvaluationRequest(Path run, String data, Path out, int episodes, L
             p = p.withCostWhitening(costWhitening);
         } else if (p.costWhitening() == 0) {
             p = p.withCostWhitening(cfg.plan().costWhitening());
+        }
+        if (inverseWeight != null) {
+            p = p.withInverseWeight(inverseWeight);
+        } else if (p.inverseWeight() == 0) {
+            p = p.withInverseWeight(cfg.plan().inverseWeight());
         }
         return p;
     }

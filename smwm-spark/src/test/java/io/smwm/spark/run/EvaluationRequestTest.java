@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class EvaluationRequestTest {
 
     private static final ExperimentConfig PAPER = ExperimentConfig.DEFAULT,
-            CLIPPED = ExperimentConfig.DEFAULT.withPlan(new PlanConfig(true, 0.0));
+            CLIPPED = ExperimentConfig.DEFAULT.withPlan(new PlanConfig(true, 0.0, 0.0));
 
     private static EvaluationRequest request(PlannerConfig pc, Boolean clip) {
         return new EvaluationRequest(Path.of("run"), "table", null, 10, List.of(25), null, 5, 7, pc, null, null,
-                false, false, null, clip, null);
+                false, false, null, clip, null, null);
     }
 
     @Test
@@ -47,17 +47,34 @@ class EvaluationRequestTest {
 
     @Test
     void costWhitening_theFlagElseThePlannersElseTheRunsConfig() {
-        ExperimentConfig whitened = ExperimentConfig.DEFAULT.withPlan(new PlanConfig(false, 0.2));
+        ExperimentConfig whitened = ExperimentConfig.DEFAULT.withPlan(new PlanConfig(false, 0.2, 0.0));
         assertEquals(0.0, request(PlannerConfig.cem(), null).plannerFor(PAPER).costWhitening());
         assertEquals(0.2, request(PlannerConfig.cem(), null).plannerFor(whitened).costWhitening());
         assertEquals(0.2, request(PlannerConfig.mppi(), null).plannerFor(whitened).costWhitening(), "any method");
         assertEquals(0.05, request(PlannerConfig.cem().withCostWhitening(0.05), null).plannerFor(whitened)
                 .costWhitening(), "a planner that sets one keeps it");
         EvaluationRequest off = new EvaluationRequest(Path.of("run"), "table", null, 10, List.of(25), null, 5, 7,
-                PlannerConfig.cem(), null, null, false, false, null, null, 0.0);
+                PlannerConfig.cem(), null, null, false, false, null, null, 0.0, null);
         assertEquals(0.0, off.plannerFor(whitened).costWhitening(), "the flag's 0 turns the config's off");
         assertEquals(PlannerConfig.cem().withClipSamples(true), request(PlannerConfig.cem(), null)
                 .plannerFor(CLIPPED), "the cost is untouched where nothing asks for a whitening");
+    }
+
+    @Test
+    void inverseWeight_theFlagElseThePlannersElseTheRunsConfig() {
+        ExperimentConfig penalised = ExperimentConfig.DEFAULT.withPlan(new PlanConfig(false, 0.0, 30.0));
+        assertEquals(0.0, request(PlannerConfig.cem(), null).plannerFor(PAPER).inverseWeight(), "the paper's cost");
+        assertEquals(30.0, request(PlannerConfig.cem(), null).plannerFor(penalised).inverseWeight());
+        assertEquals(30.0, request(PlannerConfig.mppi(), null).plannerFor(penalised).inverseWeight(), "any method");
+        assertEquals(5.0, request(PlannerConfig.cem().withInverseWeight(5), null).plannerFor(penalised).inverseWeight(),
+                "a planner that sets one keeps it");
+        EvaluationRequest off = new EvaluationRequest(Path.of("run"), "table", null, 10, List.of(25), null, 5, 7,
+                PlannerConfig.cem(), null, null, false, false, null, null, null, 0.0);
+        assertEquals(0.0, off.plannerFor(penalised).inverseWeight(), "the flag's 0 turns the config's off");
+        EvaluationRequest ten = new EvaluationRequest(Path.of("run"), "table", null, 10, List.of(25), null, 5, 7,
+                PlannerConfig.cem(), null, null, false, false, null, null, null, 10.0);
+        assertEquals(10.0, ten.plannerFor(penalised).inverseWeight(), "the flag's value over the config's");
+        assertEquals(0.0, ten.plannerFor(penalised).costWhitening(), "nothing else changes");
     }
 
     @Test
