@@ -1,9 +1,9 @@
 package io.smwm.core.eval;
 
 import io.smwm.core.plan.LatentModel;
+import io.smwm.core.plan.PlanCost;
 import io.smwm.core.plan.PlanProblem;
 import io.smwm.core.plan.PlanResult;
-import io.smwm.core.plan.PlanCost;
 import io.smwm.core.plan.Planner;
 import io.smwm.core.util.Seeds;
 import java.util.ArrayList;
