@@ -33,17 +33,21 @@ package io.smwm.core.config;
  * @param valEpisodes V &ge; 0: the validation after each epoch reads only the V lowest-numbered held-out episodes
  *                    (a seeded random sample, as the held-out episodes are); 0 (the default) = all of them. The
  *                    held-out episodes themselves, and the pairs an evaluation draws from them, do not change
+ * @param splitSeed   the seed the train/held-out split of the table's episodes derives from; null (the default) =
+ *                    {@code seed}. Set it to train with another seed on the same held-out episodes (a second member
+ *                    of an ensemble, a training-seed spread measured on one set of pairs): {@code splitSeed: S}
+ *                    holds out what {@code seed: S} would
  */
 public record TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
                           double beta1, double beta2, double epsilon, double lrDecay, String engine,
-                          int chunk, int averageEpochs, int chunkFromEpoch, int valEpisodes) {
+                          int chunk, int averageEpochs, int chunkFromEpoch, int valEpisodes, Long splitSeed) {
 
     /** The {@code train.engine} values. */
     public static final String ENGINE_DIRECT = "direct", ENGINE_SAMEDIFF = "samediff";
     public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DIRECT, ENGINE_SAMEDIFF);
 
     public static final TrainConfig DEFAULT = new TrainConfig(5e-4, 256, 10, 0L, 0.1, 0.0, 0.9, 0.999, 1e-8, 1.0,
-            ENGINE_DIRECT, 1, 0, 1, 0);
+            ENGINE_DIRECT, 1, 0, 1, 0, null);
     /** A batch is held in memory as images and activations; larger ones are refused rather than running out of memory. */
     public static final int MAX_BATCH_SIZE = 65_536;
 
@@ -66,6 +70,14 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
         Checks.atLeast("train.averageEpochs", averageEpochs, 0);
         Checks.atLeast("train.chunkFromEpoch", chunkFromEpoch, 1);
         Checks.atLeast("train.valEpisodes", valEpisodes, 0);
+    }
+
+    /** Without {@code splitSeed}: the split derives from {@code seed}. */
+    public TrainConfig(double lr, int batchSize, int epochs, long seed, double valFraction, double gradClip,
+                       double beta1, double beta2, double epsilon, double lrDecay, String engine, int chunk,
+                       int averageEpochs, int chunkFromEpoch, int valEpisodes) {
+        this(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine, chunk,
+                averageEpochs, chunkFromEpoch, valEpisodes, null);
     }
 
     /** Without {@code valEpisodes}: every held-out episode is validated. */
@@ -104,51 +116,61 @@ public record TrainConfig(double lr, int batchSize, int epochs, long seed, doubl
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(lr, batchSize, e, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(lr, batchSize, epochs, s, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(l, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(lr, b, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withEngine(String e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, e,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withLrDecay(double d) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, d, engine,
-                chunk, averageEpochs, chunkFromEpoch, valEpisodes);
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withChunk(int l) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                l, averageEpochs, chunkFromEpoch, valEpisodes);
+                l, averageEpochs, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withChunkFromEpoch(int e) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, e, valEpisodes);
+                chunk, averageEpochs, e, valEpisodes, splitSeed);
     }
 
     public TrainConfig withAverageEpochs(int a) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, a, chunkFromEpoch, valEpisodes);
+                chunk, a, chunkFromEpoch, valEpisodes, splitSeed);
     }
 
     public TrainConfig withValEpisodes(int v) {
         return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
-                chunk, averageEpochs, chunkFromEpoch, v);
+                chunk, averageEpochs, chunkFromEpoch, v, splitSeed);
+    }
+
+    public TrainConfig withSplitSeed(Long s) {
+        return new TrainConfig(lr, batchSize, epochs, seed, valFraction, gradClip, beta1, beta2, epsilon, lrDecay, engine,
+                chunk, averageEpochs, chunkFromEpoch, valEpisodes, s);
+    }
+
+    /** The seed the train/held-out split derives from: {@code splitSeed} when set, else {@code seed}. */
+    public long splitRoot() {
+        return splitSeed != null ? splitSeed : seed;
     }
 }

@@ -66,7 +66,7 @@ public final class LocalTrainer {
      * seed derive(seed, "split")) and trains. Table-backed sources should split by episode instead (smwm-data).
      */
     public TrainResult fit(InMemoryTransitionSource data) {
-        InMemoryTransitionSource[] tv = data.split(config.train().valFraction(), Seeds.derive(config.train().seed(), "split"));
+        InMemoryTransitionSource[] tv = data.split(config.train().valFraction(), Seeds.derive(config.train().splitRoot(), "split"));
         return fit(tv[0], tv[1].size() == 0 ? null : tv[1]);
     }
 

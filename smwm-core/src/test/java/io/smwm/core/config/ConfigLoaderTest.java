@@ -142,6 +142,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void splitSeed_defaultsToTheSeed_parses_roundTrips_isReadFromOldTrees_andSurvivesTheWithers() {
+        assertNull(ExperimentConfig.DEFAULT.train().splitSeed());
+        assertEquals(9L, ExperimentConfig.DEFAULT.train().withSeed(9).splitRoot(), "unset: the split follows the seed");
+        TrainConfig t = ConfigLoader.parse("train:\n  seed: 8\n  splitSeed: 7\n", "x.yaml").train();
+        assertEquals(8L, t.seed());
+        assertEquals(7L, t.splitRoot());
+        assertEquals(t, ConfigLoader.fromTree(ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t)), "t").train());
+        assertEquals(7L, t.withEpochs(3).withChunk(4).withSeed(9).withValEpisodes(5).splitRoot(), "the withers keep it");
+        var old = ConfigLoader.toTree(ExperimentConfig.DEFAULT.withTrain(t));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("train")).remove("splitSeed");
+        assertEquals(8L, ConfigLoader.fromTree(old, "old").train().splitRoot(), "a checkpoint from before the key");
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parse("train:\n  splitSeed: x\n", "x.yaml"));
+    }
+
+    @Test
     void chunkFromEpoch_defaultsToRunsFromTheStart_schedulesTheRunLength_andRefusesRolloutBeforeIt() {
         assertEquals(1, ExperimentConfig.DEFAULT.train().chunkFromEpoch());
         TrainConfig t = ConfigLoader.parse("train:\n  chunk: 4\n  chunkFromEpoch: 3\n", "x.yaml").train();

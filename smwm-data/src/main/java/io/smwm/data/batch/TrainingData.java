@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The one place that turns a table into what training needs: the compatibility check between a table and a
- * model config, the episode split (seed derive(train.seed, "split")), the action normaliser from the table's
+ * model config, the episode split (seed derive(train.splitSeed or else train.seed, "split")), the action normaliser from the table's
  * statistics, and the model action of a transition. Local and distributed training both use it, so they see the
  * same split and the same normalisation.
  */
@@ -55,7 +55,7 @@ public final class TrainingData {
 
     /** The run's episode split: train.valFraction held out, seeded from train.seed. */
     public static EpisodeSplit split(TableMetadata meta, ExperimentConfig cfg) {
-        return EpisodeSplit.of(meta.episodes(), cfg.train().valFraction(), Seeds.derive(cfg.train().seed(), "split"));
+        return EpisodeSplit.of(meta.episodes(), cfg.train().valFraction(), Seeds.derive(cfg.train().splitRoot(), "split"));
     }
 
     /** The action z-scoring from the table's per-dimension action statistics, tiled over the frameskip. */

@@ -63,6 +63,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "cost).")
     Double inverseWeight;
 
+    @Option(names = "--ensemble", split = ",", paramLabel = "RUN", description = "Plan with an ensemble: "
+            + "these runs' models beside --run's, the cost the sum of their costs (each whitened on its own), so a plan "
+            + "must look good to every model. They must be trained on --data holding out the same episodes as --run "
+            + "(train.splitSeed); local run directories, planned on the driver.")
+    List<String> ensemble;
+
     @Option(names = "--action-weight", paramLabel = "A", description = "Add A times each candidate's mean squared "
             + "normalised action to the planning cost (default: 0, the paper's cost).")
     Double actionWeight;
@@ -134,7 +140,14 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
                 executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples,
                 costWhitening, inverseWeight);
+        List<Path> members = new java.util.ArrayList<>();
+        for (String m : ensemble == null ? List.<String>of() : ensemble) {
+            if (HadoopStore.isUri(m)) throw new UserError("--ensemble takes local run directories, got " + m);
+            members.add(Path.of(m));
+        }
         if (HadoopStore.isUri(run) || (out != null && HadoopStore.isUri(out))) {
+            if (!members.isEmpty())
+                throw new UserError("--ensemble plans with local runs and reports; --run and --out must be local paths");
             HadoopRunDirs.Evaluated e = HadoopRunDirs.evaluate(req, run, out, System.out::println);
             ReportPrinter.print(e.outcome().report());
             System.out.printf("evaluated in %.0f s; report %s%n", e.outcome().wallSeconds(),
@@ -143,7 +156,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
-                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight),
+                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, members),
                 System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));

@@ -32,13 +32,28 @@ import java.util.List;
  * @param inverseWeight  β of the planning cost's inverse-model penalty (0: off; see
  *                        {@link PlannerConfig#inverseWeight}); null: as the run's config says ({@code plan.inverseWeight})
  *                        unless {@code planner} sets one
+ * @param ensemble       further run directories whose models plan together with {@code run}'s as one ensemble
+ *                        ({@link io.smwm.core.plan.EnsembleLatentModel}: the cost is the sum of the members' costs);
+ *                        they must have been trained on {@code data} with the same held-out episodes; empty: {@code run}
+ *                        alone. Plans on the driver only
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                                 Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
-                                Boolean clipSamples, Double costWhitening, Double inverseWeight) {
+                                Boolean clipSamples, Double costWhitening, Double inverseWeight,
+                                List<Path> ensemble) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
+        ensemble = ensemble == null ? List.of() : List.copyOf(ensemble);
+    }
+
+    /** A request that plans with {@code run}'s model alone. */
+    public EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
+                             Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
+                             Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
+                             Boolean clipSamples, Double costWhitening, Double inverseWeight) {
+        this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
+                skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, List.of());
     }
 
     /**

@@ -13,6 +13,7 @@ import io.smwm.core.eval.MinGoalDistance;
 import io.smwm.core.eval.PairSource;
 import io.smwm.core.eval.report.EvaluationProvenance;
 import io.smwm.core.eval.report.ReportWriter;
+import io.smwm.core.plan.EnsembleLatentModel;
 import io.smwm.core.plan.LatentModel;
 import io.smwm.core.plan.LinearMetricLatentModel;
 import io.smwm.core.plan.PlannerConfig;
@@ -80,6 +81,7 @@ public final class EvaluationRun {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, ckpt.config(), req.data());
+        List<Member> members = ensembleMembers(req, ckpt, meta);
         if (req.skipValidation())
             console.accept("note: --skip-validation: " + req.data() + " is not validated before evaluating");
         else
@@ -87,11 +89,50 @@ public final class EvaluationRun {
         try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
             RunDirs.checkReportOut(dir, req.overwrite()); // again, as the report directory's only writer
             return evaluate(req, ckptDir, checkpointLabel == null ? ckptDir.toString() : checkpointLabel, ckpt, meta,
-                    dir, console);
+                    members, dir, console);
         }
     }
 
+    /** An ensemble member: its checkpoint directory and checkpoint. */
+    private record Member(Path dir, Checkpoint ckpt) {}
+
+    /**
+     * The request's further ensemble members, loaded and checked: each trained on the table (its fingerprint and
+     * task), with the same action space and context as the run, and holding out the same episodes, so that the pairs
+     * are held out from every member.
+     */
+    private static List<Member> ensembleMembers(EvaluationRequest req, Checkpoint ckpt, TableMetadata meta)
+            throws IOException {
+        List<Member> out = new ArrayList<>();
+        EpisodeSplit split = TrainingData.split(meta, ckpt.config());
+        for (Path m : req.ensemble()) {
+            Path dir = m.resolve("checkpoint");
+            RunDirs.recoverCheckpoint(m);
+            if (!Files.isDirectory(dir))
+                throw new UserError("--ensemble: no checkpoint at " + dir);
+            Checkpoint c = CheckpointIO.load(dir);
+            TrainingData.checkCompatible(meta, c.config(), req.data());
+            var a = ckpt.config().model();
+            var b = c.config().model();
+            if (a.context() != b.context() || a.frameskip() != b.frameskip() || a.actionDim() != b.actionDim())
+                throw new UserError("--ensemble: " + m + " has context " + b.context() + ", frameskip " + b.frameskip()
+                        + " and action dimension " + b.actionDim() + "; the run has " + a.context() + ", "
+                        + a.frameskip() + " and " + a.actionDim());
+            EpisodeSplit other = TrainingData.split(meta, c.config());
+            for (long e = 0; e < meta.episodes(); e++) {
+                if (split.isValidation(e) != other.isValidation(e))
+                    throw new UserError("--ensemble: " + m + " holds out other episodes than the run (episode " + e
+                            + "), so some pairs would come from episodes it trained on; train it with the run's "
+                            + "train.splitSeed (" + ckpt.config().train().splitRoot() + ") and train.valFraction");
+            }
+            out.add(new Member(dir, c));
+        }
+        return out;
+    }
+
     private static void check(EvaluationRequest req) {
+        if (!req.ensemble().isEmpty() && req.master() != null)
+            throw new UserError("--ensemble plans on the driver; drop --master");
         if (req.slices() != null && req.master() == null)
             throw new UserError("--slices applies to a distributed evaluation; add --master (e.g. local[2])");
         if (req.slices() != null && req.slices() < 1)
@@ -128,7 +169,8 @@ public final class EvaluationRun {
     }
 
     private static Outcome evaluate(EvaluationRequest req, Path ckptDir, String ckptLabel, Checkpoint ckpt,
-                                    TableMetadata meta, Path dir, Consumer<String> console) throws IOException {
+                                    TableMetadata meta, List<Member> members, Path dir, Consumer<String> console)
+            throws IOException {
         ExperimentConfig cfg = ckpt.config();
         List<Integer> offsets = req.goalOffsets();
         EnvConfig envCfg = TrainingData.envConfig(meta);
@@ -150,11 +192,30 @@ public final class EvaluationRun {
                     + "episodes' frames (floor " + planner.costWhitening() + ": " + metric.floored() + " of "
                     + ckpt.config().model().latentDim() + " directions floored)");
         }
-        Planned p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, planner, sources, req.master(),
-                req.slices(), metric);
+        Planned p;
+        if (members.isEmpty()) {
+            p = plan(ckptDir, ckpt, meta.env().id(), envCfg, ec, planner, sources, req.master(), req.slices(), metric);
+        } else {
+            List<LatentModel> models = new ArrayList<>();
+            models.add(latentModel(ckpt, metric));
+            for (Member m : members) {
+                Whitening w = planner.costWhitening() > 0 ? CostMetric.fit(req.data(), split,
+                        new WorldModelLatentModel(m.ckpt().toModel()), planner.costWhitening()) : null;
+                models.add(latentModel(m.ckpt(), w));
+            }
+            console.accept("planning with an ensemble of " + models.size() + " models (the run and " + req.ensemble()
+                    + "): the cost is the sum of their costs" + (metric != null ? ", each whitened on its own" : ""));
+            p = onDriver(new EnsembleLatentModel(models), envs, ec, planner, sources);
+        }
         EvaluationProvenance prov = new EvaluationProvenance(ckptLabel, req.data(), meta.fingerprint(),
                 cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());
-        ReportWriter.write(p.report(), dir, prov.toMap(), req.overwrite());
+        Map<String, Object> provenance = new LinkedHashMap<>(prov.toMap());
+        if (!members.isEmpty()) {
+            List<String> dirs = new ArrayList<>();
+            for (Member m : members) dirs.add(m.dir().toString());
+            provenance.put("ensemble", dirs);
+        }
+        ReportWriter.write(p.report(), dir, provenance, req.overwrite());
         return new Outcome(p.report(), dir, p.wallSeconds());
     }
 
@@ -184,12 +245,7 @@ public final class EvaluationRun {
         EvaluationReport rep;
         String where;
         if (master == null) {
-            LatentModel lm = new WorldModelLatentModel(ckpt.toModel());
-            if (metric != null) {
-                lm = new LinearMetricLatentModel(lm, metric.w(), metric.wInv());
-            }
-            rep = new Evaluator(envs, lm, ec).evaluate(planners, sources);
-            where = "driver";
+            return onDriver(latentModel(ckpt, metric), envs, ec, planner, sources);
         } else {
             SparkSession spark = SparkSessions.create("smwm evaluate", master);
             try {
@@ -202,5 +258,20 @@ public final class EvaluationRun {
             }
         }
         return new Planned(rep, where, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The checkpoint's model as the planner sees it: through the whitening {@code metric} when not null. */
+    private static LatentModel latentModel(Checkpoint ckpt, Whitening metric) {
+        LatentModel lm = new WorldModelLatentModel(ckpt.toModel());
+        return metric == null ? lm : new LinearMetricLatentModel(lm, metric.w(), metric.wInv());
+    }
+
+    private static Planned onDriver(LatentModel lm, Supplier<Environment> envs, EvalConfig ec, PlannerConfig planner,
+                                    List<PairSource> sources) {
+        Map<String, PlannerConfig> planners = new LinkedHashMap<>();
+        planners.put(planner.method(), planner);
+        long t0 = System.nanoTime();
+        EvaluationReport rep = new Evaluator(envs, lm, ec).evaluate(planners, sources);
+        return new Planned(rep, "driver", (System.nanoTime() - t0) / 1e9);
     }
 }

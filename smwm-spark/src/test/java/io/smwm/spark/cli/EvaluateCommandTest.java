@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smwm.core.config.ConfigLoader;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.data.generate.GenerationSpec;
 import io.smwm.data.generate.LocalGenerator;
@@ -144,5 +145,50 @@ class EvaluateCommandTest {
                 .get("planner.inverseWeight").asDouble(), "off by default");
         CliRun.of("evaluate", "--run", whiteRun.toString(), "--data", table, "--inverse-weight", "-1", "--out",
                 dir.resolve("neg-inv").toString()).assertUserError("planner.inverseWeight must be finite and >= 0");
+    }
+
+    @Test
+    void ensemble_plansWithSeveralRunsOfTheSameSplit_andRefusesOneThatHeldOutOtherEpisodes(@TempDir Path dir)
+            throws Exception {
+        String table = dir.resolve("t").toString();
+        LocalGenerator.generate(new GenerationSpec("tworoom", new EnvConfig("default", 16, List.of(), Map.of()),
+                null, 20, 40, 3, 5, 10), table, false);
+        String config = new File(getClass().getResource("/tiny-tworoom.yaml").toURI()).getPath();
+        Path a = dir.resolve("a"), b = dir.resolve("b"), other = dir.resolve("other");
+        Path bConfig = dir.resolve("b.yaml");
+        // b: another training seed on a's held-out episodes; other: another seed and its own split
+        Files.writeString(bConfig, Files.readString(Path.of(config)).replaceFirst("(?m)^train:\\s*$",
+                "train:\n  splitSeed: " + ConfigLoader.load(Path.of(config)).train().seed()));
+        assertEquals(0, Main.run("train", "--data", table, "--out", a.toString(), "--config", config));
+        assertEquals(0, Main.run("train", "--data", table, "--out", b.toString(), "--config", bConfig.toString(),
+                "--seed", "11"));
+        assertEquals(0, Main.run("train", "--data", table, "--out", other.toString(), "--config", config, "--seed", "11"));
+        assertEquals(0, Main.run("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--cost-whitening", "0.2", "--inverse-weight", "2",
+                "--ensemble", b.toString(), "--out", dir.resolve("ens").toString()));
+        JsonNode rep = new ObjectMapper().readTree(dir.resolve("ens/report.json").toFile());
+        assertEquals(List.of(b.resolve("checkpoint").toString()),
+                List.of(rep.get("provenance").get("ensemble").get(0).asText()), "the members are recorded");
+        assertEquals(3, rep.get("results").get(0).get("episodes").asInt());
+        assertEquals(2.0, rep.get("config").get("planner.inverseWeight").asDouble());
+        assertFalse(new ObjectMapper().readTree(run(a, table, dir, "alone").toFile()).get("provenance").has("ensemble"));
+
+        CliRun.of("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3", "--goal-offset", "10",
+                "--ensemble", other.toString(), "--out", dir.resolve("x").toString())
+                .assertUserError("holds out other episodes than the run");
+        CliRun.of("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3", "--goal-offset", "10",
+                "--ensemble", b.toString(), "--master", "local[1]", "--out", dir.resolve("y").toString())
+                .assertUserError("--ensemble plans on the driver");
+        CliRun.of("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3", "--goal-offset", "10",
+                "--ensemble", dir.resolve("none").toString(), "--out", dir.resolve("z").toString())
+                .assertUserError("--ensemble: no checkpoint at");
+        assertFalse(Files.exists(dir.resolve("x/report.json")), "nothing written for a refused ensemble");
+    }
+
+    private static Path run(Path runDir, String table, Path dir, String name) {
+        Path out = dir.resolve(name);
+        assertEquals(0, Main.run("evaluate", "--run", runDir.toString(), "--data", table, "--episodes", "3",
+                "--goal-offset", "10", "--seed", "1", "--out", out.toString()));
+        return out.resolve("report.json");
     }
 }
