@@ -70,6 +70,7 @@ public final class Environments {
         register(new Task(Cube.ID, Cube::new, List.of("default"),
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
                         p(CubePickPlacePolicy.EXPLORE_NAME, CubePickPlacePolicy::exploring),
+                        p(CubePickPlacePolicy.MISS_NAME, CubePickPlacePolicy::missing),
                         p("random", RandomPolicy::new)), "scripted", Set.of(Cube.PARAM_CAMERA_ZOOM)));
     }
 

@@ -37,6 +37,14 @@ import java.util.SplittableRandom;
  * openings and closings occur, and now and then a held cube is let go), and {@value #EXPLORE_BURST_RATE} of steps
  * start a burst whose random actions include the finger command in half of the bursts.
  *
+ * <p>The variant {@value #MISS_NAME} ({@link #missing()}) makes {@value #MISS_RATE} of its cycles grasp attempts
+ * that miss, for data that show the model what a badly set-up grasp does: half of them close the fingers
+ * 2.5-6 cm higher than a grasp (above the cube), the other half with the gripper 3.5-6 cm off the cube's centre
+ * (a finger lands on or beside it); after the fingers close on nothing the gripper makes a FAKE_CARRY, 5-15 steps
+ * toward the cycle's place target with the fingers closed, before the next cycle (the cube stays behind). The
+ * plain policy's grasps virtually never miss, so without these a model learns that closing the fingers near the cube
+ * always takes it along. The other cycles, the noise and the bursts are {@value #NAME}'s.
+ *
  * <p>The policy does not know the episode length, so an episode ends at any point of a cycle: about half of the
  * time with the cube released on the table. Every action is within [-1, 1]; the same env states and policy stream
  * give the same actions.
@@ -47,7 +55,13 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     /** Registry name of {@link #exploring()}. */
     public static final String EXPLORE_NAME = "pick-place-explore";
 
-    private enum Phase { APPROACH, DESCEND, CLOSE, CARRY, LOWER, RELEASE, RISE, EXCURSION }
+    /** Registry name of {@link #missing()}. */
+    public static final String MISS_NAME = "pick-place-miss";
+
+    private enum Phase { APPROACH, DESCEND, CLOSE, CARRY, LOWER, RELEASE, RISE, EXCURSION, FAKE_CARRY }
+
+    /** {@link #missing()}'s share of cycles that are grasp attempts set up to miss. */
+    static final double MISS_RATE = 0.3;
 
     /** Gaussian action noise (std) of the movement and yaw components. */
     static final double NOISE = 0.1;
@@ -65,6 +79,7 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     private final double fingerNoise;
     private final double burstRate;
     private final boolean burstFingers;
+    private final double missRate;
     /** Least horizontal distance (m) from the cube to a cycle's place target. */
     static final double MIN_PLACE_DISTANCE = 0.08;
     /** Most horizontal distance (m) from the cube to a cycle's place target, before clamping to the table. */
@@ -99,6 +114,11 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     private double wz;
     private double dropHeight;
     private double graspZ;
+    /** Whether this cycle is a grasp attempt set up to miss ({@link #missing()} only). */
+    private boolean missCycle;
+    /** How far (m) above the grasp height this cycle closes the fingers: 0 but for a miss from above. */
+    private double missHigh;
+    private int fakeSteps;
     // per excursion
     private double ex;
     private double ey;
@@ -110,20 +130,27 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
 
     /** The {@value #NAME} policy. */
     public CubePickPlacePolicy() {
-        this(NAME, NOISE, 0, BURST_RATE, false);
+        this(NAME, NOISE, 0, BURST_RATE, false, 0);
     }
 
-    private CubePickPlacePolicy(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers) {
+    private CubePickPlacePolicy(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers,
+                                double missRate) {
         this.name = name;
         this.noise = noise;
         this.fingerNoise = fingerNoise;
         this.burstRate = burstRate;
         this.burstFingers = burstFingers;
+        this.missRate = missRate;
     }
 
     /** The {@value #EXPLORE_NAME} variant: the same cycles with wider actions (see the class comment). */
     public static CubePickPlacePolicy exploring() {
-        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true);
+        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true, 0);
+    }
+
+    /** The {@value #MISS_NAME} variant: {@value #NAME} with grasp attempts that miss (see the class comment). */
+    public static CubePickPlacePolicy missing() {
+        return new CubePickPlacePolicy(MISS_NAME, NOISE, 0, BURST_RATE, false, MISS_RATE);
     }
 
     @Override
@@ -166,6 +193,18 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
         wy = (rng.nextDouble() * 2 - 1) * PLACE_HALF;
         wz = 0.05 + 0.12 * rng.nextDouble();
         dropHeight = rng.nextInt(8) == 0 ? 0.01 + 0.04 * rng.nextDouble() : 0;
+        missCycle = false;
+        missHigh = 0;
+        if (missRate > 0 && rng.nextDouble() < missRate) { // draws nothing more for the plain policy: its data stay the same
+            missCycle = true;
+            if (rng.nextBoolean()) {
+                missHigh = 0.025 + 0.035 * rng.nextDouble();
+            } else {
+                double mr = 0.035 + 0.025 * rng.nextDouble(), ma = rng.nextDouble() * 2 * Math.PI;
+                offX = mr * Math.cos(ma);
+                offY = mr * Math.sin(ma);
+            }
+        }
         go(Phase.APPROACH);
     }
 
@@ -206,8 +245,8 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
             case DESCEND -> {
                 tx = cx + offX;
                 ty = cy + offY;
-                double low = Math.max(Cube.WORK_ZMIN, cz + 0.002);
-                tz = low - OVERSHOOT;
+                double low = Math.max(Cube.WORK_ZMIN, cz + 0.002) + missHigh;
+                tz = missHigh > 0 ? low : low - OVERSHOOT;
                 grip = 1;
                 dyaw = quarterWrap(cubeYaw + yawOff - yaw);
                 if (gz - low < 0.008 || phaseSteps > 15) {
@@ -220,7 +259,12 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                     graspZ = gz;
                     go(Phase.CARRY);
                 } else if (gap < 0.005 || phaseSteps > 10) {
-                    newCycle(cx, cy); // missed: approach again
+                    if (missCycle) {
+                        fakeSteps = 5 + rng.nextInt(11);
+                        go(Phase.FAKE_CARRY); // move off as if it held the cube
+                    } else {
+                        newCycle(cx, cy); // missed: approach again
+                    }
                 }
             }
             case CARRY -> {
@@ -273,6 +317,18 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                     } else {
                         newCycle(cx, cy);
                     }
+                }
+            }
+            case FAKE_CARRY -> {
+                grip = -1;
+                tx = px;
+                ty = py;
+                tz = carryZ;
+                if (grasped) {
+                    graspZ = gz;
+                    go(Phase.CARRY); // it caught the cube after all
+                } else if (--fakeSteps <= 0) {
+                    newCycle(cx, cy);
                 }
             }
             case EXCURSION -> {
