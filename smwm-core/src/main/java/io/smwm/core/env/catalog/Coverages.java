@@ -137,7 +137,10 @@ public final class Coverages {
      * of all windows of {@value #CUBE_WINDOW} env steps (frames t and t + {@value #CUBE_WINDOW}, every t of every
      * episode long enough), the share whose cube centres are at least {@link Cube#SUCCESS_DIST} apart, measured
      * as Cube's goal error measures it. These are exactly the windows that make evaluation pairs at goal offset
-     * {@value #CUBE_WINDOW} that are not solved at the start; 0 when no episode has a window.
+     * {@value #CUBE_WINDOW} that are not solved at the start; 0 when no episode has a window. And
+     * {@code share_grasp_attempts_missed} ({@link #cubeGraspAttempts}): of the closings of the open fingers near the
+     * cube, the share after which the cube was not held: a model learns from these that closing the fingers near the
+     * cube does not always take it along.
      */
     private static Map<String, Double> cube(List<float[][]> episodes) {
         int grasped = 0, lifted = 0, placed = 0;
@@ -160,7 +163,36 @@ public final class Coverages {
         out.put("share_episodes_cube_lifted", lifted / n);
         out.put("share_episodes_cube_placed_elsewhere", placed / n);
         out.put("share_windows" + CUBE_WINDOW + "_cube_moved", cubeWindowsMoved(episodes, CUBE_WINDOW));
+        int[] attempts = cubeGraspAttempts(episodes);
+        out.put("share_grasp_attempts_missed", attempts[0] == 0 ? 0 : attempts[1] / (double) attempts[0]);
         return out;
+    }
+
+    /** Env steps after a closing starts within which the cube must be held for the attempt to count as a grasp. */
+    static final int GRASP_STEPS = 10;
+
+    /**
+     * [attempts, missed]: an attempt is a step t where the open fingers (gap, state 4, at least 5.5 cm) start to close
+     * (the gap shrinks by more than 3 mm to t + 1 and did not from t − 1), the cube is not held and the gripper is
+     * within 7 cm of the cube's centre horizontally and less than 5.5 cm above it (lower than the fingertips clear the
+     * cube, so not the closings of a move above it), with {@value #GRASP_STEPS} steps left
+     * in the episode; missed when the cube is not held at any of those steps.
+     */
+    static int[] cubeGraspAttempts(List<float[][]> episodes) {
+        int attempts = 0, missed = 0;
+        for (float[][] e : episodes) {
+            for (int t = 1; t + GRASP_STEPS < e.length; t++) {
+                float[] s = e[t];
+                boolean starts = s[4] >= 0.055f && e[t + 1][4] < s[4] - 0.003f && !(s[4] < e[t - 1][4] - 0.003f);
+                boolean near = Math.hypot(s[0] - s[8], s[1] - s[9]) < 0.07 && s[2] - s[10] < 0.055;
+                if (!starts || !near || s[21] > 0.5f) continue;
+                attempts++;
+                boolean held = false;
+                for (int j = t + 1; j <= t + GRASP_STEPS; j++) held |= e[j][21] > 0.5f;
+                missed += held ? 0 : 1;
+            }
+        }
+        return new int[] {attempts, missed};
     }
 
     /**

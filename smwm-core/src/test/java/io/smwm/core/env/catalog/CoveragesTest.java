@@ -3,10 +3,12 @@ package io.smwm.core.env.catalog;
 import io.smwm.core.env.Environment;
 import io.smwm.core.env.EnvConfig;
 import io.smwm.core.env.BehaviourPolicy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,42 @@ class CoveragesTest {
         s[10] = (float) z;
         s[11] = 1f;
         return s;
+    }
+
+    /**
+     * An episode of 40 frames, the cube at the origin, the gripper at (gx, 0, gz) with the fingers open (8 cm) until
+     * frame 10, then closing by 1 cm a frame to 1 cm; held from frame {@code heldFrom} on (never when negative).
+     */
+    private static float[][] closing(double gx, double gz, int heldFrom) {
+        float[][] e = new float[40][];
+        for (int t = 0; t < e.length; t++) {
+            e[t] = cubeAt(0, 0, 0.025);
+            e[t][0] = (float) gx;
+            e[t][2] = (float) (0.025 + gz);
+            e[t][4] = (float) Math.max(0.01, t <= 10 ? 0.08 : 0.08 - 0.01 * (t - 10));
+            e[t][21] = heldFrom >= 0 && t >= heldFrom ? 1f : 0f;
+        }
+        return e;
+    }
+
+    @Test
+    void cube_graspAttemptsMissed_countsClosingsLowNearTheCubeThatDoNotHoldIt() {
+        String key = "share_grasp_attempts_missed";
+        assertArrayEquals(new int[] {1, 0}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0, 0.002, 14))));
+        assertArrayEquals(new int[] {1, 1}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0.02, 0.002, -1))));
+        assertArrayEquals(new int[] {1, 1}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0, 0.05, -1))), "above the cube");
+        assertArrayEquals(new int[] {1, 1}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0, 0.002, 25))),
+                "held only after the ten steps");
+        assertArrayEquals(new int[] {0, 0}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0, 0.06, -1))),
+                "closing where the fingertips clear the cube is not an attempt");
+        assertArrayEquals(new int[] {0, 0}, Coverages.cubeGraspAttempts(List.<float[][]>of(closing(0.08, 0.002, -1))), "too far");
+        float[][] held = closing(0, 0.002, 0);
+        assertArrayEquals(new int[] {0, 0}, Coverages.cubeGraspAttempts(List.<float[][]>of(held)), "already held");
+        float[][] late = Arrays.copyOf(closing(0, 0.002, -1), 20);
+        assertArrayEquals(new int[] {0, 0}, Coverages.cubeGraspAttempts(List.<float[][]>of(late)), "fewer than ten steps left");
+        assertEquals(2 / 3.0, Coverages.of("cube", "default",
+                List.<float[][]>of(closing(0, 0.002, 14), closing(0.02, 0.002, -1), closing(0, 0.05, -1))).get(key), 1e-12);
+        assertEquals(0.0, Coverages.of("cube", "default", List.<float[][]>of(held)).get(key), "no attempt: 0");
     }
 
     @Test

@@ -21,6 +21,7 @@ class CubePickPlacePolicyTest {
     private static final double PEN = 0.005;
     private static final String WINDOWS = "share_windows25_cube_moved";
     private static final String PLACED = "share_episodes_cube_placed_elsewhere";
+    private static final String MISSED = "share_grasp_attempts_missed";
 
     /**
      * 100 episodes x 100 steps seeded as {@link Coverages#rollout} seeds them (env seed e, policy stream 1000 + e),
@@ -108,12 +109,14 @@ class CubePickPlacePolicyTest {
         List<float[][]> plainStates = rollout(recorder(new CubePickPlacePolicy(), plainActions), 60, 100);
         Map<String, Double> cov = Coverages.of(Cube.ID, "default", missStates);
         double[] m = missedAttempts(missStates, missActions), p = missedAttempts(plainStates, plainActions);
+        Map<String, Double> plainCov = Coverages.of(Cube.ID, "default", plainStates);
         String msg = "miss " + cov + "; attempts, missed, missed and moved off: " + Arrays.toString(m) + " against "
-                + Arrays.toString(p);
+                + Arrays.toString(p) + "; pick-place " + plainCov;
         System.out.println(msg);
         assertEquals(CubePickPlacePolicy.MISS_NAME, missing.name());
         assertEquals(CubePickPlacePolicy.MISS_NAME, Environments.policy(Cube.ID, "pick-place-miss").name());
         assertTrue(m[1] / m[0] >= 0.15, "a share of the attempts miss: " + msg);
+        assertTrue(cov.get(MISSED) >= 0.15 && cov.get(MISSED) >= 3 * plainCov.get(MISSED), "inspect shows it: " + msg);
         assertTrue(m[2] >= 3 * Math.max(1, p[2]), "misses followed by a move off without the cube: " + msg);
         assertTrue(cov.get("share_episodes_cube_grasped") >= 0.9, msg);
         assertTrue(cov.get("share_episodes_cube_lifted") >= 0.9, msg);
