@@ -118,6 +118,14 @@ public final class EvaluationRun {
                 throw new UserError("--ensemble: " + m + " has context " + b.context() + ", frameskip " + b.frameskip()
                         + " and action dimension " + b.actionDim() + "; the run has " + a.context() + ", "
                         + a.frameskip() + " and " + a.actionDim());
+            float[] ma = ckpt.normalizer().mean(), mb = c.normalizer().mean();
+            float[] sa = ckpt.normalizer().std(), sb = c.normalizer().std();
+            for (int j = 0; j < ma.length; j++) {
+                if (Math.abs(ma[j] - mb[j]) > 1e-5f * Math.max(1f, Math.abs(ma[j]))
+                        || Math.abs(sa[j] - sb[j]) > 1e-5f * Math.max(1f, Math.abs(sa[j])))
+                    throw new UserError("--ensemble: " + m + " normalises actions differently from the run (action "
+                            + "number " + j + "): it was trained on another table; members must be trained on the run's");
+            }
             EpisodeSplit other = TrainingData.split(meta, c.config());
             for (long e = 0; e < meta.episodes(); e++) {
                 if (split.isValidation(e) != other.isValidation(e))

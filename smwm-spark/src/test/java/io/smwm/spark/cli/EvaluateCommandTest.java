@@ -182,7 +182,17 @@ class EvaluateCommandTest {
         CliRun.of("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3", "--goal-offset", "10",
                 "--ensemble", dir.resolve("none").toString(), "--out", dir.resolve("z").toString())
                 .assertUserError("--ensemble: no checkpoint at");
-        assertFalse(Files.exists(dir.resolve("x/report.json")), "nothing written for a refused ensemble");
+        // a model of another table normalises actions by that table's statistics: refused before anything is written
+        String table2 = dir.resolve("t2").toString();
+        LocalGenerator.generate(new GenerationSpec("tworoom", new EnvConfig("default", 16, List.of(), Map.of()),
+                null, 20, 40, 4, 5, 10), table2, false);
+        Path foreign = dir.resolve("foreign");
+        assertEquals(0, Main.run("train", "--data", table2, "--out", foreign.toString(), "--config", config));
+        CliRun.of("evaluate", "--run", a.toString(), "--data", table, "--episodes", "3", "--goal-offset", "10",
+                "--ensemble", foreign.toString(), "--out", dir.resolve("w").toString())
+                .assertUserError("normalises actions differently from the run");
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written for a refused ensemble");
+        assertFalse(Files.exists(dir.resolve("w")), "nothing written for a refused ensemble");
     }
 
     private static Path run(Path runDir, String table, Path dir, String name) {
