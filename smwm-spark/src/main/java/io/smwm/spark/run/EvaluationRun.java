@@ -246,26 +246,22 @@ public final class EvaluationRun {
             throw new IllegalArgumentException("planner.costWhitening " + planner.costWhitening() + " needs "
                     + (metric == null ? "a fitted whitening (CostMetric.fit)" : "no whitening"));
         }
-        Supplier<Environment> envs = () -> Environments.create(envId, envCfg);
+        if (master == null) {
+            return onDriver(latentModel(ckpt, metric), () -> Environments.create(envId, envCfg), ec, planner, sources);
+        }
         Map<String, PlannerConfig> planners = new LinkedHashMap<>();
         planners.put(planner.method(), planner);
         long t0 = System.nanoTime();
-        EvaluationReport rep;
-        String where;
-        if (master == null) {
-            return onDriver(latentModel(ckpt, metric), envs, ec, planner, sources);
-        } else {
-            SparkSession spark = SparkSessions.create("smwm evaluate", master);
-            try {
-                int n = slices != null ? slices : spark.sparkContext().defaultParallelism();
-                rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), envId, envCfg, ec, planners,
-                        sources, n, metric);
-                where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
-            } finally {
-                spark.stop();
-            }
+        SparkSession spark = SparkSessions.create("smwm evaluate", master);
+        try {
+            int n = slices != null ? slices : spark.sparkContext().defaultParallelism();
+            EvaluationReport rep = DistributedEvaluator.evaluate(spark, ckptDir.toAbsolutePath(), envId, envCfg, ec,
+                    planners, sources, n, metric);
+            String where = "spark " + spark.sparkContext().master() + ", " + n + " slices per goal offset";
+            return new Planned(rep, where, (System.nanoTime() - t0) / 1e9);
+        } finally {
+            spark.stop();
         }
-        return new Planned(rep, where, (System.nanoTime() - t0) / 1e9);
     }
 
     /** The checkpoint's model as the planner sees it: through the whitening {@code metric} when not null. */
