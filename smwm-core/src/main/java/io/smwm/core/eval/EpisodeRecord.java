@@ -44,13 +44,18 @@ import java.util.Map;
  *                           success metric
  * @param finalState         the env's task state at the end (for analysing where failures ended), or null
  * @param goalState          the pair's goal task state, or null
+ * @param states             the env's task state at steps 0..stepsExecuted [stepsExecuted + 1][state size], when the
+ *                           evaluation records them ({@link EvalConfig#recordStates()}), else null
+ * @param actions            the env actions executed at steps 1..stepsExecuted [stepsExecuted][action size] (as the
+ *                           controller gave them, before the env's own clipping), when recorded, else null
  */
 public record EpisodeRecord(String method, int goalOffset, int budget, String pairId, boolean success,
                             int successStep, int stepsExecuted, double finalStateDistance, double minStateDistance,
                             double finalLatentDistance, int solves, double[] planMs, float[] stateCurve,
                             float[] latentCurve, double[] planCosts, double demoCost, double firstPlanRealisedCost,
                             boolean solvedAtStart,
-                            Map<String, Double> startGoalError, float[] finalState, float[] goalState) {
+                            Map<String, Double> startGoalError, float[] finalState, float[] goalState,
+                            float[][] states, float[][] actions) {
 
     public EpisodeRecord {
         if (startGoalError == null) {
@@ -59,6 +64,14 @@ public record EpisodeRecord(String method, int goalOffset, int budget, String pa
         if (solvedAtStart != (successStep == 0)) {
             throw new IllegalArgumentException("episode of pair " + pairId + ": solvedAtStart=" + solvedAtStart
                     + " disagrees with success step " + successStep + " (solved at the start means success at step 0)");
+        }
+        if (states != null && states.length != stepsExecuted + 1) {
+            throw new IllegalArgumentException("episode of pair " + pairId + ": " + states.length
+                    + " recorded states for " + stepsExecuted + " steps (want steps + 1)");
+        }
+        if (actions != null && actions.length != stepsExecuted) {
+            throw new IllegalArgumentException("episode of pair " + pairId + ": " + actions.length
+                    + " recorded actions for " + stepsExecuted + " steps");
         }
         startGoalError = Collections.unmodifiableMap(new LinkedHashMap<>(startGoalError));
     }

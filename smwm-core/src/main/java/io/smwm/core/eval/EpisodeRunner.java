@@ -118,6 +118,14 @@ public final class EpisodeRunner {
                 filmCaps.add(new ArrayList<>(List.of("t=0")));
             }
         }
+        List<List<float[]>> statesKept = cfg.recordStates() ? new ArrayList<>(n) : null; // executed states, actions
+        List<List<float[]>> actionsKept = cfg.recordStates() ? new ArrayList<>(n) : null;
+        if (statesKept != null) {
+            for (int e = 0; e < n; e++) {
+                statesKept.add(new ArrayList<>(List.of(envs[e].state().clone())));
+                actionsKept.add(new ArrayList<>());
+            }
+        }
         float[][] current = new float[n][]; // z_t of each episode's current frame (when encoded)
         if (latents) {
             float[] zb = before.isEmpty() ? new float[0] : model.encode(before);
@@ -165,8 +173,13 @@ public final class EpisodeRunner {
                 }
             }
             for (int e : act) {
-                frames[e] = envs[e].step(queues[e].poll()).observation();
+                float[] action = queues[e].poll();
+                frames[e] = envs[e].step(action).observation();
                 steps[e] = t;
+                if (statesKept != null) {
+                    actionsKept.get(e).add(action.clone());
+                    statesKept.get(e).add(envs[e].state().clone());
+                }
                 if (e < film && (t % every == 0 || t == budget)) {
                     filmFrames.get(e).add(frames[e]);
                     filmCaps.get(e).add("t=" + t);
@@ -210,7 +223,9 @@ public final class EpisodeRunner {
                     planMs.get(e).stream().mapToDouble(Double::doubleValue).toArray(), stateCurve[e],
                     latentCurve == null ? null : latentCurve[e],
                     planCosts.get(e).stream().mapToDouble(Double::doubleValue).toArray(), controller.demoCost(e), realised,
-                    successStep[e] == 0, startError.get(e), envs[e].state().clone(), p.goalState().clone()));
+                    successStep[e] == 0, startError.get(e), envs[e].state().clone(), p.goalState().clone(),
+                    statesKept == null ? null : statesKept.get(e).toArray(float[][]::new),
+                    actionsKept == null ? null : actionsKept.get(e).toArray(float[][]::new)));
             if (e < film) {
                 List<RgbImage> fr = new ArrayList<>(filmFrames.get(e));
                 List<String> cap = new ArrayList<>(filmCaps.get(e));

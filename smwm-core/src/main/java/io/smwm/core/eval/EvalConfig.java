@@ -18,10 +18,13 @@ import java.util.Map;
  * @param randomBaseline    also run the uniform random policy on the same pairs
  * @param filmstripEpisodes episodes per method and offset whose frames are kept for the filmstrip
  * @param latentCurve       encode the executed frames every step to record the latent distance to the goal
+ * @param recordStates      keep every episode's executed env states and actions in its record
+ *                          ({@link EpisodeRecord#states()}, {@link EpisodeRecord#actions()}), for analysing where
+ *                          plans go; off by default (a report then grows by budget × state size numbers per episode)
  */
 public record EvalConfig(int episodes, double budgetFactor, int executeModelSteps, long seed,
                          boolean stopOnSuccess, boolean randomBaseline, int filmstripEpisodes,
-                         boolean latentCurve) {
+                         boolean latentCurve, boolean recordStates) {
 
     public EvalConfig {
         List<String> errors = new ArrayList<>();
@@ -44,7 +47,7 @@ public record EvalConfig(int episodes, double budgetFactor, int executeModelStep
 
     /** The paper's protocol: 100 episodes, budget 2 × offset, execute all 5 model steps, random baseline on. */
     public static EvalConfig defaults() {
-        return new EvalConfig(100, 2.0, 5, 0L, true, true, 4, true);
+        return new EvalConfig(100, 2.0, 5, 0L, true, true, 4, true, false);
     }
 
     /**
@@ -52,7 +55,7 @@ public record EvalConfig(int episodes, double budgetFactor, int executeModelStep
      * random baseline on the same pairs, 4 filmstrip episodes, latent distance curves.
      */
     public static EvalConfig protocol(int episodes, double budgetFactor, int executeModelSteps, long seed) {
-        return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, true, true, 4, true);
+        return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, true, true, 4, true, false);
     }
 
     /** The env-step budget for a goal offset. */
@@ -62,32 +65,37 @@ public record EvalConfig(int episodes, double budgetFactor, int executeModelStep
 
     public EvalConfig withEpisodes(int v) {
         return new EvalConfig(v, budgetFactor, executeModelSteps, seed, stopOnSuccess, randomBaseline,
-                filmstripEpisodes, latentCurve);
+                filmstripEpisodes, latentCurve, recordStates);
     }
 
     public EvalConfig withSeed(long v) {
         return new EvalConfig(episodes, budgetFactor, executeModelSteps, v, stopOnSuccess, randomBaseline,
-                filmstripEpisodes, latentCurve);
+                filmstripEpisodes, latentCurve, recordStates);
     }
 
     public EvalConfig withExecuteModelSteps(int v) {
         return new EvalConfig(episodes, budgetFactor, v, seed, stopOnSuccess, randomBaseline, filmstripEpisodes,
-                latentCurve);
+                latentCurve, recordStates);
     }
 
     public EvalConfig withStopOnSuccess(boolean v) {
         return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, v, randomBaseline,
-                filmstripEpisodes, latentCurve);
+                filmstripEpisodes, latentCurve, recordStates);
     }
 
     public EvalConfig withRandomBaseline(boolean v) {
         return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, stopOnSuccess, v,
-                filmstripEpisodes, latentCurve);
+                filmstripEpisodes, latentCurve, recordStates);
     }
 
     public EvalConfig withFilmstripEpisodes(int v) {
         return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, stopOnSuccess, randomBaseline, v,
-                latentCurve);
+                latentCurve, recordStates);
+    }
+
+    public EvalConfig withRecordStates(boolean v) {
+        return new EvalConfig(episodes, budgetFactor, executeModelSteps, seed, stopOnSuccess, randomBaseline,
+                filmstripEpisodes, latentCurve, v);
     }
 
     /** Stable keys ("eval.episodes", ...) to values, for reports. */
@@ -101,6 +109,7 @@ public record EvalConfig(int episodes, double budgetFactor, int executeModelStep
         m.put("eval.randomBaseline", randomBaseline);
         m.put("eval.filmstripEpisodes", filmstripEpisodes);
         m.put("eval.latentCurve", latentCurve);
+        m.put("eval.recordStates", recordStates);
         return m;
     }
 }

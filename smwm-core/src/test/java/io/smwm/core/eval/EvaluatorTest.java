@@ -3,6 +3,7 @@ package io.smwm.core.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smwm.core.env.EnvConfig;
@@ -75,6 +76,47 @@ class EvaluatorTest {
     }
 
     @Test
+    void recordStates_keepsTheExecutedStatesAndActions_whichReplayTheEpisode() {
+        List<StartGoalPair> pairs = scripted(25).sample(6, 5L);
+        TwoRoomOracleModel model = new TwoRoomOracleModel();
+        PlannerConfig pc = PlannerConfig.cem().withIterations(5);
+        EvalConfig on = EvalConfig.defaults().withEpisodes(6).withRecordStates(true);
+        assertEquals(true, on.toMap().get("eval.recordStates"));
+        EpisodeRunner.Outcome rec = new EpisodeRunner(TWOROOM, model, on).run(new PlanningController("cem",
+                io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()), model, 5), pairs, 50, 2L);
+        EpisodeRunner.Outcome plain = new EpisodeRunner(TWOROOM, model, EvalConfig.defaults().withEpisodes(6))
+                .run(new PlanningController("cem", io.smwm.core.plan.Planners.create(pc, model, TWOROOM.get().spec()),
+                        model, 5), pairs, 50, 2L);
+        int stopped = 0;
+        for (int e = 0; e < pairs.size(); e++) {
+            EpisodeRecord r = rec.episodes().get(e), p = plain.episodes().get(e);
+            assertEquals(null, p.states(), "off by default");
+            assertEquals(null, p.actions());
+            assertArrayEquals(p.stateCurve(), r.stateCurve(), "recording does not change the episode " + e);
+            assertEquals(r.stepsExecuted() + 1, r.states().length);
+            assertEquals(r.stepsExecuted(), r.actions().length);
+            stopped += r.stepsExecuted() < 50 ? 1 : 0;
+            assertArrayEquals(pairs.get(e).startState(), r.states()[0], "step 0 is the pair's start");
+            assertArrayEquals(r.finalState(), r.states()[r.stepsExecuted()], "the last is the final state");
+            // the recorded actions from the start state give the recorded states, step by step
+            Environment env = TWOROOM.get();
+            env.reset(0);
+            env.setState(pairs.get(e).startState());
+            for (int t = 0; t < r.stepsExecuted(); t++) {
+                env.step(r.actions()[t]);
+                assertArrayEquals(r.states()[t + 1], env.state(), "episode " + e + " step " + (t + 1));
+            }
+        }
+        assertTrue(stopped > 0, "some episodes stop at their success, so the lengths differ");
+        assertThrows(IllegalArgumentException.class, () -> new EpisodeRecord("cem", 25, 50, "p", false, -1, 2, 0, 0,
+                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, false,
+                java.util.Map.of("d", 0.1), null, null, new float[2][2], new float[2][2]), "2 steps have 3 states");
+        assertThrows(IllegalArgumentException.class, () -> new EpisodeRecord("cem", 25, 50, "p", false, -1, 2, 0, 0,
+                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, false,
+                java.util.Map.of("d", 0.1), null, null, new float[3][2], new float[3][2]), "2 steps have 2 actions");
+    }
+
+    @Test
     void runSlice_slicesConcatenated_equalTheWholeList() {
         EvalConfig cfg = EvalConfig.defaults().withEpisodes(5).withSeed(11).withFilmstripEpisodes(3);
         TwoRoomOracleModel model = new TwoRoomOracleModel();
@@ -113,7 +155,7 @@ class EvaluatorTest {
     @Test
     void evalConfig_invalidValues_areAllReported() {
         IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new EvalConfig(0, -1, 0, 0, true, true, -1, true));
+                () -> new EvalConfig(0, -1, 0, 0, true, true, -1, true, false));
         String m = ex.getMessage();
         assertTrue(m.contains("eval.episodes must be >= 1, got 0"), m);
         assertTrue(m.contains("eval.budgetFactor must be finite and > 0, got -1.0"), m);
@@ -207,7 +249,7 @@ class EvaluatorTest {
     void failureDiagnosis_countsSearchModelAndUndiagnosedFailures() {
         java.util.function.BiFunction<Boolean, double[], EpisodeRecord> rec = (ok, c) -> new EpisodeRecord("cem", 25,
                 50, "p", ok, ok ? 3 : -1, 50, 0, 0, 0, 1, new double[] {1}, new float[51], null,
-                new double[] {c[0]}, c[1], Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
+                new double[] {c[0]}, c[1], Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null, null, null);
         List<EpisodeRecord> eps = List.of(rec.apply(true, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.5, 0.1}), rec.apply(false, new double[] {0.5, 0.1}),
                 rec.apply(false, new double[] {0.2, 0.9}), rec.apply(false, new double[] {0.2, Double.NaN}));
@@ -222,7 +264,7 @@ class EvaluatorTest {
         // failed episodes whose first plan ran to its end: predicted against reached, medians
         java.util.function.BiFunction<Double, Double, EpisodeRecord> ran = (pred, real) -> new EpisodeRecord("cem", 25,
                 50, "p", false, -1, 50, 0, 0, 0, 2, new double[] {1, 1}, new float[51], null,
-                new double[] {pred, 0.01}, 0.5, real, false, java.util.Map.of("agent_distance", 0.3), null, null);
+                new double[] {pred, 0.01}, 0.5, real, false, java.util.Map.of("agent_distance", 0.3), null, null, null, null);
         FailureDiagnosis r = FailureDiagnosis.of(List.of(ran.apply(0.1, 2.0), ran.apply(0.3, 4.0), ran.apply(0.2, 3.0),
                 ran.apply(0.4, Double.NaN)), "cem", 25);
         assertEquals(3, r.realisedCount());
@@ -230,7 +272,7 @@ class EvaluatorTest {
         assertEquals(3.0, r.realisedMedian(), 1e-12);
         assertTrue(r.describe("cem", 25).contains("predicted cost 0.200, reached 3.00"), r.describe("cem", 25));
         EpisodeRecord baseline = new EpisodeRecord("random", 25, 50, "p", false, -1, 50, 0, 0, 0, 0, new double[0],
-                new float[51], null, new double[0], Double.NaN, Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null);
+                new float[51], null, new double[0], Double.NaN, Double.NaN, false, java.util.Map.of("agent_distance", 0.3), null, null, null, null);
         assertEquals(null, FailureDiagnosis.of(List.of(baseline), "random", 25));
     }
 }

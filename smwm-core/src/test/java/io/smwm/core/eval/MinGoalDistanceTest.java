@@ -76,7 +76,7 @@ class MinGoalDistanceTest {
     void report_recordsTheBound_inConfigResultsAndMarkdown_andNothingWithoutOne() {
         Supplier<Environment> tworoom = () -> Environments.create("tworoom", EnvConfig.defaults());
         PairSource sim = new SimulatedPairSource(tworoom, () -> Environments.policy("tworoom", "scripted"), 25);
-        Evaluator ev = new Evaluator(tworoom, null, new EvalConfig(3, 2.0, 5, 1L, true, true, 0, false));
+        Evaluator ev = new Evaluator(tworoom, null, new EvalConfig(3, 2.0, 5, 1L, true, true, 0, false, false));
         EvaluationReport plain = ev.evaluate(Map.of(), List.of(sim));
         EvaluationReport far = ev.evaluate(Map.of(), List.of(filtered(sim, new MinGoalDistance(0.1))));
         assertTrue(plain.config().containsKey(EvaluationReport.MIN_GOAL_DISTANCE));

@@ -63,7 +63,7 @@ class PairStatsTest {
 
     static EpisodeRecord record(boolean success, int successStep, double error) {
         return new EpisodeRecord("cem", 25, 50, "p", success, successStep, 50, 0, 0, 0, 1, new double[] {1},
-                new float[51], null, new double[] {1}, Double.NaN, Double.NaN, successStep == 0, Map.of("agent_distance", error), null, null);
+                new float[51], null, new double[] {1}, Double.NaN, Double.NaN, successStep == 0, Map.of("agent_distance", error), null, null, null, null);
     }
 
     @Test
@@ -166,9 +166,9 @@ class PairStatsTest {
     @Test
     void record_solvedAtStartMustAgreeWithSuccessStepZero() {
         assertThrows(IllegalArgumentException.class, () -> new EpisodeRecord("cem", 25, 50, "p", true, 3, 50, 0, 0,
-                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, true, Map.of("d", 0.1), null, null));
+                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, true, Map.of("d", 0.1), null, null, null, null));
         assertThrows(IllegalArgumentException.class, () -> new EpisodeRecord("cem", 25, 50, "p", true, 0, 50, 0, 0,
-                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, false, Map.of("d", 0.1), null, null));
+                0, 1, new double[0], new float[51], null, new double[0], Double.NaN, Double.NaN, false, Map.of("d", 0.1), null, null, null, null));
     }
 
     @Test

@@ -69,6 +69,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + "(train.splitSeed); local run directories, planned on the driver.")
     List<String> ensemble;
 
+    @Option(names = "--record-states", description = "Keep every episode's executed env states and actions in "
+            + "report.json (episodes[].states, episodes[].actions), to see where the plans went.")
+    boolean recordStates;
+
     @Option(names = "--action-weight", paramLabel = "A", description = "Add A times each candidate's mean squared "
             + "normalised action to the planning cost (default: 0, the paper's cost).")
     Double actionWeight;
@@ -156,7 +160,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
-                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, members),
+                overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, members,
+                recordStates),
                 System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));

@@ -36,12 +36,14 @@ import java.util.List;
  *                        ({@link io.smwm.core.plan.EnsembleLatentModel}: the cost is the sum of the members' costs);
  *                        they must have been trained on {@code data} with the same held-out episodes; empty: {@code run}
  *                        alone. Plans on the driver only
+ * @param recordStates   keep every episode's executed env states and actions in the report
+ *                        ({@link io.smwm.core.eval.EvalConfig#recordStates()})
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                                 Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
                                 Boolean clipSamples, Double costWhitening, Double inverseWeight,
-                                List<Path> ensemble) {
+                                List<Path> ensemble, boolean recordStates) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
         ensemble = ensemble == null ? List.of() : List.copyOf(ensemble);
@@ -53,7 +55,7 @@ public record EvaluationRequest(Path run, String data, Path out, int episodes, L
                              Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
                              Boolean clipSamples, Double costWhitening, Double inverseWeight) {
         this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
-                skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, List.of());
+                skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, List.of(), false);
     }
 
     /**

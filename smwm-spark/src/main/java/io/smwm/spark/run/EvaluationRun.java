@@ -184,7 +184,8 @@ public final class EvaluationRun {
         EnvConfig envCfg = TrainingData.envConfig(meta);
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         double factor = req.budget() == null ? 2.0 : req.budget() / (double) offsets.get(0);
-        EvalConfig ec = EvalConfig.protocol(req.episodes(), factor, req.executeSteps(), req.seed());
+        EvalConfig ec = EvalConfig.protocol(req.episodes(), factor, req.executeSteps(), req.seed())
+                .withRecordStates(req.recordStates());
         EpisodeSplit split = TrainingData.split(meta, cfg);
         List<PairSource> sources = new ArrayList<>();
         MinGoalDistance far = req.minGoalDistance() == null ? null : new MinGoalDistance(req.minGoalDistance());

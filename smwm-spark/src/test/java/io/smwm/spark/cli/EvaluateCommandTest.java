@@ -67,6 +67,34 @@ class EvaluateCommandTest {
         assertTrue(rep1.get("results").get(0).get("min_goal_distance").isNull(), "no filter without the option");
         assertTrue(rep1.get("config").get("pairs.minGoalDistance").isNull());
         assertFalse(Files.readString(run.resolve("eval/report.md")).contains("- pairs:"));
+        assertFalse(rep1.get("episodes").get(0).has("states"), "states only with --record-states");
+        assertFalse(rep1.get("config").get("eval.recordStates").asBoolean());
+
+        // --record-states: each episode's executed states and actions, the same from the driver and from executors
+        List<JsonNode> recorded = new java.util.ArrayList<>();
+        for (String master : List.of("", "local[2]")) {
+            Path out = dir.resolve("rs" + master.length());
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--run", run.toString(), "--data",
+                    table, "--episodes", "3", "--goal-offset", "10", "--seed", "1", "--record-states", "--out",
+                    out.toString()));
+            if (!master.isEmpty()) args.addAll(List.of("--master", master));
+            assertEquals(0, Main.run(args.toArray(String[]::new)));
+            JsonNode r = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+            assertTrue(r.get("config").get("eval.recordStates").asBoolean());
+            assertEquals(6, r.get("episodes").size(), "3 pairs x cem and random");
+            for (JsonNode e : r.get("episodes")) {
+                int steps = e.get("steps").asInt();
+                assertEquals(steps + 1, e.get("states").size(), e.toString());
+                assertEquals(steps, e.get("actions").size());
+                assertEquals(e.get("final_state"), e.get("states").get(steps));
+                assertEquals(2, e.get("actions").get(0).size(), "TwoRoom's 2-D action");
+            }
+            recorded.add(r.get("episodes"));
+        }
+        for (int e = 0; e < 6; e++) {
+            assertEquals(recorded.get(0).get(e).get("states"), recorded.get(1).get(e).get("states"), "episode " + e);
+            assertEquals(recorded.get(0).get(e).get("actions"), recorded.get(1).get(e).get("actions"));
+        }
 
         // --min-goal-distance: only pairs whose agent starts more than D from the goal; recorded in the report
         double d = 0.08; // above TwoRoom's success radius 16/224: no pair is solved at the start

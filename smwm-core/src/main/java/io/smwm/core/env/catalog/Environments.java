@@ -71,6 +71,7 @@ public final class Environments {
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
                         p(CubePickPlacePolicy.EXPLORE_NAME, CubePickPlacePolicy::exploring),
                         p(CubePickPlacePolicy.MISS_NAME, CubePickPlacePolicy::missing),
+                        p(CubePickPlacePolicy.RUSH_NAME, CubePickPlacePolicy::rushing),
                         p("random", RandomPolicy::new)), "scripted", Set.of(Cube.PARAM_CAMERA_ZOOM)));
     }
 

@@ -45,6 +45,16 @@ import java.util.SplittableRandom;
  * plain policy's grasps virtually never miss, so without these a model learns that closing the fingers near the cube
  * always takes it along. The other cycles, the noise and the bursts are {@value #NAME}'s.
  *
+ * <p>The variant {@value #RUSH_NAME} ({@link #rushing()}) makes {@value #RUSH_RATE} of its cycles grasps begun in a
+ * rush, for data that show the model what a planner's hurried plans do: from the hover point above the cube, instead
+ * of descending straight down and closing, the gripper spends 4-8 steps closing its fingers (at full speed) while it
+ * descends slowly (0.1-0.5 of the full speed) and already moves toward the place target (0.2-0.8 of the full speed),
+ * so the fingers mostly shut above and beside the cube,
+ * and then makes a FAKE_CARRY of 3-8 steps toward the target with the fingers closed, before the next cycle (the cube
+ * stays behind, unless the fingers caught it after all: then it is carried as in any cycle). In {@value #NAME}'s data
+ * the fingers close while the gripper moves only when they hold the cube, so a model trained on them takes such a
+ * move for a carry. The other cycles, the noise and the bursts are {@value #NAME}'s.
+ *
  * <p>The policy does not know the episode length, so an episode ends at any point of a cycle: about half of the
  * time with the cube released on the table. Every action is within [-1, 1]; the same env states and policy stream
  * give the same actions.
@@ -58,10 +68,16 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     /** Registry name of {@link #missing()}. */
     public static final String MISS_NAME = "pick-place-miss";
 
-    private enum Phase { APPROACH, DESCEND, CLOSE, CARRY, LOWER, RELEASE, RISE, EXCURSION, FAKE_CARRY }
+    /** Registry name of {@link #rushing()}. */
+    public static final String RUSH_NAME = "pick-place-rush";
+
+    private enum Phase { APPROACH, DESCEND, CLOSE, CARRY, LOWER, RELEASE, RISE, EXCURSION, FAKE_CARRY, RUSH }
 
     /** {@link #missing()}'s share of cycles that are grasp attempts set up to miss. */
     static final double MISS_RATE = 0.3;
+
+    /** {@link #rushing()}'s share of cycles whose grasp is begun in a rush. */
+    static final double RUSH_RATE = 0.2;
 
     /** Gaussian action noise (std) of the movement and yaw components. */
     static final double NOISE = 0.1;
@@ -80,6 +96,7 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     private final double burstRate;
     private final boolean burstFingers;
     private final double missRate;
+    private final double rushRate;
     /** Least horizontal distance (m) from the cube to a cycle's place target. */
     static final double MIN_PLACE_DISTANCE = 0.08;
     /** Most horizontal distance (m) from the cube to a cycle's place target, before clamping to the table. */
@@ -119,6 +136,11 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     /** How far (m) above the grasp height this cycle closes the fingers: 0 but for a miss from above. */
     private double missHigh;
     private int fakeSteps;
+    /** Whether this cycle's grasp is begun in a rush ({@link #rushing()} only), and the rush's length and speed. */
+    private boolean rushCycle;
+    private int rushSteps;
+    private double rushSpeed;
+    private double rushDescent;
     // per excursion
     private double ex;
     private double ey;
@@ -130,27 +152,33 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
 
     /** The {@value #NAME} policy. */
     public CubePickPlacePolicy() {
-        this(NAME, NOISE, 0, BURST_RATE, false, 0);
+        this(NAME, NOISE, 0, BURST_RATE, false, 0, 0);
     }
 
     private CubePickPlacePolicy(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers,
-                                double missRate) {
+                                double missRate, double rushRate) {
         this.name = name;
         this.noise = noise;
         this.fingerNoise = fingerNoise;
         this.burstRate = burstRate;
         this.burstFingers = burstFingers;
         this.missRate = missRate;
+        this.rushRate = rushRate;
     }
 
     /** The {@value #EXPLORE_NAME} variant: the same cycles with wider actions (see the class comment). */
     public static CubePickPlacePolicy exploring() {
-        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true, 0);
+        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true, 0, 0);
     }
 
     /** The {@value #MISS_NAME} variant: {@value #NAME} with grasp attempts that miss (see the class comment). */
     public static CubePickPlacePolicy missing() {
-        return new CubePickPlacePolicy(MISS_NAME, NOISE, 0, BURST_RATE, false, MISS_RATE);
+        return new CubePickPlacePolicy(MISS_NAME, NOISE, 0, BURST_RATE, false, MISS_RATE, 0);
+    }
+
+    /** The {@value #RUSH_NAME} variant: {@value #NAME} with grasps begun in a rush (see the class comment). */
+    public static CubePickPlacePolicy rushing() {
+        return new CubePickPlacePolicy(RUSH_NAME, NOISE, 0, BURST_RATE, false, 0, RUSH_RATE);
     }
 
     @Override
@@ -205,6 +233,13 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                 offY = mr * Math.sin(ma);
             }
         }
+        rushCycle = false;
+        if (rushRate > 0 && rng.nextDouble() < rushRate) { // likewise: nothing more drawn unless rushing
+            rushCycle = true;
+            rushSteps = 4 + rng.nextInt(5);
+            rushSpeed = 0.2 + 0.6 * rng.nextDouble();
+            rushDescent = 0.1 + 0.4 * rng.nextDouble();
+        }
         go(Phase.APPROACH);
     }
 
@@ -215,7 +250,7 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
 
     /**
      * The next action, within [-1, 1]. Phase limits (steps): APPROACH 30 and CLOSE 10 (then a new cycle), DESCEND 15
-     * (then CLOSE), CARRY 40 (then LOWER where it is), LOWER 20 (then RELEASE), RELEASE 10 (then as after a
+     * (then CLOSE), RUSH its drawn 4-8 (then FAKE_CARRY), CARRY 40 (then LOWER where it is), LOWER 20 (then RELEASE), RELEASE 10 (then as after a
      * release), RISE 8 (then on as if clear).
      */
     @Override
@@ -237,7 +272,7 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                 dyaw = quarterWrap(cubeYaw + yawOff - yaw);
                 if (Math.hypot(tx - gx, ty - gy) < 0.012 && Math.abs(tz - gz) < 0.025 && Math.abs(dyaw) < 0.08
                         && gap > 0.06) {
-                    go(Phase.DESCEND);
+                    go(rushCycle ? Phase.RUSH : Phase.DESCEND);
                 } else if (phaseSteps > 30) {
                     newCycle(cx, cy);
                 }
@@ -317,6 +352,21 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                     } else {
                         newCycle(cx, cy);
                     }
+                }
+            }
+            case RUSH -> {
+                grip = -1;
+                double dx = px - gx, dy = py - gy, d = Math.max(1e-9, Math.hypot(dx, dy));
+                double step = Math.min(d, rushSpeed * Cube.MOVE_SCALE); // a move of rushSpeed · MOVE_SCALE per step
+                tx = gx + step * dx / d;
+                ty = gy + step * dy / d;
+                tz = Math.max(Math.max(Cube.WORK_ZMIN, cz + 0.002), gz - rushDescent * Cube.MOVE_SCALE); // slowly
+                if (grasped) {
+                    graspZ = gz;
+                    go(Phase.CARRY); // the fingers caught the cube after all
+                } else if (phaseSteps >= rushSteps) {
+                    fakeSteps = 3 + rng.nextInt(6);
+                    go(Phase.FAKE_CARRY);
                 }
             }
             case FAKE_CARRY -> {

@@ -187,6 +187,8 @@ public final class ReportWriter {
             m.put("first_plan_realised_cost", num(e.firstPlanRealisedCost()));
             if (e.finalState() != null) m.put("final_state", e.finalState());
             if (e.goalState() != null) m.put("goal_state", e.goalState());
+            if (e.states() != null) m.put("states", e.states());
+            if (e.actions() != null) m.put("actions", e.actions());
             eps.add(m);
         }
         root.put("results", results);

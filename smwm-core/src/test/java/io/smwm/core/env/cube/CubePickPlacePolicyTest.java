@@ -124,6 +124,57 @@ class CubePickPlacePolicyTest {
     }
 
     /**
+     * The rush variant keeps the cycles and adds grasps begun while the gripper already moves off: the fingers close
+     * as the gripper descends and travels, which the plain policy does not do (it closes standing still or holding
+     * the cube; its excursions after a release may close the fingers while moving, but level or rising).
+     */
+    @Test
+    void rush_addsClosingsWhileMovingOff_andKeepsTheCycles() {
+        List<float[][]> rushActions = new ArrayList<>(), plainActions = new ArrayList<>(), missActions = new ArrayList<>();
+        BehaviourPolicy rushing = recorder(CubePickPlacePolicy.rushing(), rushActions);
+        List<float[][]> rushStates = rollout(rushing, 60, 100);
+        List<float[][]> plainStates = rollout(recorder(new CubePickPlacePolicy(), plainActions), 60, 100);
+        List<float[][]> missStates = rollout(recorder(CubePickPlacePolicy.missing(), missActions), 60, 100);
+        Map<String, Double> cov = Coverages.of(Cube.ID, "default", rushStates);
+        double[] r = rushedAttempts(rushStates, rushActions), p = rushedAttempts(plainStates, plainActions),
+                m = rushedAttempts(missStates, missActions);
+        String msg = "rush " + cov + "; attempts, closed while moving, of those left the cube: " + Arrays.toString(r)
+                + " against pick-place " + Arrays.toString(p) + ", pick-place-miss " + Arrays.toString(m);
+        System.out.println(msg);
+        assertEquals(CubePickPlacePolicy.RUSH_NAME, rushing.name());
+        assertEquals(CubePickPlacePolicy.RUSH_NAME, Environments.policy(Cube.ID, "pick-place-rush").name());
+        assertTrue(r[1] / r[0] >= 0.1, "a share of the attempts close while moving: " + msg);
+        assertTrue(r[1] >= 5 * Math.max(1, p[1]) && r[1] >= 3 * Math.max(1, m[1]), "neither other policy does: " + msg);
+        assertTrue(r[2] >= r[1] / 3, "most such closings leave the cube behind: " + msg);
+        assertTrue(cov.get("share_episodes_cube_grasped") >= 0.9, msg);
+        assertTrue(cov.get("share_episodes_cube_lifted") >= 0.9, msg);
+        assertTrue(cov.get(WINDOWS) >= 0.85, msg);
+    }
+
+    /**
+     * [grasp attempts (as {@link #missedAttempts}), closings after which the gripper has moved at least 1.5 cm
+     * horizontally and descended at least 5 mm three steps on without holding the cube, of those the ones after which
+     * the cube is not held ten steps on].
+     */
+    private static double[] rushedAttempts(List<float[][]> states, List<float[][]> actions) {
+        int attempts = 0, moving = 0, left = 0;
+        for (int e = 0; e < actions.size(); e++) {
+            float[][] s = states.get(e), a = actions.get(e);
+            for (int t = 1; t + 10 < a.length; t++) {
+                boolean closes = a[t][4] < 0 && a[t - 1][4] > 0 && s[t][21] < 0.5f;
+                boolean near = Math.hypot(s[t][0] - s[t][8], s[t][1] - s[t][9]) < 0.07 && s[t][2] - s[t][10] < 0.08;
+                if (!closes || !near) continue;
+                attempts++;
+                if (s[t + 3][21] > 0.5f || Math.hypot(s[t + 3][0] - s[t][0], s[t + 3][1] - s[t][1]) < 0.015
+                        || s[t][2] - s[t + 3][2] < 0.005) continue;
+                moving++;
+                if (s[t + 10][21] < 0.5f) left++;
+            }
+        }
+        return new double[] {attempts, moving, left};
+    }
+
+    /**
      * [grasp attempts, missed, missed and moved off]: an attempt is a step whose finger command turns from open to
      * closed with the cube not held and the gripper within 7 cm of it horizontally and 8 cm above it, with ten steps
      * left; missed when the cube is not held in those ten steps; moved off when, besides, the gripper then moves at
