@@ -158,18 +158,14 @@ class CubePickPlacePolicyTest {
      */
     private static double[] rushedAttempts(List<float[][]> states, List<float[][]> actions) {
         int attempts = 0, moving = 0, left = 0;
-        for (int e = 0; e < actions.size(); e++) {
-            float[][] s = states.get(e), a = actions.get(e);
-            for (int t = 1; t + 10 < a.length; t++) {
-                boolean closes = a[t][4] < 0 && a[t - 1][4] > 0 && s[t][21] < 0.5f;
-                boolean near = Math.hypot(s[t][0] - s[t][8], s[t][1] - s[t][9]) < 0.07 && s[t][2] - s[t][10] < 0.08;
-                if (!closes || !near) continue;
-                attempts++;
-                if (s[t + 3][21] > 0.5f || Math.hypot(s[t + 3][0] - s[t][0], s[t + 3][1] - s[t][1]) < 0.015
-                        || s[t][2] - s[t + 3][2] < 0.005) continue;
-                moving++;
-                if (s[t + 10][21] < 0.5f) left++;
-            }
+        for (int[] at : graspAttempts(states, actions)) {
+            float[][] s = states.get(at[0]);
+            int t = at[1];
+            attempts++;
+            if (s[t + 3][21] > 0.5f || Math.hypot(s[t + 3][0] - s[t][0], s[t + 3][1] - s[t][1]) < 0.015
+                    || s[t][2] - s[t + 3][2] < 0.005) continue;
+            moving++;
+            if (s[t + 10][21] < 0.5f) left++;
         }
         return new double[] {attempts, moving, left};
     }
@@ -182,23 +178,36 @@ class CubePickPlacePolicyTest {
      */
     private static double[] missedAttempts(List<float[][]> states, List<float[][]> actions) {
         int attempts = 0, missed = 0, movedOff = 0;
+        for (int[] at : graspAttempts(states, actions)) {
+            float[][] s = states.get(at[0]);
+            int t = at[1];
+            attempts++;
+            boolean held = false;
+            for (int j = t + 1; j <= t + 10; j++) held |= s[j][21] > 0.5f;
+            if (held) continue;
+            missed++;
+            float[] end = s[t + 10];
+            if (Math.hypot(end[0] - s[t][0], end[1] - s[t][1]) >= 0.03
+                    && Math.hypot(end[8] - s[t][8], end[9] - s[t][9]) < 0.01) movedOff++;
+        }
+        return new double[] {attempts, missed, movedOff};
+    }
+
+    /**
+     * The grasp attempts of {@link #missedAttempts}, as [episode, step]: the finger command turns from open to closed
+     * with the cube not held and the gripper near it, ten steps before the episode's end or earlier.
+     */
+    private static List<int[]> graspAttempts(List<float[][]> states, List<float[][]> actions) {
+        List<int[]> out = new ArrayList<>();
         for (int e = 0; e < actions.size(); e++) { // the recorder holds every episode but the last
             float[][] s = states.get(e), a = actions.get(e);
             for (int t = 1; t + 10 < a.length; t++) {
                 boolean closes = a[t][4] < 0 && a[t - 1][4] > 0 && s[t][21] < 0.5f;
                 boolean near = Math.hypot(s[t][0] - s[t][8], s[t][1] - s[t][9]) < 0.07 && s[t][2] - s[t][10] < 0.08;
-                if (!closes || !near) continue;
-                attempts++;
-                boolean held = false;
-                for (int j = t + 1; j <= t + 10; j++) held |= s[j][21] > 0.5f;
-                if (held) continue;
-                missed++;
-                float[] end = s[t + 10];
-                if (Math.hypot(end[0] - s[t][0], end[1] - s[t][1]) >= 0.03
-                        && Math.hypot(end[8] - s[t][8], end[9] - s[t][9]) < 0.01) movedOff++;
+                if (closes && near) out.add(new int[] {e, t});
             }
         }
-        return new double[] {attempts, missed, movedOff};
+        return out;
     }
 
     /** [share of steps whose finger command is strictly inside (-0.9, 0.9), mean |change of dx between steps|]. */
