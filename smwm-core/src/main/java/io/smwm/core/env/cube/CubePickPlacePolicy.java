@@ -52,8 +52,8 @@ import java.util.SplittableRandom;
  * so the fingers mostly shut above and beside the cube,
  * and then makes a FAKE_CARRY of 3-8 steps toward the target with the fingers closed, before the next cycle (the cube
  * stays behind, unless the fingers caught it after all: then it is carried as in any cycle). In {@value #NAME}'s data
- * the fingers close while the gripper moves only when they hold the cube, so a model trained on them takes such a
- * move for a carry. The other cycles, the noise and the bursts are {@value #NAME}'s.
+ * the fingers close while the gripper descends and moves only when they hold the cube (its excursions close them
+ * while moving level or rising). The other cycles, the noise and the bursts are {@value #NAME}'s.
  *
  * <p>The policy does not know the episode length, so an episode ends at any point of a cycle: about half of the
  * time with the cube released on the table. Every action is within [-1, 1]; the same env states and policy stream
@@ -250,8 +250,8 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
 
     /**
      * The next action, within [-1, 1]. Phase limits (steps): APPROACH 30 and CLOSE 10 (then a new cycle), DESCEND 15
-     * (then CLOSE), RUSH its drawn 4-8 (then FAKE_CARRY), CARRY 40 (then LOWER where it is), LOWER 20 (then RELEASE), RELEASE 10 (then as after a
-     * release), RISE 8 (then on as if clear).
+     * (then CLOSE), RUSH its drawn 4-8 (then FAKE_CARRY), CARRY 40 (then LOWER where it is), LOWER 20 (then
+     * RELEASE), RELEASE 10 (then as after a release), RISE 8 (then on as if clear).
      */
     @Override
     public float[] act(Environment env) {
