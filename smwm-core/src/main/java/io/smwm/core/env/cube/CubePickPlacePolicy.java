@@ -90,13 +90,14 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     /** {@link #exploring()}'s chance per step that a burst starts. */
     static final double EXPLORE_BURST_RATE = 0.02;
 
-    private final String name;
-    private final double noise;
-    private final double fingerNoise;
-    private final double burstRate;
-    private final boolean burstFingers;
-    private final double missRate;
-    private final double rushRate;
+    /**
+     * What sets a variant apart: its name, movement/yaw and finger noise (std), burst rate and whether bursts move the
+     * fingers, and the shares of cycles set up to miss and begun in a rush.
+     */
+    private record Variant(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers,
+                           double missRate, double rushRate) {}
+
+    private final Variant v;
     /** Least horizontal distance (m) from the cube to a cycle's place target. */
     static final double MIN_PLACE_DISTANCE = 0.08;
     /** Most horizontal distance (m) from the cube to a cycle's place target, before clamping to the table. */
@@ -152,38 +153,32 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
 
     /** The {@value #NAME} policy. */
     public CubePickPlacePolicy() {
-        this(NAME, NOISE, 0, BURST_RATE, false, 0, 0);
+        this(new Variant(NAME, NOISE, 0, BURST_RATE, false, 0, 0));
     }
 
-    private CubePickPlacePolicy(String name, double noise, double fingerNoise, double burstRate, boolean burstFingers,
-                                double missRate, double rushRate) {
-        this.name = name;
-        this.noise = noise;
-        this.fingerNoise = fingerNoise;
-        this.burstRate = burstRate;
-        this.burstFingers = burstFingers;
-        this.missRate = missRate;
-        this.rushRate = rushRate;
+    private CubePickPlacePolicy(Variant v) {
+        this.v = v;
     }
 
     /** The {@value #EXPLORE_NAME} variant: the same cycles with wider actions (see the class comment). */
     public static CubePickPlacePolicy exploring() {
-        return new CubePickPlacePolicy(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE, EXPLORE_BURST_RATE, true, 0, 0);
+        return new CubePickPlacePolicy(new Variant(EXPLORE_NAME, EXPLORE_NOISE, EXPLORE_FINGER_NOISE,
+                EXPLORE_BURST_RATE, true, 0, 0));
     }
 
     /** The {@value #MISS_NAME} variant: {@value #NAME} with grasp attempts that miss (see the class comment). */
     public static CubePickPlacePolicy missing() {
-        return new CubePickPlacePolicy(MISS_NAME, NOISE, 0, BURST_RATE, false, MISS_RATE, 0);
+        return new CubePickPlacePolicy(new Variant(MISS_NAME, NOISE, 0, BURST_RATE, false, MISS_RATE, 0));
     }
 
     /** The {@value #RUSH_NAME} variant: {@value #NAME} with grasps begun in a rush (see the class comment). */
     public static CubePickPlacePolicy rushing() {
-        return new CubePickPlacePolicy(RUSH_NAME, NOISE, 0, BURST_RATE, false, 0, RUSH_RATE);
+        return new CubePickPlacePolicy(new Variant(RUSH_NAME, NOISE, 0, BURST_RATE, false, 0, RUSH_RATE));
     }
 
     @Override
     public String name() {
-        return name;
+        return v.name();
     }
 
     @Override
@@ -223,7 +218,8 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
         dropHeight = rng.nextInt(8) == 0 ? 0.01 + 0.04 * rng.nextDouble() : 0;
         missCycle = false;
         missHigh = 0;
-        if (missRate > 0 && rng.nextDouble() < missRate) { // draws nothing more for the plain policy: its data stay the same
+        // the plain policy draws nothing more here or below, so its data stay the same
+        if (v.missRate() > 0 && rng.nextDouble() < v.missRate()) {
             missCycle = true;
             if (rng.nextBoolean()) {
                 missHigh = 0.025 + 0.035 * rng.nextDouble();
@@ -234,7 +230,7 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
             }
         }
         rushCycle = false;
-        if (rushRate > 0 && rng.nextDouble() < rushRate) { // likewise: nothing more drawn unless rushing
+        if (v.rushRate() > 0 && rng.nextDouble() < v.rushRate()) {
             rushCycle = true;
             rushSteps = 4 + rng.nextInt(5);
             rushSpeed = 0.2 + 0.6 * rng.nextDouble();
@@ -392,9 +388,9 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
             }
         }
         float[] a = new float[5];
-        if (burst == 0 && rng.nextDouble() < burstRate) {
+        if (burst == 0 && rng.nextDouble() < v.burstRate()) {
             burst = 2 + rng.nextInt(3);
-            burstGrip = burstFingers && rng.nextBoolean();
+            burstGrip = v.burstFingers() && rng.nextBoolean();
         }
         a[4] = (float) grip;
         if (burst > 0) {
@@ -403,12 +399,12 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
                 a[i] = (float) (rng.nextDouble() * 2 - 1);
             }
         } else {
-            a[0] = (float) ((tx - gx) / Cube.MOVE_SCALE + noise * gaussian());
-            a[1] = (float) ((ty - gy) / Cube.MOVE_SCALE + noise * gaussian());
-            a[2] = (float) ((tz - gz) / Cube.MOVE_SCALE + noise * gaussian());
-            a[3] = (float) (dyaw / Cube.YAW_SCALE + noise * gaussian());
-            if (fingerNoise > 0) {
-                a[4] = (float) (grip + fingerNoise * gaussian());
+            a[0] = (float) ((tx - gx) / Cube.MOVE_SCALE + v.noise() * gaussian());
+            a[1] = (float) ((ty - gy) / Cube.MOVE_SCALE + v.noise() * gaussian());
+            a[2] = (float) ((tz - gz) / Cube.MOVE_SCALE + v.noise() * gaussian());
+            a[3] = (float) (dyaw / Cube.YAW_SCALE + v.noise() * gaussian());
+            if (v.fingerNoise() > 0) {
+                a[4] = (float) (grip + v.fingerNoise() * gaussian());
             }
         }
         for (int i = 0; i < 5; i++) {
