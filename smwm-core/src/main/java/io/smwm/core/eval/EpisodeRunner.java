@@ -122,7 +122,7 @@ public final class EpisodeRunner {
         List<List<float[]>> actionsKept = cfg.recordStates() ? new ArrayList<>(n) : null;
         if (statesKept != null) {
             for (int e = 0; e < n; e++) {
-                statesKept.add(new ArrayList<>(List.of(envs[e].state().clone())));
+                statesKept.add(new ArrayList<>(List.of(envs[e].state()))); // state() is a copy
                 actionsKept.add(new ArrayList<>());
             }
         }
@@ -178,7 +178,7 @@ public final class EpisodeRunner {
                 steps[e] = t;
                 if (statesKept != null) {
                     actionsKept.get(e).add(action.clone());
-                    statesKept.get(e).add(envs[e].state().clone());
+                    statesKept.get(e).add(envs[e].state());
                 }
                 if (e < film && (t % every == 0 || t == budget)) {
                     filmFrames.get(e).add(frames[e]);
