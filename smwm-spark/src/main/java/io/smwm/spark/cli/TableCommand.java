@@ -1,5 +1,6 @@
 package io.smwm.spark.cli;
 
+import io.smwm.data.maintain.ReportEpisodes;
 import io.smwm.data.maintain.TableAppender;
 import io.smwm.data.maintain.TableFinalizer;
 import io.smwm.data.table.TableMetadata;
@@ -10,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code smwm table finalize|append}: tables written by one's own Spark jobs. */
+/** {@code smwm table finalize|append|from-report}: tables written by one's own jobs or from an evaluation. */
 @Command(name = "table", mixinStandardHelpOptions = true,
-        description = "Maintain tables written by your own jobs: finalize (metadata from the data), append (add episodes).",
-        subcommands = {TableCommand.Finalize.class, TableCommand.Append.class})
+        description = "Maintain tables: finalize (metadata from the data), append (add episodes), from-report (the "
+                + "episodes an evaluation's planner executed).",
+        subcommands = {TableCommand.Finalize.class, TableCommand.Append.class, TableCommand.FromReport.class})
 final class TableCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,6 +80,41 @@ final class TableCommand implements Runnable {
             System.out.printf("appended %d episodes of %s to %s as episodes %d..%d (%s); now %d episodes%n",
                     r.last() - r.first() + 1, src, table, r.first(), r.last(), String.join(", ", r.newFiles()),
                     r.metadata().episodes());
+            System.out.println("fingerprint " + r.metadata().fingerprint());
+            return 0;
+        }
+    }
+
+    @Command(name = "from-report", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Write the episodes an evaluation executed (evaluate --record-states) as a new table: each "
+                    + "starts at its pair's start row of TABLE, the recorded actions are replayed in the task's env "
+                    + "and every frame is rendered anew; a replay that departs from the recorded states is refused "
+                    + "and nothing is written.")
+    static final class FromReport implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "REPORT", description = "report.json, or the report directory.")
+        String report;
+
+        @Option(names = "--data", required = true, description = "The table the report was evaluated on.")
+        String table;
+
+        @Option(names = "--out", required = true, description = "The new table.")
+        String out;
+
+        @Option(names = "--method", description = "Whose episodes: cem, mppi or random (default: the report's planner).")
+        String method;
+
+        @Option(names = "--episodes-per-file", defaultValue = "50", description = "Episodes per data file (default: ${DEFAULT-VALUE}).")
+        int episodesPerFile;
+
+        @Option(names = "--overwrite", description = "Replace an existing table at --out.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() throws Exception {
+            ReportEpisodes.Result r = ReportEpisodes.write(new Configuration(), report, table, out, method, overwrite,
+                    episodesPerFile);
+            System.out.printf("wrote %d episodes (%d solved, %d steps) of %s to %s%n", r.metadata().episodes(),
+                    r.solved(), r.steps(), report, out);
             System.out.println("fingerprint " + r.metadata().fingerprint());
             return 0;
         }

@@ -95,6 +95,25 @@ class EvaluateCommandTest {
             assertEquals(recorded.get(0).get(e).get("states"), recorded.get(1).get(e).get("states"), "episode " + e);
             assertEquals(recorded.get(0).get(e).get("actions"), recorded.get(1).get(e).get("actions"));
         }
+        // table from-report: the planner's episodes of the executors' report as a table, replayed exactly
+        String planned = dir.resolve("planned").toString();
+        CliRun fr = CliRun.of("table", "from-report", dir.resolve("rs8").toString(), "--data", table, "--out", planned);
+        assertEquals(0, fr.code(), fr.err());
+        assertTrue(fr.out().contains("wrote 3 episodes"), fr.out());
+        try (var reader = io.smwm.data.table.TrajectoryReader.open(planned)) {
+            List<io.smwm.data.table.Episode> eps = reader.readAll();
+            assertEquals(3, eps.size());
+            for (int e = 0; e < 3; e++) {
+                JsonNode rec = recorded.get(1).get(e);
+                assertEquals("cem", rec.get("method").asText());
+                assertEquals(rec.get("steps").asInt(), eps.get(e).steps());
+                assertEquals((float) rec.get("final_state").get(0).asDouble(), eps.get(e).states()[eps.get(e).steps()][0]);
+                assertEquals((float) rec.get("actions").get(0).get(1).asDouble(), eps.get(e).actions()[0][1]);
+            }
+        }
+        assertEquals(CliErrors.USER_ERROR, Main.run("table", "from-report", run.resolve("eval").toString(), "--data",
+                table, "--out", dir.resolve("p2").toString()), "a report without --record-states is refused");
+        assertFalse(Files.exists(dir.resolve("p2")));
 
         // --min-goal-distance: only pairs whose agent starts more than D from the goal; recorded in the report
         double d = 0.08; // above TwoRoom's success radius 16/224: no pair is solved at the start
