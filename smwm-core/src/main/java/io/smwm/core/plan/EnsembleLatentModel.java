@@ -17,9 +17,12 @@ import java.util.List;
  * sum of the members' residuals, as the distance is the sum of theirs, so a weight on it weighs the same against the
  * distance as it does for one model.
  *
- * <p>Members must agree on the action space (primitive action dimension, frameskip, and the normalisation of model
- * actions: they must have been trained on the same table) and on the context c; they are checked on construction.
- * Rows stay independent; not thread-safe (the members' buffers are reused).
+ * <p>Members must agree on the action space (primitive action dimension and frameskip) and on the context c; they
+ * are checked on construction. Actions are in member 1's normalisation (the planner samples in it, and
+ * {@link #normalise}/{@link #unnormalise} are member 1's). A member trained on another table z-scores actions by that
+ * table's statistics: it is handed each candidate's actions converted into its own normalisation,
+ * a' = normalise'(unnormalise₁(a)), so every member rates the same env actions (its inverse residual is then in its
+ * own normalisation, as it would be alone). Rows stay independent; not thread-safe (the members' buffers are reused).
  */
 public final class EnsembleLatentModel implements LatentModel {
     private final LatentModel[] members;
@@ -30,6 +33,10 @@ public final class EnsembleLatentModel implements LatentModel {
     private float[][] memberState = new float[0][];
     private float[][] memberOut = new float[0][];
     private float[] memberResidual = new float[0];
+    /** Per member: null where it normalises as member 1 does, else the affine map a'_j = scale_j·a_j + shift_j [A]. */
+    private final float[][] actionScale;
+    private final float[][] actionShift;
+    private float[][] memberActions = new float[0][];
 
     /**
      * @param members at least one model; all with the same action space and context
@@ -43,6 +50,8 @@ public final class EnsembleLatentModel implements LatentModel {
         LatentModel first = this.members[0];
         this.dims = new int[this.members.length];
         this.offsets = new int[this.members.length];
+        this.actionScale = new float[this.members.length][];
+        this.actionShift = new float[this.members.length][];
         int total = 0;
         for (int i = 0; i < this.members.length; i++) {
             LatentModel m = this.members[i];
@@ -53,7 +62,7 @@ public final class EnsembleLatentModel implements LatentModel {
                         + "; member 1 has " + first.primitiveActionDim() + ", " + first.frameskip() + " and "
                         + first.context() + ": members must be models of the same task and action space");
             }
-            checkSameNormalisation(first, m, i);
+            actionConversion(first, m, i);
             dims[i] = m.latentDim();
             offsets[i] = total;
             total += dims[i];
@@ -62,20 +71,46 @@ public final class EnsembleLatentModel implements LatentModel {
         this.c = first.context();
     }
 
-    /** The members' model actions must mean the same env actions: their unnormalise maps agree on 0 and each unit vector. */
-    private static void checkSameNormalisation(LatentModel first, LatentModel m, int i) {
+    /**
+     * Sets member i's action conversion from member 1's normalised actions: none where its map equals member 1's,
+     * else the affine map normalise_i(unnormalise_1(a)), read from probes at 0 and at each unit vector and checked at
+     * twice each unit vector.
+     *
+     * @throws IllegalArgumentException when the composed map is not affine per component (not a z-score)
+     */
+    private void actionConversion(LatentModel first, LatentModel m, int i) {
         int a = first.modelActionDim();
-        for (int j = -1; j < a; j++) {
-            float[] probe = new float[a];
-            if (j >= 0) probe[j] = 1f;
-            float[] u = first.unnormalise(probe.clone()), v = m.unnormalise(probe.clone());
+        float[] shift = m.normalise(first.unnormalise(new float[a]));
+        float[] scale = new float[a];
+        boolean same = true;
+        for (int j = 0; j < a; j++) {
+            float[] unit = new float[a];
+            unit[j] = 1f;
+            float[] u = first.unnormalise(unit.clone()), v = m.unnormalise(unit.clone());
             for (int k = 0; k < a; k++) {
-                if (Math.abs(u[k] - v[k]) > 1e-5f * Math.max(1f, Math.abs(u[k]))) {
-                    throw new IllegalArgumentException("ensemble member " + (i + 1) + " normalises actions differently "
-                            + "from member 1 (action number " + k + "): members must be trained on the same table");
-                }
+                same &= Math.abs(u[k] - v[k]) <= 1e-5f * Math.max(1f, Math.abs(u[k]));
+            }
+            scale[j] = m.normalise(u)[j] - shift[j];
+            unit[j] = 2f;
+            float twice = m.normalise(first.unnormalise(unit))[j];
+            if (!(Math.abs(twice - (shift[j] + 2 * scale[j])) <= 1e-4f * Math.max(1f, Math.abs(twice)))) {
+                throw new IllegalArgumentException("ensemble member " + (i + 1) + ": its action normalisation is not "
+                        + "an affine map of member 1's (action number " + j + ")");
             }
         }
+        float[] zero0 = first.unnormalise(new float[a]), zero1 = m.unnormalise(new float[a]);
+        for (int k = 0; k < a; k++) {
+            same &= Math.abs(zero0[k] - zero1[k]) <= 1e-5f * Math.max(1f, Math.abs(zero0[k]));
+        }
+        if (!same) {
+            actionScale[i] = scale;
+            actionShift[i] = shift;
+        }
+    }
+
+    /** True when member i (0-based) is handed converted actions: it normalises them otherwise than member 1. */
+    public boolean convertsActions(int i) {
+        return actionScale[i] != null;
     }
 
     /** The number of members. */
@@ -150,10 +185,20 @@ public final class EnsembleLatentModel implements LatentModel {
                     System.arraycopy(z0, (g * c + j) * d + offsets[i], s, (g * c + j) * dims[i], dims[i]);
                 }
             }
+            float[] act = actions;
+            if (actionScale[i] != null) {
+                int a = actionScale[i].length, n = rows * horizon * a;
+                if (memberActions[i].length < n) memberActions[i] = new float[n];
+                act = memberActions[i];
+                for (int k = 0; k < n; k++) {
+                    int j = k % a;
+                    act[k] = actionScale[i][j] * actions[k] + actionShift[i][j];
+                }
+            }
             if (inverseResidual == null) {
-                members[i].rolloutTerminal(s, groups, perGroup, actions, horizon, memberOut[i]);
+                members[i].rolloutTerminal(s, groups, perGroup, act, horizon, memberOut[i]);
             } else {
-                members[i].rolloutTerminal(s, groups, perGroup, actions, horizon, memberOut[i], memberResidual);
+                members[i].rolloutTerminal(s, groups, perGroup, act, horizon, memberOut[i], memberResidual);
                 for (int r = 0; r < rows; r++) {
                     inverseResidual[r] += memberResidual[r];
                 }
@@ -168,6 +213,7 @@ public final class EnsembleLatentModel implements LatentModel {
         if (memberState.length != members.length) {
             memberState = new float[members.length][0];
             memberOut = new float[members.length][0];
+            memberActions = new float[members.length][0];
         }
         for (int i = 0; i < members.length; i++) {
             if (memberState[i].length < groups * c * dims[i]) memberState[i] = new float[groups * c * dims[i]];
@@ -178,7 +224,7 @@ public final class EnsembleLatentModel implements LatentModel {
         }
     }
 
-    /** Member 1's map (all members map alike, checked on construction). */
+    /** Member 1's map (the others are handed actions converted from it). */
     @Override
     public float[] unnormalise(float[] normalisedModelAction) {
         return members[0].unnormalise(normalisedModelAction);

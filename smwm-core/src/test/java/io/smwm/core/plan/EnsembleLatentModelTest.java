@@ -22,12 +22,21 @@ class EnsembleLatentModelTest {
         final int dim;
         final float gain;
         final float actionScale;
+        final float actionShift;
+        final boolean cubic;
         final boolean inverse;
 
         Member(int dim, float gain, float actionScale, boolean inverse) {
+            this(dim, gain, actionScale, 0f, false, inverse);
+        }
+
+        /** Env action u = scale·a + shift for a normalised action a; normalising adds u³ when {@code cubic} (not a z-score). */
+        Member(int dim, float gain, float actionScale, float actionShift, boolean cubic, boolean inverse) {
             this.dim = dim;
             this.gain = gain;
             this.actionScale = actionScale;
+            this.actionShift = actionShift;
+            this.cubic = cubic;
             this.inverse = inverse;
         }
 
@@ -76,14 +85,14 @@ class EnsembleLatentModelTest {
         @Override
         public float[] unnormalise(float[] a) {
             float[] u = a.clone();
-            for (int i = 0; i < u.length; i++) u[i] *= actionScale;
+            for (int i = 0; i < u.length; i++) u[i] = u[i] * actionScale + actionShift; // cubic: not inverted (unused)
             return u;
         }
 
         @Override
         public float[] normalise(float[] a) {
             float[] u = a.clone();
-            for (int i = 0; i < u.length; i++) u[i] /= actionScale;
+            for (int i = 0; i < u.length; i++) u[i] = (u[i] - actionShift) / actionScale + (cubic ? u[i] * u[i] * u[i] : 0);
             return u;
         }
     }
@@ -161,10 +170,10 @@ class EnsembleLatentModelTest {
     }
 
     @Test
-    void membersOfAnotherActionSpace_orWithoutAnInverseModel_areRefusedOrReported() {
-        IllegalArgumentException norm = assertThrows(IllegalArgumentException.class,
-                () -> new EnsembleLatentModel(List.of(new Member(2, 1f, 0.5f, true), new Member(2, 1f, 0.6f, true))));
-        assertTrue(norm.getMessage().contains("normalises actions differently"), norm.getMessage());
+    void membersOfAnotherActionSpace_orANonAffineNormalisation_orWithoutAnInverseModel_areRefusedOrReported() {
+        IllegalArgumentException norm = assertThrows(IllegalArgumentException.class, () -> new EnsembleLatentModel(
+                List.of(new Member(2, 1f, 0.5f, true), new Member(2, 1f, 0.5f, 0f, true, true))));
+        assertTrue(norm.getMessage().contains("not an affine map"), norm.getMessage());
         LatentModel oneContext = new LinearLatentModel(1, 2, new float[] {1, 1}, 1f);
         IllegalArgumentException ctx = assertThrows(IllegalArgumentException.class,
                 () -> new EnsembleLatentModel(List.of(new Member(2, 1f, 1f, true), oneContext)));
@@ -177,6 +186,40 @@ class EnsembleLatentModelTest {
         assertThrows(UnsupportedOperationException.class,
                 () -> mixed.rolloutTerminal(new float[8], 1, 1, new float[2], 1, new float[4], new float[1]));
         assertTrue(new EnsembleLatentModel(List.of(new Member(2, 1f, 1f, true))).scoresInverseConsistency());
+    }
+
+    @Test
+    void aMemberTrainedOnAnotherTable_ratesTheSameEnvActions_inItsOwnNormalisation() {
+        // member 1 reads a normalised action a as the env action 0.5·a; member 2's table gives 0.8·a' + 0.3
+        Member a = new Member(2, 1f, 0.5f, true), b = new Member(3, 2f, 0.8f, 0.3f, false, true);
+        EnsembleLatentModel e = new EnsembleLatentModel(List.of(a, b));
+        assertFalse(e.convertsActions(0));
+        assertTrue(e.convertsActions(1));
+        assertFalse(new EnsembleLatentModel(List.of(a, new Member(3, 2f, 0.5f, true))).convertsActions(1),
+                "a member that normalises alike is handed the actions as they are");
+        int per = 3, h = 2;
+        float[] z0 = concat(e.encode(List.of(frame(2))), e.encode(List.of(frame(5))));
+        float[] zb = concat(b.encode(List.of(frame(2))), b.encode(List.of(frame(5))));
+        float[] actions = new float[per * h * 2];
+        for (int i = 0; i < actions.length; i++) actions[i] = (i % 5) * 0.4f - 0.9f;
+        float[] converted = new float[actions.length];
+        for (int i = 0; i < actions.length; i++) converted[i] = (0.5f * actions[i] - 0.3f) / 0.8f; // the same env action
+        float[] out = new float[per * 5], res = new float[per];
+        e.rolloutTerminal(z0, 1, per, actions, h, out, res);
+        float[] oa = new float[per * 2], ob = new float[per * 3], ra = new float[per], rb = new float[per];
+        a.rolloutTerminal(concat(a.encode(List.of(frame(2))), a.encode(List.of(frame(5)))), 1, per, actions, h, oa, ra);
+        b.rolloutTerminal(zb, 1, per, converted, h, ob, rb);
+        for (int n = 0; n < per; n++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(oa, n * 2, n * 2 + 2),
+                    java.util.Arrays.copyOfRange(out, n * 5, n * 5 + 2), 1e-6f, "member 1, row " + n);
+            assertArrayEquals(java.util.Arrays.copyOfRange(ob, n * 3, n * 3 + 3),
+                    java.util.Arrays.copyOfRange(out, n * 5 + 2, n * 5 + 5), 1e-5f, "member 2 on converted actions, row " + n);
+            assertEquals(ra[n] + rb[n], res[n], 1e-5f, "residuals, each in its member's normalisation, summed");
+        }
+        // the planner's maps are member 1's
+        assertArrayEquals(a.unnormalise(new float[] {1, -1}), e.unnormalise(new float[] {1, -1}), 0f);
+        // the caller's actions are left as they were
+        assertEquals(-0.9f, actions[0], 0f);
     }
 
     private static float[] concat(float[] x, float[] y) {

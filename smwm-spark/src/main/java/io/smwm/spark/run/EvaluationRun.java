@@ -81,7 +81,7 @@ public final class EvaluationRun {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, ckpt.config(), req.data());
-        List<Member> members = ensembleMembers(req, ckpt, meta);
+        List<Member> members = ensembleMembers(req, ckpt, meta, console);
         if (req.skipValidation())
             console.accept("note: --skip-validation: " + req.data() + " is not validated before evaluating");
         else
@@ -97,12 +97,12 @@ public final class EvaluationRun {
     private record Member(Path dir, Checkpoint ckpt) {}
 
     /**
-     * The request's further ensemble members, loaded and checked: each trained on the table (its fingerprint and
-     * task), with the same action space and context as the run, and holding out the same episodes, so that the pairs
-     * are held out from every member.
+     * The request's further ensemble members, loaded and checked: each fits the table (its task), has the same action
+     * space and context as the run, and, where it was trained on this very table, holds out the same episodes, so
+     * that the pairs are held out from it. A member trained on another table is noted on {@code console}.
      */
-    private static List<Member> ensembleMembers(EvaluationRequest req, Checkpoint ckpt, TableMetadata meta)
-            throws IOException {
+    private static List<Member> ensembleMembers(EvaluationRequest req, Checkpoint ckpt, TableMetadata meta,
+                                                Consumer<String> console) throws IOException {
         List<Member> out = new ArrayList<>();
         EpisodeSplit split = TrainingData.split(meta, ckpt.config());
         for (Path m : req.ensemble()) {
@@ -118,20 +118,20 @@ public final class EvaluationRun {
                 throw new UserError("--ensemble: " + m + " has context " + b.context() + ", frameskip " + b.frameskip()
                         + " and action dimension " + b.actionDim() + "; the run has " + a.context() + ", "
                         + a.frameskip() + " and " + a.actionDim());
-            float[] ma = ckpt.normalizer().mean(), mb = c.normalizer().mean();
-            float[] sa = ckpt.normalizer().std(), sb = c.normalizer().std();
-            for (int j = 0; j < ma.length; j++) {
-                if (Math.abs(ma[j] - mb[j]) > 1e-5f * Math.max(1f, Math.abs(ma[j]))
-                        || Math.abs(sa[j] - sb[j]) > 1e-5f * Math.max(1f, Math.abs(sa[j])))
-                    throw new UserError("--ensemble: " + m + " normalises actions differently from the run (action "
-                            + "number " + j + "): it was trained on another table; members must be trained on the run's");
-            }
-            EpisodeSplit other = TrainingData.split(meta, c.config());
-            for (long e = 0; e < meta.episodes(); e++) {
-                if (split.isValidation(e) != other.isValidation(e))
-                    throw new UserError("--ensemble: " + m + " holds out other episodes than the run (episode " + e
-                            + "), so some pairs would come from episodes it trained on; train it with the run's "
-                            + "train.splitSeed (" + ckpt.config().train().splitRoot() + ") and train.valFraction");
+            if (!c.provenance().tableFingerprint().equals(meta.fingerprint())) {
+                // trained on another table: it z-scores actions by that table's statistics (the ensemble hands it
+                // converted actions), and which of this table's episodes it saw cannot be read from its split
+                console.accept("note: --ensemble: " + m + " was trained on another table (fingerprint "
+                        + c.provenance().tableFingerprint() + ", not " + meta.fingerprint() + "): it rates the same env "
+                        + "actions in its own normalisation; that the pairs' episodes were not in its data is yours to know");
+            } else {
+                EpisodeSplit other = TrainingData.split(meta, c.config());
+                for (long e = 0; e < meta.episodes(); e++) {
+                    if (split.isValidation(e) != other.isValidation(e))
+                        throw new UserError("--ensemble: " + m + " holds out other episodes than the run (episode " + e
+                                + "), so some pairs would come from episodes it trained on; train it with the run's "
+                                + "train.splitSeed (" + ckpt.config().train().splitRoot() + ") and train.valFraction");
+                }
             }
             out.add(new Member(dir, c));
         }
