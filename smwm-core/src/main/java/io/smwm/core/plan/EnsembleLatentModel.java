@@ -72,37 +72,29 @@ public final class EnsembleLatentModel implements LatentModel {
     }
 
     /**
-     * Sets member i's action conversion from member 1's normalised actions: none where its map equals member 1's,
-     * else the affine map normalise_i(unnormalise_1(a)), read from probes at 0 and at each unit vector and checked at
-     * twice each unit vector.
+     * Sets member i's action conversion from member 1's normalised actions, the map normalise_i(unnormalise_1(a)) read
+     * per component from probes at 0 and 1 and checked at 2; none where it is the identity (the same normalisation).
      *
      * @throws IllegalArgumentException when the composed map is not affine per component (not a z-score)
      */
     private void actionConversion(LatentModel first, LatentModel m, int i) {
         int a = first.modelActionDim();
         float[] shift = m.normalise(first.unnormalise(new float[a]));
+        float[] ones = new float[a], twos = new float[a];
+        Arrays.fill(ones, 1f);
+        Arrays.fill(twos, 2f);
+        float[] at1 = m.normalise(first.unnormalise(ones)), at2 = m.normalise(first.unnormalise(twos));
         float[] scale = new float[a];
-        boolean same = true;
+        boolean identity = true;
         for (int j = 0; j < a; j++) {
-            float[] unit = new float[a];
-            unit[j] = 1f;
-            float[] u = first.unnormalise(unit.clone()), v = m.unnormalise(unit.clone());
-            for (int k = 0; k < a; k++) {
-                same &= Math.abs(u[k] - v[k]) <= 1e-5f * Math.max(1f, Math.abs(u[k]));
-            }
-            scale[j] = m.normalise(u)[j] - shift[j];
-            unit[j] = 2f;
-            float twice = m.normalise(first.unnormalise(unit))[j];
-            if (!(Math.abs(twice - (shift[j] + 2 * scale[j])) <= 1e-4f * Math.max(1f, Math.abs(twice)))) {
+            scale[j] = at1[j] - shift[j];
+            if (!(Math.abs(at2[j] - (shift[j] + 2 * scale[j])) <= 1e-4f * Math.max(1f, Math.abs(at2[j])))) {
                 throw new IllegalArgumentException("ensemble member " + (i + 1) + ": its action normalisation is not "
                         + "an affine map of member 1's (action number " + j + ")");
             }
+            identity &= Math.abs(scale[j] - 1f) <= 1e-5f && Math.abs(shift[j]) <= 1e-5f;
         }
-        float[] zero0 = first.unnormalise(new float[a]), zero1 = m.unnormalise(new float[a]);
-        for (int k = 0; k < a; k++) {
-            same &= Math.abs(zero0[k] - zero1[k]) <= 1e-5f * Math.max(1f, Math.abs(zero0[k]));
-        }
-        if (!same) {
+        if (!identity) {
             actionScale[i] = scale;
             actionShift[i] = shift;
         }
@@ -190,9 +182,9 @@ public final class EnsembleLatentModel implements LatentModel {
                 int a = actionScale[i].length, n = rows * horizon * a;
                 if (memberActions[i].length < n) memberActions[i] = new float[n];
                 act = memberActions[i];
-                for (int k = 0; k < n; k++) {
-                    int j = k % a;
-                    act[k] = actionScale[i][j] * actions[k] + actionShift[i][j];
+                float[] sc = actionScale[i], sh = actionShift[i];
+                for (int o = 0; o < n; o += a) {
+                    for (int j = 0; j < a; j++) act[o + j] = sc[j] * actions[o + j] + sh[j];
                 }
             }
             if (inverseResidual == null) {
