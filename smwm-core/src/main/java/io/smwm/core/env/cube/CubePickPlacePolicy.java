@@ -64,10 +64,8 @@ public final class CubePickPlacePolicy implements BehaviourPolicy {
     public static final String NAME = "pick-place";
     /** Registry name of {@link #exploring()}. */
     public static final String EXPLORE_NAME = "pick-place-explore";
-
     /** Registry name of {@link #missing()}. */
     public static final String MISS_NAME = "pick-place-miss";
-
     /** Registry name of {@link #rushing()}. */
     public static final String RUSH_NAME = "pick-place-rush";
 
