@@ -8,6 +8,7 @@ import io.smwm.spark.run.EvaluationRun;
 import io.smwm.spark.run.HadoopRunDirs;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +98,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "exist. Default: every pair (the paper's protocol, unchanged draws).")
     Double minGoalDistance;
 
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Set a task parameter that changes only the "
+            + "success test, over the table's (repeatable): pusht: success_agent=true also wants the agent within 20 px "
+            + "of the goal frame's agent, as the benchmark's code checks. Others are refused, naming those allowed.")
+    Map<String, String> taskParams;
+
     @Option(names = "--out", description = "Report directory (default: RUN/eval): a local path or a Hadoop URI, "
             + "where the report appears whole (published atomically).")
     String out;
@@ -143,7 +149,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Integer> offsets = goalOffsets == null || goalOffsets.isEmpty() ? List.of(goalOffset) : goalOffsets;
         EvaluationRequest req = new EvaluationRequest(Path.of("."), data, null, episodes, offsets, budget,
                 executeSteps, seed, pc, master, slices, overwrite, skipValidation, minGoalDistance, clipSamples,
-                costWhitening, inverseWeight);
+                costWhitening, inverseWeight, List.of(), false, taskParams);
         List<Path> members = new java.util.ArrayList<>();
         for (String m : ensemble == null ? List.<String>of() : ensemble) {
             if (HadoopStore.isUri(m)) throw new UserError("--ensemble takes local run directories, got " + m);
@@ -161,7 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationRun.Outcome o = EvaluationRun.execute(new EvaluationRequest(Path.of(run), data,
                 out == null ? null : Path.of(out), episodes, offsets, budget, executeSteps, seed, pc, master, slices,
                 overwrite, skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, members,
-                recordStates),
+                recordStates, taskParams),
                 System.out::println);
         ReportPrinter.print(o.report());
         System.out.printf("evaluated in %.0f s; report %s%n", o.wallSeconds(), o.reportDir().resolve("report.html"));

@@ -4,6 +4,7 @@ import io.smwm.core.config.ExperimentConfig;
 import io.smwm.core.plan.PlannerConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What to evaluate and how: everything {@code smwm evaluate} takes, as one value.
@@ -38,15 +39,30 @@ import java.util.List;
  *                        alone. Plans on the driver only
  * @param recordStates   keep every episode's executed env states and actions in the report
  *                        ({@link io.smwm.core.eval.EvalConfig#recordStates()})
+ * @param taskParams     task params set over the table's for this evaluation, only those that change the success
+ *                        test alone ({@link io.smwm.core.env.catalog.Environments#withEvaluationParams}, e.g. Push-T's
+ *                        {@code success_agent}); empty: the table's task as recorded
  */
 public record EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
                                 Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
                                 Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
                                 Boolean clipSamples, Double costWhitening, Double inverseWeight,
-                                List<Path> ensemble, boolean recordStates) {
+                                List<Path> ensemble, boolean recordStates, Map<String, String> taskParams) {
     public EvaluationRequest {
         goalOffsets = List.copyOf(goalOffsets);
         ensemble = ensemble == null ? List.of() : List.copyOf(ensemble);
+        taskParams = taskParams == null ? Map.of() : Map.copyOf(taskParams);
+    }
+
+    /** A request on the table's task as recorded (no task params set). */
+    public EvaluationRequest(Path run, String data, Path out, int episodes, List<Integer> goalOffsets,
+                             Integer budget, int executeSteps, long seed, PlannerConfig planner, String master,
+                             Integer slices, boolean overwrite, boolean skipValidation, Double minGoalDistance,
+                             Boolean clipSamples, Double costWhitening, Double inverseWeight,
+                             List<Path> ensemble, boolean recordStates) {
+        this(run, data, out, episodes, goalOffsets, budget, executeSteps, seed, planner, master, slices, overwrite,
+                skipValidation, minGoalDistance, clipSamples, costWhitening, inverseWeight, ensemble, recordStates,
+                Map.of());
     }
 
     /** A request that plans with {@code run}'s model alone. */

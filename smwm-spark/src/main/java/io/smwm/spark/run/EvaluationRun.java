@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -81,6 +82,7 @@ public final class EvaluationRun {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, ckpt.config(), req.data());
+        evaluationEnv(meta, req.taskParams()); // a task param that cannot be set fails before anything is written
         List<Member> members = ensembleMembers(req, ckpt, meta, console);
         if (req.skipValidation())
             console.accept("note: --skip-validation: " + req.data() + " is not validated before evaluating");
@@ -138,6 +140,15 @@ public final class EvaluationRun {
         return out;
     }
 
+    /** The table's task with the request's task params set over its own (only those of the success test). */
+    private static EnvConfig evaluationEnv(TableMetadata meta, Map<String, String> taskParams) {
+        try {
+            return Environments.withEvaluationParams(meta.env().id(), TrainingData.envConfig(meta), taskParams);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--param: " + e.getMessage());
+        }
+    }
+
     private static void check(EvaluationRequest req) {
         if (!req.ensemble().isEmpty() && req.master() != null)
             throw new UserError("--ensemble plans on the driver; drop --master");
@@ -181,8 +192,11 @@ public final class EvaluationRun {
             throws IOException {
         ExperimentConfig cfg = ckpt.config();
         List<Integer> offsets = req.goalOffsets();
-        EnvConfig envCfg = TrainingData.envConfig(meta);
+        EnvConfig envCfg = evaluationEnv(meta, req.taskParams());
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
+        if (!req.taskParams().isEmpty())
+            console.accept("task params set for this evaluation: " + new TreeMap<>(req.taskParams()) + "; success: "
+                    + envs.get().goalErrorSpec().names() + " each under its threshold");
         double factor = req.budget() == null ? 2.0 : req.budget() / (double) offsets.get(0);
         EvalConfig ec = EvalConfig.protocol(req.episodes(), factor, req.executeSteps(), req.seed())
                 .withRecordStates(req.recordStates());
@@ -219,6 +233,7 @@ public final class EvaluationRun {
         EvaluationProvenance prov = new EvaluationProvenance(ckptLabel, req.data(), meta.fingerprint(),
                 cfg.train().seed(), cfg.loss().lambda(), req.seed(), p.wallSeconds(), p.where());
         Map<String, Object> provenance = new LinkedHashMap<>(prov.toMap());
+        if (!req.taskParams().isEmpty()) provenance.put("task_params", new TreeMap<>(req.taskParams()));
         if (!members.isEmpty()) {
             List<String> dirs = new ArrayList<>();
             for (Member m : members) dirs.add(m.dir().toString());

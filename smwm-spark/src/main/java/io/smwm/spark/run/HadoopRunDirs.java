@@ -188,7 +188,7 @@ public final class HadoopRunDirs {
     private static EvaluationRequest withDirs(EvaluationRequest r, Path run, Path out, boolean overwrite) {
         return new EvaluationRequest(run, r.data(), out, r.episodes(), r.goalOffsets(), r.budget(), r.executeSteps(),
                 r.seed(), r.planner(), r.master(), r.slices(), overwrite, r.skipValidation(), r.minGoalDistance(),
-                r.clipSamples(), r.costWhitening(), r.inverseWeight(), r.ensemble(), r.recordStates());
+                r.clipSamples(), r.costWhitening(), r.inverseWeight(), r.ensemble(), r.recordStates(), r.taskParams());
     }
 
     /** {@link RunDirs#checkReportOut} for the report directory {@code name} in {@code parent}. */

@@ -146,6 +146,10 @@ class EvaluateCommandTest {
                 .assertUserError("fewer than the 63 pairs asked for (--episodes)");
         CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--min-goal-distance", "-1", "--out",
                 dir.resolve("neg").toString()).assertUserError("--min-goal-distance must be a finite number >= 0");
+        // --param: only a param that changes the success test alone; TwoRoom has none, so nothing is written
+        CliRun.of("evaluate", "--run", run.toString(), "--data", table, "--param", "success_agent=true", "--out",
+                dir.resolve("param").toString()).assertUserError("'success_agent' cannot be set for an evaluation");
+        assertFalse(Files.exists(dir.resolve("param")));
 
         // a run whose config says plan.clipSamples: its evaluations clip unless the flag says otherwise
         Path clipConfig = dir.resolve("clip.yaml");

@@ -98,13 +98,15 @@ public final class Coverages {
      * episodes whose |net rotation| exceeds the success angle tolerance π/9 ({@code share_episodes_block_rotated});
      * and {@code share_windows25_block_rotated}: of all windows of {@value #PUSHT_WINDOW} env steps (frames t and
      * t + {@value #PUSHT_WINDOW}, every t of every episode long enough), the share whose block turned by more than
-     * π/9 (goals at that offset that ask for a turn); 0 when no episode has a window. Rotations are angle
-     * differences wrapped to [0, π], as Push-T's goal error measures them.
+     * π/9 (goals at that offset that ask for a turn); 0 when no episode has a window. Over the same windows, the
+     * block's mean move ({@code mean_window25_block_move_px}, px of the 512-px reference world) and mean turn
+     * ({@code mean_window25_block_turn_rad}): the data's pace, which sets how far evaluation pairs at that offset are.
+     * Rotations are angle differences wrapped to [0, π], as Push-T's goal error measures them.
      */
     private static Map<String, Double> pusht(List<float[][]> episodes) {
         int moved = 0, rotated = 0;
         long windows = 0, windowsRotated = 0;
-        double turn = 0;
+        double turn = 0, windowMove = 0, windowTurn = 0;
         for (float[][] e : episodes) {
             float[] a = e[0], b = e[e.length - 1];
             moved += Math.hypot(b[4] - a[4], b[5] - a[5]) > PushT.BLOCK_WIDTH ? 1 : 0;
@@ -113,14 +115,20 @@ public final class Coverages {
             rotated += d > PushT.SUCCESS_ANGLE ? 1 : 0;
             for (int t = 0; t + PUSHT_WINDOW < e.length; t++) {
                 windows++;
-                windowsRotated += blockTurn(e[t], e[t + PUSHT_WINDOW]) > PushT.SUCCESS_ANGLE ? 1 : 0;
+                double r = blockTurn(e[t], e[t + PUSHT_WINDOW]);
+                windowsRotated += r > PushT.SUCCESS_ANGLE ? 1 : 0;
+                windowTurn += r;
+                windowMove += Math.hypot(e[t + PUSHT_WINDOW][4] - e[t][4], e[t + PUSHT_WINDOW][5] - e[t][5]);
             }
         }
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("share_episodes_block_moved_more_than_its_width", moved / (double) episodes.size());
         out.put("mean_block_rotation_rad", turn / episodes.size());
         out.put("share_episodes_block_rotated", rotated / (double) episodes.size());
-        out.put("share_windows" + PUSHT_WINDOW + "_block_rotated", windows == 0 ? 0 : windowsRotated / (double) windows);
+        double w = Math.max(1, windows); // every share and mean is 0 without a window
+        out.put("share_windows" + PUSHT_WINDOW + "_block_rotated", windowsRotated / w);
+        out.put("mean_window" + PUSHT_WINDOW + "_block_move_px", windowMove * PushT.WORLD_PX / w);
+        out.put("mean_window" + PUSHT_WINDOW + "_block_turn_rad", windowTurn / w);
         return out;
     }
 

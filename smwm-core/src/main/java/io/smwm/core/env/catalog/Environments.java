@@ -40,12 +40,20 @@ public final class Environments {
      * @param policies      data-collection policies by name ("random" is always there)
      * @param defaultPolicy the policy used when none is asked for
      * @param params        the config params the task takes ({@link EnvConfig#params()}); each is recorded under the
-     *                      same key in its spec's params, so a table's metadata can rebuild the same task
+     *                      same key in its spec's params (an evaluation param only when set off its default), so a
+     *                      table's metadata can rebuild the same task
+     * @param evalParams    those of {@code params} that change only the success test, not the dynamics or the frames,
+     *                      so an evaluation may set them on any table of the task ({@link #withEvaluationParams})
      */
     public record Task(String id, Function<EnvConfig, Environment> factory, List<String> variants,
-                       Map<String, Supplier<BehaviourPolicy>> policies, String defaultPolicy, Set<String> params) {
+                       Map<String, Supplier<BehaviourPolicy>> policies, String defaultPolicy, Set<String> params,
+                       Set<String> evalParams) {
         public Task {
             params = Set.copyOf(params);
+            evalParams = Set.copyOf(evalParams);
+            if (!params.containsAll(evalParams)) {
+                throw new IllegalArgumentException(id + ": evaluation params " + evalParams + " not all in " + params);
+            }
         }
     }
 
@@ -55,24 +63,25 @@ public final class Environments {
         register(new Task(TwoRoom.ID, TwoRoom::new, List.of("default"),
                 policies(p("scripted", TwoRoomScriptedPolicy::new),
                         p(TwoRoomScriptedPolicy.NOISY_EXPERT, TwoRoomScriptedPolicy::noisyExpert),
-                        p("random", RandomPolicy::new)), "scripted", Set.of()));
+                        p("random", RandomPolicy::new)), "scripted", Set.of(), Set.of()));
         register(new Task(DotWorld.ID, DotWorld::new, List.copyOf(DotWorld.VARIANT_LAYOUTS.keySet()),
                 policies(p(DotWorldInBoundsPolicy.NAME, DotWorldInBoundsPolicy::new), p("random", RandomPolicy::new)),
-                DotWorldInBoundsPolicy.NAME, Set.copyOf(DotWorld.PARAM_KEYS)));
+                DotWorldInBoundsPolicy.NAME, Set.copyOf(DotWorld.PARAM_KEYS), Set.of()));
         register(new Task(Reacher.ID, Reacher::new, Reacher.VARIANTS,
                 policies(p(ReacherReachPolicy.NAME, ReacherReachPolicy::new), p("scripted", ReacherScriptedPolicy::new),
-                        p("random", RandomPolicy::new)), ReacherReachPolicy.NAME, Set.of()));
+                        p("random", RandomPolicy::new)), ReacherReachPolicy.NAME, Set.of(), Set.of()));
         register(new Task(PushT.ID, PushT::new, List.of("default"),
                 policies(p(PushTPusherPolicy.NAME, PushTPusherPolicy::new),
                         p(PushTPusherPolicy.FIXED_NAME, PushTPusherPolicy::towardFixedTarget),
+                        p(PushTPusherPolicy.DEMO_NAME, PushTPusherPolicy::atDemonstratorPace),
                         p("scripted", PushTScriptedPolicy::new), p("random", RandomPolicy::new)), PushTPusherPolicy.NAME,
-                Set.of(PushT.PARAM_BLOCK_MASS)));
+                Set.of(PushT.PARAM_BLOCK_MASS, PushT.PARAM_SUCCESS_AGENT), Set.of(PushT.PARAM_SUCCESS_AGENT)));
         register(new Task(Cube.ID, Cube::new, List.of("default"),
                 policies(p("scripted", CubeScriptedPolicy::new), p(CubePickPlacePolicy.NAME, CubePickPlacePolicy::new),
                         p(CubePickPlacePolicy.EXPLORE_NAME, CubePickPlacePolicy::exploring),
                         p(CubePickPlacePolicy.MISS_NAME, CubePickPlacePolicy::missing),
                         p(CubePickPlacePolicy.RUSH_NAME, CubePickPlacePolicy::rushing),
-                        p("random", RandomPolicy::new)), "scripted", Set.of(Cube.PARAM_CAMERA_ZOOM)));
+                        p("random", RandomPolicy::new)), "scripted", Set.of(Cube.PARAM_CAMERA_ZOOM), Set.of()));
     }
 
     /** A policy registered under a name. */
@@ -126,6 +135,32 @@ public final class Environments {
                     + "; valid: " + t.variants());
         }
         return t.factory().apply(config);
+    }
+
+    /**
+     * {@code config} with {@code overrides} set over its params, for evaluating a table of task {@code id} with
+     * another success test: every key must be one of the task's {@link Task#evalParams}; the values are checked by
+     * building the task once.
+     *
+     * @throws IllegalArgumentException naming the key and the keys that may be set, or the bad value
+     */
+    public static EnvConfig withEvaluationParams(String id, EnvConfig config, Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return config;
+        }
+        Task t = task(id);
+        Map<String, String> params = new java.util.TreeMap<>(config.params());
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!t.evalParams().contains(e.getKey())) {
+                throw new IllegalArgumentException(id + ": '" + e.getKey() + "' cannot be set for an evaluation (it "
+                        + "would change the task the table recorded); the ones that can: "
+                        + (t.evalParams().isEmpty() ? "none" : new java.util.TreeSet<>(t.evalParams())));
+            }
+            params.put(e.getKey(), e.getValue());
+        }
+        EnvConfig out = new EnvConfig(config.variant(), config.imageSize(), config.distractors(), params);
+        create(id, out);
+        return out;
     }
 
     /** A fresh policy; null or empty name means the task's default. */

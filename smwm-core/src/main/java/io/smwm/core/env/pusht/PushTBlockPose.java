@@ -121,4 +121,15 @@ record PushTBlockPose(double x, double y, double theta, double cos, double sin) 
         }
         return new double[] {gx / n, gy / n};
     }
+
+    /** Cosine between two 3-vectors (twists and pose errors in the weighted metric); 0 when either is zero. */
+    static double cosine(double[] a, double[] b) {
+        double na = norm(a), nb = norm(b);
+        return na < 1e-12 || nb < 1e-12 ? 0 : (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (na * nb);
+    }
+
+    /** Euclidean norm of a 3-vector. */
+    static double norm(double[] v) {
+        return Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    }
 }

@@ -1,5 +1,8 @@
 package io.smwm.core.env.pusht;
 
+import static io.smwm.core.env.pusht.PushTBlockPose.cosine;
+import static io.smwm.core.env.pusht.PushTBlockPose.norm;
+
 import io.smwm.core.env.BehaviourPolicy;
 import io.smwm.core.env.Environment;
 import java.util.Arrays;
@@ -39,25 +42,26 @@ import java.util.SplittableRandom;
  * {@value PushTRoutes#MARGIN} m off it ({@link PushTRoutes}; backing away first when it touches the block), so it
  * never pushes the block on the way. The push moves the agent along the push direction at a speed drawn per
  * contact in [{@value #PUSH_SPEED_MIN}, {@value #PUSH_SPEED_MAX}] of full speed, slower when one step is predicted
- * to remove more than {@value #SETTLE_SHARE} of the error, steering sideways to stay on the contact as the block
- * turns. The contact is re-planned when its cosine falls below {@value #CONTINUE_COS}, when the push stalls (over
- * its last {@value #STALL_STEPS} steps the error fell by less than {@value #STALL_SHARE} of what the twist model
- * predicted) or the approach takes over {@value #APPROACH_TIMEOUT} steps (that contact is then avoided for
- * {@value #AVOID_STEPS} steps); the approach resumes when the agent slips off the contact.
+ * to remove more than {@value #SETTLE_SHARE} of the error (at a demonstrator's pace, never more than
+ * {@value #DEMO_PACE} m of it), steering sideways to stay on the contact as the block turns. The contact is
+ * re-planned when its cosine falls below {@value #CONTINUE_COS}, when the push stalls (over its last
+ * {@value #STALL_STEPS} steps the error fell by less than {@value #STALL_SHARE} of what the twist model predicted) or
+ * the approach takes over {@value #APPROACH_TIMEOUT} steps (that contact is then avoided for {@value #AVOID_STEPS}
+ * steps); the approach resumes when the agent slips off the contact.
  *
  * <p>Variety: Gaussian noise of std {@value #NOISE} on every action; with probability {@value #P_PAUSE} per step a
  * pause of {@value #PAUSE_MIN}–{@value #PAUSE_MAX} steps (noise only), and with probability {@value #P_WANDER} a
  * wander of {@value #WANDER_MIN}–{@value #WANDER_MAX} uniform random actions. Actions are clipped to [-1, 1].
  */
 public final class PushTPusherPolicy implements BehaviourPolicy {
-    /** Registry name. */
-    public static final String NAME = "pusher";
     /**
-     * Registry name of the variant that pushes toward one fixed pose in every episode ({@link #FIXED_TARGET}), as the
-     * classic Push-T demonstrations do: its actions are then a function of what the frame shows (agent and block
-     * pose), not of a target drawn out of sight.
+     * Registry names: the pusher toward random targets; the variant toward one fixed pose in every episode
+     * ({@link #FIXED_TARGET}), as the classic Push-T demonstrations do, whose actions are then a function of what the
+     * frame shows (agent and block pose); that variant at a demonstrator's pace ({@link #atDemonstratorPace}).
      */
-    public static final String FIXED_NAME = "pusher-fixed";
+    public static final String NAME = "pusher", FIXED_NAME = "pusher-fixed", DEMO_NAME = "pusher-demo";
+    /** The demonstrator pace: the most weighted pose error one push step is predicted to remove, m. */
+    static final double DEMO_PACE = 0.02;
     /** The fixed variant's target: the table's centre (arena units) with the T turned by π/4 (rad). */
     static final double[] FIXED_TARGET = {0.5, 0.5, Math.PI / 4};
 
@@ -149,6 +153,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
     private enum Phase { APPROACH, PUSH, REST }
 
     private final boolean fixedTarget;
+    private final double paceCap;
     private final PushTRoutes routes = new PushTRoutes();
     private final double[] target = new double[3];
     private final int[] avoidUntil = new int[PushTBlockPose.contactCount()];
@@ -170,11 +175,13 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     /** The pusher toward random target poses ({@value #NAME}). */
     public PushTPusherPolicy() {
-        this(false);
+        this(false, Double.POSITIVE_INFINITY);
     }
 
-    private PushTPusherPolicy(boolean fixedTarget) {
+    /** @param paceCap the most weighted pose error one push step is predicted to remove, m (infinite: no cap) */
+    PushTPusherPolicy(boolean fixedTarget, double paceCap) {
         this.fixedTarget = fixedTarget;
+        this.paceCap = paceCap;
     }
 
     /**
@@ -183,12 +190,16 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
      * again; noise, pauses and wanders as in the random-target pusher.
      */
     public static PushTPusherPolicy towardFixedTarget() {
-        return new PushTPusherPolicy(true);
+        return new PushTPusherPolicy(true, Double.POSITIVE_INFINITY);
     }
 
-    /** Number of candidate contact points on the outline. */
-    static int contactCount() {
-        return PushTBlockPose.contactCount();
+    /**
+     * The fixed-target variant ({@value #DEMO_NAME}) at a demonstrator's pace: each push step removes at most
+     * {@value #DEMO_PACE} m of weighted pose error by the twist model, so the block moves about a third as fast as
+     * {@value #FIXED_NAME}'s (25-step windows: about 30 px and 0.3 rad on average against 85 px and 0.8 rad).
+     */
+    public static PushTPusherPolicy atDemonstratorPace() {
+        return new PushTPusherPolicy(true, DEMO_PACE);
     }
 
     /** The current target pose (x, y in arena units, angle in rad). */
@@ -198,7 +209,7 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
 
     @Override
     public String name() {
-        return fixedTarget ? FIXED_NAME : NAME;
+        return !fixedTarget ? NAME : Double.isInfinite(paceCap) ? FIXED_NAME : DEMO_NAME;
     }
 
     @Override
@@ -315,10 +326,10 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
                 double[] t = b.twist(contact, offset, ANGLE_LENGTH);
                 double rate = cosine(t, e) * norm(t); // error removed per metre pushed
                 double stride = pushSpeed * FULL_STEP;
-                if (rate > 0) {
-                    stride = Math.min(stride, SETTLE_SHARE * err / rate);
+                if (rate > 0) { // slower near the target (down to the floor), and at most paceCap of error per step
+                    stride = Math.min(Math.max(Math.min(stride, SETTLE_SHARE * err / rate), PUSH_SPEED_FLOOR * FULL_STEP),
+                            paceCap / rate);
                 }
-                stride = Math.max(stride, PUSH_SPEED_FLOOR * FULL_STEP);
                 int k = phaseSteps % STALL_STEPS;
                 pushErrors[k] = err;
                 pushGains[k] = Math.max(0, rate) * stride;
@@ -407,15 +418,6 @@ public final class PushTPusherPolicy implements BehaviourPolicy {
         phaseSteps = APPROACH_TIMEOUT; // no way there now: re-plan on the next step
         double[] g = b.awayFrom(px, py);
         return new double[] {px + g[0] * RETREAT_DIST, py + g[1] * RETREAT_DIST};
-    }
-
-    private static double cosine(double[] a, double[] b) {
-        double na = norm(a), nb = norm(b);
-        return na < 1e-12 || nb < 1e-12 ? 0 : (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (na * nb);
-    }
-
-    private static double norm(double[] v) {
-        return Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
     }
 
     /** The action that moves the agent by (dx, dy) m, at most one full step, plus noise. */

@@ -75,6 +75,12 @@ class CoveragesTest {
         assertEquals(3 / 6.0, c.get("share_windows25_block_rotated"), 1e-12, c.toString());
         assertEquals((0.52 + (2 * Math.PI - 6.0) + 0.9 + 0.4) / 4, c.get("mean_block_rotation_rad"), 1e-5);
         assertEquals(0.0, c.get("share_episodes_block_moved_more_than_its_width"));
+        double across = 0.2832 * 25 / 26; // each of acrossPi's windows, wrapped across pi
+        assertEquals((0.5 + 0.5 + across + across + 0 + 0.4) / 6, c.get("mean_window25_block_turn_rad"), 1e-5);
+        assertEquals(0.0, c.get("mean_window25_block_move_px"), "the block never moves");
+        lateTurn[26][4] += 0.1f; // window (1, 26) moves the block 0.1 = 51.2 px of 512: one of six windows
+        assertEquals(51.2 / 6, Coverages.of("pusht", "default", List.of(turning, acrossPi, shortTurn, lateTurn))
+                .get("mean_window25_block_move_px"), 1e-4);
         Map<String, Double> none = Coverages.of("pusht", "default", List.<float[][]>of(shortTurn));
         assertEquals(0.0, none.get("share_windows25_block_rotated"), "no episode long enough for a window");
         assertEquals(1.0, none.get("share_episodes_block_rotated"));

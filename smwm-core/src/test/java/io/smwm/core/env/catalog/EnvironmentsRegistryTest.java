@@ -24,7 +24,7 @@ class EnvironmentsRegistryTest {
         assertEquals("pusher", Environments.task("pusht").defaultPolicy());
         assertEquals("pusher", Environments.policy("pusht", null).name());
         assertEquals("scripted", Environments.policy("pusht", "scripted").name(), "scripted stays selectable");
-        assertEquals(List.of("pusher", "pusher-fixed", "scripted", "random"),
+        assertEquals(List.of("pusher", "pusher-fixed", "pusher-demo", "scripted", "random"),
                 List.copyOf(Environments.task("pusht").policies().keySet()));
         assertEquals("pusher-fixed", Environments.policy("pusht", "pusher-fixed").name());
         assertEquals("reach", Environments.task("reacher").defaultPolicy());
@@ -97,18 +97,23 @@ class EnvironmentsRegistryTest {
     }
 
     /**
-     * Every task records its config params in its spec under the same keys, and a config made of exactly those
-     * entries of a spec rebuilds the same spec: what lets a table's metadata recreate its environment.
+     * Every task records its config params in its spec under the same keys (an evaluation param only when set off its
+     * default, so default tables keep their metadata), and a config made of exactly those entries of a spec rebuilds
+     * the same spec: what lets a table's metadata recreate its environment.
      */
     @Test
     void configParams_areRecordedInTheSpec_andReplayToTheSameTask() {
         Map<String, Map<String, String>> custom = Map.of("dotworld", Map.of("start", "central"),
-                "pusht", Map.of("block_mass", "30"), "cube", Map.of("camera_zoom", "1.4"));
+                "pusht", Map.of("block_mass", "30", "success_agent", "true"), "cube", Map.of("camera_zoom", "1.4"));
         for (String id : Environments.ids()) {
             Environments.Task t = Environments.task(id);
             var cfg = new EnvConfig("default", 32, List.of(), custom.getOrDefault(id, Map.of()));
             var spec = Environments.create(id, cfg).spec();
             assertTrue(spec.params().keySet().containsAll(t.params()), id + ": " + spec.params() + " vs " + t.params());
+            var plain = Environments.create(id, new EnvConfig("default", 32, List.of(), Map.of())).spec();
+            for (String k : t.params()) {
+                assertEquals(!t.evalParams().contains(k), plain.params().containsKey(k), id + " default " + k);
+            }
             Map<String, String> replay = new java.util.TreeMap<>(spec.params());
             replay.keySet().retainAll(t.params());
             var again = Environments.create(id, new EnvConfig(spec.variant(), 32, List.of(), replay)).spec();
@@ -117,7 +122,7 @@ class EnvironmentsRegistryTest {
         }
         assertEquals("30.0", Environments.create("pusht", new EnvConfig("default", 32, List.of(),
                 Map.of("block_mass", "30"))).spec().params().get("block_mass"));
-        assertEquals(java.util.Set.of("block_mass"), Environments.task("pusht").params());
+        assertEquals(java.util.Set.of("block_mass", "success_agent"), Environments.task("pusht").params());
         assertEquals(java.util.Set.of("layout", "start"), Environments.task("dotworld").params());
         assertEquals(java.util.Set.of("camera_zoom"), Environments.task("cube").params());
     }
@@ -137,5 +142,28 @@ class EnvironmentsRegistryTest {
         env.reset(0);
         assertThrows(IllegalArgumentException.class, () -> env.step(new float[3]));
         assertThrows(IllegalArgumentException.class, () -> env.step(new float[] {Float.NaN, 0}));
+    }
+
+    /**
+     * An evaluation may set only the params that change the success test alone (Push-T's success_agent), checked by
+     * building the task; dynamics params and other tasks' params are refused, naming what may be set.
+     */
+    @Test
+    void evaluationParams_onlyTheSuccessTestsMayBeSet() {
+        EnvConfig table = new EnvConfig("default", 16, List.of(), Map.of("block_mass", "30"));
+        EnvConfig set = Environments.withEvaluationParams("pusht", table, Map.of("success_agent", "true"));
+        assertEquals(Map.of("block_mass", "30", "success_agent", "true"), set.params());
+        assertEquals(3, Environments.create("pusht", set).goalErrorSpec().names().size());
+        assertEquals(table, Environments.withEvaluationParams("pusht", table, Map.of()));
+        var mass = assertThrows(IllegalArgumentException.class,
+                () -> Environments.withEvaluationParams("pusht", table, Map.of("block_mass", "1")));
+        assertTrue(mass.getMessage().contains("'block_mass' cannot be set") && mass.getMessage().contains(
+                "[success_agent]"), mass.getMessage());
+        var none = assertThrows(IllegalArgumentException.class, () -> Environments.withEvaluationParams("cube",
+                EnvConfig.defaults(), Map.of("camera_zoom", "1.4")));
+        assertTrue(none.getMessage().endsWith("none"), none.getMessage());
+        var value = assertThrows(IllegalArgumentException.class,
+                () -> Environments.withEvaluationParams("pusht", table, Map.of("success_agent", "1")));
+        assertTrue(value.getMessage().contains("true or false"), value.getMessage());
     }
 }

@@ -179,6 +179,30 @@ class PushTPusherPolicyTest {
         assertTrue(fixed.coverage().get("share_windows25_block_rotated") >= 0.4, "turns: " + fixed.coverage());
     }
 
+    /**
+     * The demonstrator pace: the same fixed target, every push step capped, so the block crosses a goal offset's window
+     * at about a third of the fixed pusher's pace (translation and turn alike) but still moves toward the target.
+     */
+    @Test
+    void demonstratorPace_movesAndTurnsTheBlockSlowerTowardTheSameTarget() {
+        PushTPusherPolicy p = PushTPusherPolicy.atDemonstratorPace();
+        assertEquals(PushTPusherPolicy.DEMO_NAME, p.name());
+        Report demo = measure(p), fixed = measure(PushTPusherPolicy.towardFixedTarget());
+        System.out.println("pusher-demo: " + demo.line() + "\npusher-fixed: " + fixed.line());
+        // measured: 25-step windows move the block 31 px and turn it 0.33 rad on average, against 85 px and 0.82 rad
+        double move = mean(demo.windowDisplacement()) / mean(fixed.windowDisplacement());
+        double turn = mean(demo.windowRotation()) / mean(fixed.windowRotation());
+        assertTrue(move < 0.5 && turn < 0.55, "window move ratio " + move + ", turn ratio " + turn);
+        assertTrue(move > 0.2 && turn > 0.2, "still pushes: move ratio " + move + ", turn ratio " + turn);
+        assertTrue(demo.share(demo.windowDisplacement(), PushT.SUCCESS_POS) >= 0.3, "windows that move the block");
+        assertEquals(EPISODES, demo.targets(), "one target per episode, the fixed one");
+        assertArrayEquals(PushTPusherPolicy.FIXED_TARGET, p.targetPose(), 1e-12);
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElseThrow();
+    }
+
     @Test
     void sameStream_sameActions_whateverTheInstanceDidBefore_anotherStreamOthers() {
         PushT a = new PushT(EnvConfig.defaults().withImageSize(16)), b = new PushT(EnvConfig.defaults().withImageSize(16));
@@ -227,7 +251,7 @@ class PushTPusherPolicyTest {
         assertEquals(block.getMass().getInertia() / block.getMass().getMass(), PushTBlockPose.GYRATION_SQ, 1e-9);
         assertEquals(0.2 / (Math.PI / 9), PushTPusherPolicy.ANGLE_LENGTH, 1e-9, "20 px of 512 per pi/9");
         // 48 outline samples at 0.1 m spacing, less the ones in the two concave corners the agent cannot reach
-        assertTrue(PushTPusherPolicy.contactCount() > 30 && PushTPusherPolicy.contactCount() < 48,
-                "contacts: " + PushTPusherPolicy.contactCount());
+        assertTrue(PushTBlockPose.contactCount() > 30 && PushTBlockPose.contactCount() < 48,
+                "contacts: " + PushTBlockPose.contactCount());
     }
 }

@@ -184,4 +184,34 @@ class PushTTest {
         double[] g = p.probeFeatures(t);
         assertTrue(Math.abs(f[6] - g[6]) < 0.1 && Math.abs(f[7] - g[7]) < 0.1);
     }
+
+    /**
+     * success_agent: the goal error gains the agent's distance in px, and success then wants it below 20 px too; the
+     * default test and its metadata are as before; anything but true or false is refused.
+     */
+    @Test
+    void successAgent_addsTheAgentsDistanceToTheSuccessTest() {
+        PushT block = env();
+        PushT both = new PushT(new EnvConfig("default", 16, java.util.List.of(),
+                java.util.Map.of(PushT.PARAM_SUCCESS_AGENT, "true")));
+        both.reset(0);
+        float[] here = state(0.2, 0.2, 0.5, 0.5, 0.4), goal = state(0.3, 0.2, 0.51, 0.5, 0.45);
+        block.setState(here);
+        both.setState(here);
+        assertEquals(java.util.List.of(PushT.GOAL_ERROR_POSITION, PushT.GOAL_ERROR_ANGLE), block.goalErrorSpec().names());
+        assertEquals(java.util.List.of(PushT.GOAL_ERROR_POSITION, PushT.GOAL_ERROR_ANGLE, PushT.GOAL_ERROR_AGENT),
+                both.goalErrorSpec().names());
+        double[] e = both.goalError(goal);
+        assertArrayEquals(block.goalError(goal), java.util.Arrays.copyOf(e, 2), 1e-12);
+        assertEquals(0.1 * 512, e[2], 1e-4, "the agent is 0.1 = 51.2 px from the goal's");
+        assertTrue(block.isSuccess(goal), "the block is 5 px and 0.05 rad from the goal");
+        assertFalse(both.isSuccess(goal), "the agent is not");
+        goal[0] = 0.2f + 19f / 512;
+        assertTrue(both.isSuccess(goal), "the agent 19 px away");
+        assertEquals("true", both.spec().params().get(PushT.PARAM_SUCCESS_AGENT));
+        assertFalse(block.spec().params().containsKey(PushT.PARAM_SUCCESS_AGENT), "default tables keep their metadata");
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new PushT(
+                new EnvConfig("default", 16, java.util.List.of(), java.util.Map.of(PushT.PARAM_SUCCESS_AGENT, "yes"))));
+        assertTrue(bad.getMessage().contains("success_agent must be true or false"), bad.getMessage());
+    }
 }
