@@ -82,7 +82,7 @@ public final class EvaluationRun {
             meta = r.metadata();
         }
         TrainingData.checkCompatible(meta, ckpt.config(), req.data());
-        evaluationEnv(meta, req.taskParams()); // a task param that cannot be set fails before anything is written
+        EnvConfig envCfg = evaluationEnv(meta, req.taskParams()); // a bad task param fails before anything is written
         List<Member> members = ensembleMembers(req, ckpt, meta, console);
         if (req.skipValidation())
             console.accept("note: --skip-validation: " + req.data() + " is not validated before evaluating");
@@ -91,7 +91,7 @@ public final class EvaluationRun {
         try (RunLock lock = RunLock.acquire(dir, "smwm evaluate")) {
             RunDirs.checkReportOut(dir, req.overwrite()); // again, as the report directory's only writer
             return evaluate(req, ckptDir, checkpointLabel == null ? ckptDir.toString() : checkpointLabel, ckpt, meta,
-                    members, dir, console);
+                    envCfg, members, dir, console);
         }
     }
 
@@ -188,11 +188,11 @@ public final class EvaluationRun {
     }
 
     private static Outcome evaluate(EvaluationRequest req, Path ckptDir, String ckptLabel, Checkpoint ckpt,
-                                    TableMetadata meta, List<Member> members, Path dir, Consumer<String> console)
+                                    TableMetadata meta, EnvConfig envCfg, List<Member> members, Path dir,
+                                    Consumer<String> console)
             throws IOException {
         ExperimentConfig cfg = ckpt.config();
         List<Integer> offsets = req.goalOffsets();
-        EnvConfig envCfg = evaluationEnv(meta, req.taskParams());
         Supplier<Environment> envs = () -> Environments.create(meta.env().id(), envCfg);
         if (!req.taskParams().isEmpty())
             console.accept("task params set for this evaluation: " + new TreeMap<>(req.taskParams()) + "; success: "
